@@ -1,0 +1,14 @@
+package dev.ttscluster.common.contract;
+
+/** Kafka topic and consumer-group names shared by gateway and workers. */
+public final class Topics {
+    /** Segments of interactive jobs: served first. */
+    public static final String SEGMENTS_INTERACTIVE = "tts.segments.interactive";
+    /** Segments that failed for good, with the reason in a header. */
+    public static final String SEGMENTS_DEAD_LETTER = "tts.segments.dlq";
+    /** The consumer group every worker joins. */
+    public static final String WORKER_GROUP = "workers";
+
+    private Topics() {
+    }
+}

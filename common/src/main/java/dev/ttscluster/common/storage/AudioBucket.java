@@ -1,0 +1,127 @@
+package dev.ttscluster.common.storage;
+
+import dev.ttscluster.common.config.InfraConfig;
+import dev.ttscluster.common.error.FatalException;
+import dev.ttscluster.common.error.RetriableException;
+import io.minio.BucketExistsArgs;
+import io.minio.GetObjectArgs;
+import io.minio.GetPresignedObjectUrlArgs;
+import io.minio.MakeBucketArgs;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import io.minio.errors.ErrorResponseException;
+import io.minio.http.Method;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The S3 bucket holding all audio. Internal requests go to the service endpoint; presigned URLs are
+ * signed for the public endpoint clients use (signing is offline: no request is made). Thread-safe.
+ *
+ * <p>Methods throw {@link RetriableException} when S3 cannot be reached or answers with a server
+ * error, and {@link FatalException} when it refuses the request (credentials, permissions).
+ */
+public final class AudioBucket {
+    private final MinioClient client;
+    private final MinioClient publicSigner;
+    private final String bucket;
+
+    public AudioBucket(InfraConfig cfg) {
+        this.client = MinioClient.builder().endpoint(cfg.s3Endpoint())
+                .credentials(cfg.s3AccessKey(), cfg.s3SecretKey()).region(cfg.s3Region()).build();
+        this.client.setTimeout(TimeUnit.SECONDS.toMillis(5), TimeUnit.SECONDS.toMillis(30), TimeUnit.SECONDS.toMillis(30));
+        this.publicSigner = MinioClient.builder().endpoint(cfg.s3PublicEndpoint())
+                .credentials(cfg.s3AccessKey(), cfg.s3SecretKey()).region(cfg.s3Region()).build();
+        this.bucket = cfg.s3Bucket();
+    }
+
+    /** Creates the bucket unless it exists. */
+    public void ensureBucket() {
+        call(() -> {
+            if (!client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
+                try {
+                    client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
+                } catch (ErrorResponseException e) {
+                    String code = e.errorResponse().code();
+                    if (!"BucketAlreadyOwnedByYou".equals(code) && !"BucketAlreadyExists".equals(code)) {
+                        throw e;
+                    }
+                }
+            }
+            return null;
+        });
+    }
+
+    /** Writes (or overwrites) an object. */
+    public void put(String key, byte[] data, String contentType) {
+        call(() -> client.putObject(PutObjectArgs.builder().bucket(bucket).object(key)
+                .stream(new ByteArrayInputStream(data), data.length, -1).contentType(contentType).build()));
+    }
+
+    /** Reads a whole object, or empty when it does not exist. */
+    public Optional<byte[]> get(String key) {
+        return call(() -> {
+            try (InputStream in = client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
+                return Optional.of(in.readAllBytes());
+            } catch (ErrorResponseException e) {
+                if ("NoSuchKey".equals(e.errorResponse().code())) {
+                    return Optional.<byte[]>empty();
+                }
+                throw e;
+            }
+        });
+    }
+
+    /** Opens an object as a stream (caller closes), or empty when it does not exist. */
+    public Optional<InputStream> open(String key) {
+        return call(() -> {
+            try {
+                return Optional.<InputStream>of(client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build()));
+            } catch (ErrorResponseException e) {
+                if ("NoSuchKey".equals(e.errorResponse().code())) {
+                    return Optional.<InputStream>empty();
+                }
+                throw e;
+            }
+        });
+    }
+
+    /** A GET URL for one object on the public endpoint, valid for {@code ttl}. */
+    public String presignGet(String key, Duration ttl) {
+        return call(() -> publicSigner.getPresignedObjectUrl(GetPresignedObjectUrlArgs.builder()
+                .method(Method.GET).bucket(bucket).object(key).expiry((int) ttl.toSeconds()).build()));
+    }
+
+    /** Name of the bucket. */
+    public String bucket() {
+        return bucket;
+    }
+
+    @FunctionalInterface
+    private interface S3Call<T> {
+        T run() throws Exception;
+    }
+
+    private static <T> T call(S3Call<T> op) {
+        try {
+            return op.run();
+        } catch (ErrorResponseException e) {
+            String code = e.errorResponse().code();
+            int http = e.response() == null ? 0 : e.response().code();
+            if (http >= 500 || "SlowDown".equals(code) || "ServiceUnavailable".equals(code)) {
+                throw new RetriableException("S3 error " + code + ": " + e.getMessage(), e);
+            }
+            throw new FatalException("S3 refused the request: " + code + ": " + e.getMessage(), e);
+        } catch (java.io.IOException | io.minio.errors.ServerException e) {
+            throw new RetriableException("S3 unavailable: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new FatalException("S3 client error: " + e.getMessage(), e);
+        }
+    }
+}

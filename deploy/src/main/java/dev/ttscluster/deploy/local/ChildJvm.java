@@ -1,0 +1,149 @@
+package dev.ttscluster.deploy.local;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * A service (gateway or worker) running as its own JVM process with the same classpath as this one,
+ * configured by environment variables, its output copied to a log file. Lets tests kill -9, stop
+ * (SIGTERM) and restart services like real processes.
+ */
+public final class ChildJvm implements AutoCloseable {
+    private final String name;
+    private final Process process;
+    private final CountDownLatch ready = new CountDownLatch(1);
+    private final Path log;
+
+    private ChildJvm(String name, Process process, Path log) {
+        this.name = name;
+        this.process = process;
+        this.log = log;
+    }
+
+    /**
+     * Starts {@code mainClass} and waits until it prints a line matching {@code readyLine}.
+     *
+     * @throws IllegalStateException when the process exits or stays silent past {@code timeoutMs}
+     */
+    public static ChildJvm start(String name, String mainClass, Map<String, String> env, Path logFile,
+                                 Predicate<String> readyLine, long timeoutMs) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Xmx" + env.getOrDefault("TTS_CHILD_XMX", "512m"));
+        cmd.add("-XX:+UseSerialGC");
+        cmd.add("-Dai.djl.offline=true");
+        cmd.add("-cp");
+        cmd.add(serviceClasspath());
+        cmd.add(mainClass);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        pb.environment().put("DJL_OFFLINE", "true");
+        try {
+            Files.createDirectories(logFile.getParent());
+            Process p = pb.start();
+            ChildJvm child = new ChildJvm(name, p, logFile);
+            Thread pump = new Thread(() -> child.pump(readyLine), name + "-log");
+            pump.setDaemon(true);
+            pump.start();
+            long deadline = System.currentTimeMillis() + timeoutMs;
+            while (!child.ready.await(100, TimeUnit.MILLISECONDS)) {
+                if (!p.isAlive()) {
+                    throw new IllegalStateException(name + " exited with " + p.exitValue() + " before it was ready; see " + logFile);
+                }
+                if (System.currentTimeMillis() > deadline) {
+                    p.destroyForcibly();
+                    throw new IllegalStateException(name + " not ready after " + timeoutMs + " ms; see " + logFile);
+                }
+            }
+            return child;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + name, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting " + name, e);
+        }
+    }
+
+    /**
+     * This JVM's classpath without the S3 server and its servlet 6 API, which clash with the
+     * gateway's Jetty 11 (servlet 5): services never run the S3 server.
+     */
+    static String serviceClasspath() {
+        String sep = java.io.File.pathSeparator;
+        return java.util.Arrays.stream(System.getProperty("java.class.path").split(sep))
+                .filter(e -> {
+                    String f = Path.of(e).getFileName().toString();
+                    return !f.startsWith("s3proxy-") && !f.startsWith("jakarta.servlet-api-");
+                })
+                .collect(java.util.stream.Collectors.joining(sep));
+    }
+
+    private void pump(Predicate<String> readyLine) {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+             Writer out = Files.newBufferedWriter(log, StandardCharsets.UTF_8,
+                     java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND)) {
+            for (String line; (line = in.readLine()) != null; ) {
+                out.write(line);
+                out.write('\n');
+                out.flush();
+                if (ready.getCount() > 0 && readyLine.test(line)) {
+                    ready.countDown();
+                }
+            }
+        } catch (IOException e) {
+            // the process is gone; nothing more to copy
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** kill -9: the process gets no chance to finish anything. */
+    public void kill() {
+        process.destroyForcibly();
+        waitFor(10_000);
+    }
+
+    /** SIGTERM, then kill -9 after {@code graceMs}. */
+    public void stop(long graceMs) {
+        process.destroy();
+        if (!waitFor(graceMs)) {
+            kill();
+        }
+    }
+
+    private boolean waitFor(long ms) {
+        try {
+            return process.waitFor(ms, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        stop(15_000);
+    }
+}

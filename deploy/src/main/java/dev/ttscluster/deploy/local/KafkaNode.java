@@ -1,0 +1,110 @@
+package dev.ttscluster.deploy.local;
+
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.MetadataVersion;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * A real single-node Kafka KRaft broker (combined broker + controller) running in this JVM on
+ * loopback. Its log directory survives {@link #stop()}, so a restart keeps every record and offset.
+ */
+public final class KafkaNode implements AutoCloseable {
+    private final Path dir;
+    private final int port;
+    private final int controllerPort;
+    private final String clusterId;
+    private KafkaRaftServer server;
+
+    /**
+     * @param dir log directory (created and formatted on first start)
+     * @param port broker port
+     * @param controllerPort controller port
+     */
+    public KafkaNode(Path dir, int port, int controllerPort) {
+        this.dir = dir;
+        this.port = port;
+        this.controllerPort = controllerPort;
+        this.clusterId = "tts-local-" + Integer.toHexString(dir.toAbsolutePath().toString().hashCode());
+    }
+
+    /**
+     * Formats the log directory if needed and starts the broker.
+     *
+     * @throws IllegalStateException when the broker cannot start
+     */
+    public synchronized KafkaNode start() {
+        try {
+            Files.createDirectories(dir);
+            Properties p = properties();
+            if (!Files.exists(dir.resolve("meta.properties"))) {
+                new Formatter().setClusterId(padClusterId()).setNodeId(1).setControllerListenerName("CONTROLLER")
+                        .setMetadataLogDirectory(dir.toString()).setDirectories(Set.of(dir.toString()))
+                        .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION).setIgnoreFormatted(true)
+                        .setPrintStream(new PrintStream(OutputStream.nullOutputStream())).run();
+            }
+            server = new KafkaRaftServer(new KafkaConfig(p), Time.SYSTEM);
+            server.startup();
+            return this;
+        } catch (Exception e) {
+            throw new IllegalStateException("Kafka broker failed to start in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Kafka cluster ids are 22-character base64 UUIDs; derive a stable one from the directory. */
+    private String padClusterId() {
+        long h = clusterId.hashCode();
+        return new org.apache.kafka.common.Uuid(h | 1L, ~h | 1L).toString();
+    }
+
+    private Properties properties() {
+        Properties p = new Properties();
+        p.put("process.roles", "broker,controller");
+        p.put("node.id", "1");
+        p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+        p.put("controller.listener.names", "CONTROLLER");
+        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        p.put("log.dirs", dir.toString());
+        p.put("offsets.topic.replication.factor", "1");
+        p.put("offsets.topic.num.partitions", "4");
+        p.put("transaction.state.log.replication.factor", "1");
+        p.put("transaction.state.log.min.isr", "1");
+        p.put("share.coordinator.state.topic.replication.factor", "1");
+        p.put("share.coordinator.state.topic.min.isr", "1");
+        p.put("group.initial.rebalance.delay.ms", "0");
+        p.put("group.min.session.timeout.ms", "6000");
+        p.put("num.partitions", "1");
+        p.put("auto.create.topics.enable", "false");
+        p.put("log.flush.interval.messages", "1");
+        return p;
+    }
+
+    /** {@code 127.0.0.1:port}. */
+    public String bootstrap() {
+        return "127.0.0.1:" + port;
+    }
+
+    /** Stops the broker, keeping its data. */
+    public synchronized void stop() {
+        if (server != null) {
+            server.shutdown();
+            server.awaitShutdown();
+            server = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}

@@ -1,0 +1,150 @@
+package dev.ttscluster.deploy.local;
+
+import dev.ttscluster.gateway.GatewayConfig;
+import dev.ttscluster.gateway.GatewayMain;
+import dev.ttscluster.worker.WorkerConfig;
+import dev.ttscluster.worker.WorkerMain;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A whole cluster on one machine: the real servers ({@link LocalServers}), a gateway and N workers,
+ * each service its own JVM process. Workers can be killed, stopped and added while it runs.
+ * Not thread-safe: one controlling thread.
+ */
+public final class LocalCluster implements AutoCloseable {
+    private static final long START_TIMEOUT_MS = 120_000;
+
+    private final Path dataDir;
+    private final LocalServers servers;
+    private final Map<String, String> extraEnv;
+    private final int gatewayPort;
+    private final Path modelDir;
+    private ChildJvm gateway;
+    private final List<ChildJvm> workers = new ArrayList<>();
+    private int workerSeq;
+
+    private LocalCluster(Path dataDir, LocalServers servers, int gatewayPort, Path modelDir, Map<String, String> extraEnv) {
+        this.dataDir = dataDir;
+        this.servers = servers;
+        this.gatewayPort = gatewayPort;
+        this.modelDir = modelDir;
+        this.extraEnv = Map.copyOf(extraEnv);
+    }
+
+    /**
+     * Starts servers, gateway and {@code workers} workers.
+     *
+     * @param dataDir where servers keep data and services write logs
+     * @param gatewayPort gateway HTTP port, 0 for a free one
+     * @param workers how many worker processes
+     * @param modelDir model bundle the workers load
+     * @param extraEnv further configuration for every service (e.g. batch policy)
+     */
+    public static LocalCluster start(Path dataDir, int gatewayPort, int workers, Path modelDir,
+                                     Map<String, String> extraEnv) {
+        LocalServers servers = LocalServers.start(dataDir);
+        LocalCluster c = new LocalCluster(dataDir, servers, gatewayPort == 0 ? Ports.free() : gatewayPort, modelDir,
+                extraEnv);
+        try {
+            c.startGateway();
+            List<Thread> starting = new ArrayList<>();
+            List<RuntimeException> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+            for (int i = 0; i < workers; i++) {
+                Thread t = new Thread(() -> {
+                    try {
+                        c.addWorker();
+                    } catch (RuntimeException e) {
+                        errors.add(e);
+                    }
+                });
+                t.start();
+                starting.add(t);
+            }
+            for (Thread t : starting) {
+                t.join();
+            }
+            if (!errors.isEmpty()) {
+                throw errors.get(0);
+            }
+        } catch (RuntimeException e) {
+            c.close();
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            c.close();
+            throw new IllegalStateException("interrupted while starting", e);
+        }
+        return c;
+    }
+
+    private Map<String, String> serviceEnv() {
+        Map<String, String> env = new HashMap<>(servers.env());
+        env.put(GatewayConfig.PORT.name(), Integer.toString(gatewayPort));
+        env.put(WorkerConfig.MODEL_DIR.name(), modelDir.toAbsolutePath().toString());
+        env.putAll(extraEnv);
+        return env;
+    }
+
+    /** Starts (or restarts) the gateway process. */
+    public synchronized void startGateway() {
+        gateway = ChildJvm.start("gateway", GatewayMain.class.getName(), serviceEnv(),
+                dataDir.resolve("logs/gateway.log"), l -> l.startsWith("gateway: http"), START_TIMEOUT_MS);
+    }
+
+    /** Starts one more worker process and waits until it polls. */
+    public ChildJvm addWorker() {
+        String id;
+        synchronized (this) {
+            id = "worker-" + (++workerSeq);
+        }
+        Map<String, String> env = serviceEnv();
+        env.put(WorkerConfig.WORKER_ID.name(), id);
+        ChildJvm w = ChildJvm.start(id, WorkerMain.class.getName(), env, dataDir.resolve("logs/" + id + ".log"),
+                l -> l.contains(id + ": ready"), START_TIMEOUT_MS);
+        synchronized (this) {
+            workers.add(w);
+        }
+        return w;
+    }
+
+    /** The worker processes still running. */
+    public synchronized List<ChildJvm> workers() {
+        workers.removeIf(w -> !w.isAlive());
+        return List.copyOf(workers);
+    }
+
+    public String gatewayUrl() {
+        return "http://127.0.0.1:" + gatewayPort;
+    }
+
+    public ChildJvm gateway() {
+        return gateway;
+    }
+
+    public LocalServers servers() {
+        return servers;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    @Override
+    public void close() {
+        List<ChildJvm> all;
+        synchronized (this) {
+            all = new ArrayList<>(workers);
+            workers.clear();
+        }
+        all.parallelStream().forEach(w -> w.stop(15_000));
+        if (gateway != null) {
+            gateway.stop(10_000);
+        }
+        servers.close();
+    }
+}

@@ -1,0 +1,84 @@
+package dev.ttscluster.deploy.local;
+
+import dev.ttscluster.common.config.InfraConfig;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The backing servers of a local cluster, all real and on loopback free ports: a Kafka KRaft broker,
+ * the job-state Redis and an S3 server. Each can be stopped and started again on the same port with
+ * its data kept. Not thread-safe.
+ */
+public final class LocalServers implements AutoCloseable {
+    private final KafkaNode kafka;
+    private final RedisNode redis;
+    private final S3Node s3;
+
+    private LocalServers(Path dataDir) {
+        this.kafka = new KafkaNode(dataDir.resolve("kafka"), Ports.free(), Ports.free());
+        this.redis = new RedisNode(dataDir.resolve("redis"), Ports.free(), RedisNode.Role.JOB_STATE);
+        this.s3 = new S3Node(dataDir.resolve("s3"), Ports.free(), "tts-local",
+                "tts-local-secret-" + Long.toHexString(new java.security.SecureRandom().nextLong()));
+    }
+
+    /**
+     * Starts every server with its data under {@code dataDir}.
+     *
+     * @throws RuntimeException when one cannot start (the others are stopped again)
+     */
+    public static LocalServers start(Path dataDir) {
+        LocalServers s = new LocalServers(dataDir);
+        try {
+            s.redis.start();
+            s.s3.start();
+            s.kafka.start();
+        } catch (RuntimeException e) {
+            s.close();
+            throw e;
+        }
+        return s;
+    }
+
+    /** Environment variables (the shared {@link InfraConfig} keys) pointing services at these servers. */
+    public Map<String, String> env() {
+        Map<String, String> env = new HashMap<>();
+        env.put(InfraConfig.KAFKA_BOOTSTRAP.name(), kafka.bootstrap());
+        env.put(InfraConfig.REDIS_URL.name(), redis.url());
+        env.put(InfraConfig.S3_ENDPOINT.name(), s3.endpoint());
+        env.put(InfraConfig.S3_ACCESS_KEY.name(), s3.accessKey());
+        env.put(InfraConfig.S3_SECRET_KEY.name(), s3.secretKey());
+        env.put(InfraConfig.S3_BUCKET.name(), "tts-audio");
+        return env;
+    }
+
+    public KafkaNode kafka() {
+        return kafka;
+    }
+
+    public RedisNode redis() {
+        return redis;
+    }
+
+    public S3Node s3() {
+        return s3;
+    }
+
+    @Override
+    public void close() {
+        RuntimeException first = null;
+        for (AutoCloseable c : new AutoCloseable[] {kafka, s3, redis}) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                if (first == null) {
+                    first = new IllegalStateException("stopping servers", e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package dev.ttscluster.gateway;
+
+import dev.ttscluster.common.config.ConfigException;
+import dev.ttscluster.common.config.ConfigKey;
+import dev.ttscluster.common.config.InfraConfig;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The gateway's configuration, read once from the environment (keys {@code TTS_GATEWAY_*} plus the
+ * shared {@link InfraConfig} keys) and validated at start. Immutable.
+ *
+ * @param bindHost address the HTTP server binds
+ * @param port HTTP port (0 picks a free one)
+ * @param maxTextChars longest accepted text, in characters
+ * @param maxBodyBytes largest accepted request body
+ * @param segmentMaxChars longest segment; longer sentences are split
+ * @param voices voices the cluster serves; the first is the default
+ * @param formats audio formats the cluster produces; the first is the default
+ * @param presignTtlSeconds lifetime of presigned audio URLs
+ * @param jobTtlSeconds how long job state is kept
+ * @param partitions partitions of the segments topic when the gateway creates it
+ * @param createTopics whether the gateway creates missing topics at start
+ * @param publishTimeoutMs how long a submission waits for Kafka to acknowledge its segments
+ * @param infra where the shared servers are
+ */
+public record GatewayConfig(String bindHost, int port, int maxTextChars, int maxBodyBytes, int segmentMaxChars,
+                            List<String> voices, List<String> formats, int presignTtlSeconds, long jobTtlSeconds,
+                            int partitions, boolean createTopics, int publishTimeoutMs, InfraConfig infra) {
+
+    public static final ConfigKey<String> BIND_HOST = ConfigKey.string("TTS_GATEWAY_BIND_HOST", "127.0.0.1",
+            "Address the HTTP server binds (0.0.0.0 in containers)");
+    public static final ConfigKey<Integer> PORT = ConfigKey.integer("TTS_GATEWAY_PORT", 8080, 0, 65535,
+            "HTTP port; 0 picks a free one");
+    public static final ConfigKey<Integer> MAX_TEXT_CHARS = ConfigKey.integer("TTS_GATEWAY_MAX_TEXT_CHARS", 5000, 1,
+            10_000_000, "Longest text accepted by POST /v1/jobs, in characters");
+    public static final ConfigKey<Integer> MAX_BODY_BYTES = ConfigKey.integer("TTS_GATEWAY_MAX_BODY_BYTES", 1_000_000,
+            1024, 100_000_000, "Largest request body accepted, in bytes");
+    public static final ConfigKey<Integer> SEGMENT_MAX_CHARS = ConfigKey.integer("TTS_GATEWAY_SEGMENT_MAX_CHARS", 300,
+            16, 10_000, "Longest segment; longer sentences split at clauses, then words");
+    public static final ConfigKey<String> VOICES = ConfigKey.string("TTS_GATEWAY_VOICES", "default",
+            "Comma-separated voices served; the first is the default");
+    public static final ConfigKey<String> FORMATS = ConfigKey.string("TTS_GATEWAY_FORMATS", "wav",
+            "Comma-separated audio formats produced; the first is the default");
+    public static final ConfigKey<Integer> PRESIGN_TTL_SECONDS = ConfigKey.integer("TTS_GATEWAY_PRESIGN_TTL_SECONDS",
+            900, 1, 604_800, "Lifetime of presigned audio URLs, in seconds");
+    public static final ConfigKey<Long> JOB_TTL_SECONDS = ConfigKey.longInt("TTS_GATEWAY_JOB_TTL_SECONDS", 7 * 86_400L,
+            60, 365 * 86_400L, "How long job state is kept, in seconds");
+    public static final ConfigKey<Integer> PARTITIONS = ConfigKey.integer("TTS_GATEWAY_TOPIC_PARTITIONS", 12, 1, 10_000,
+            "Partitions of the segments topic when created by the gateway (bounds useful worker count)");
+    public static final ConfigKey<Boolean> CREATE_TOPICS = ConfigKey.bool("TTS_GATEWAY_CREATE_TOPICS", true,
+            "Create missing topics at start");
+    public static final ConfigKey<Integer> PUBLISH_TIMEOUT_MS = ConfigKey.integer("TTS_GATEWAY_PUBLISH_TIMEOUT_MS",
+            10_000, 100, 120_000, "How long a submission waits for Kafka to acknowledge its segments");
+
+    /** The gateway's own keys (see also {@link InfraConfig#KEYS}). */
+    public static final List<ConfigKey<?>> KEYS = List.of(BIND_HOST, PORT, MAX_TEXT_CHARS, MAX_BODY_BYTES,
+            SEGMENT_MAX_CHARS, VOICES, FORMATS, PRESIGN_TTL_SECONDS, JOB_TTL_SECONDS, PARTITIONS, CREATE_TOPICS,
+            PUBLISH_TIMEOUT_MS);
+
+    private static final Set<String> SUPPORTED_FORMATS = Set.of("wav");
+
+    /**
+     * Reads and validates the configuration.
+     *
+     * @throws ConfigException naming the first bad key
+     */
+    public static GatewayConfig fromEnv(Map<String, String> env) {
+        List<String> formats = list(FORMATS, FORMATS.read(env));
+        for (String f : formats) {
+            if (!SUPPORTED_FORMATS.contains(f)) {
+                throw new ConfigException(FORMATS.name() + " names unsupported format '" + f + "'; supported: "
+                        + SUPPORTED_FORMATS);
+            }
+        }
+        List<String> voices = list(VOICES, VOICES.read(env));
+        for (String v : voices) {
+            if (!v.matches("[a-z0-9_-]{1,40}")) {
+                throw new ConfigException(VOICES.name() + " has invalid voice name '" + v + "'");
+            }
+        }
+        return new GatewayConfig(BIND_HOST.read(env), PORT.read(env), MAX_TEXT_CHARS.read(env),
+                MAX_BODY_BYTES.read(env), SEGMENT_MAX_CHARS.read(env), voices, formats,
+                PRESIGN_TTL_SECONDS.read(env), JOB_TTL_SECONDS.read(env), PARTITIONS.read(env),
+                CREATE_TOPICS.read(env), PUBLISH_TIMEOUT_MS.read(env), InfraConfig.fromEnv(env));
+    }
+
+    /** Every key the gateway reads, its own and the shared ones. */
+    public static List<ConfigKey<?>> allKeys() {
+        List<ConfigKey<?>> all = new ArrayList<>(KEYS);
+        all.addAll(InfraConfig.KEYS);
+        return all;
+    }
+
+    private static List<String> list(ConfigKey<String> key, String raw) {
+        Set<String> out = new LinkedHashSet<>();
+        Arrays.stream(raw.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(out::add);
+        if (out.isEmpty()) {
+            throw new ConfigException(key.name() + " must name at least one value");
+        }
+        return List.copyOf(out);
+    }
+}

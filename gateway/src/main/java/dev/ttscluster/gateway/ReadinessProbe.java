@@ -1,0 +1,68 @@
+package dev.ttscluster.gateway;
+
+import dev.ttscluster.common.state.JobStore;
+import dev.ttscluster.common.storage.AudioBucket;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+import java.time.Clock;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Answers whether the gateway can accept work: Redis, Kafka and S3 all answer. The result is kept
+ * for two seconds so probes cannot hammer the servers. Thread-safe.
+ */
+final class ReadinessProbe implements AutoCloseable {
+    private static final long CACHE_MS = 2000;
+    private final JobStore store;
+    private final AudioBucket bucket;
+    private final Admin admin;
+    private final Clock clock;
+    private long checkedAt = Long.MIN_VALUE;
+    private boolean last;
+
+    ReadinessProbe(JobStore store, AudioBucket bucket, String bootstrap, Clock clock) {
+        this.store = store;
+        this.bucket = bucket;
+        this.clock = clock;
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000");
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "2000");
+        this.admin = Admin.create(p);
+    }
+
+    synchronized boolean ready() {
+        long now = clock.millis();
+        if (now - checkedAt < CACHE_MS) {
+            return last;
+        }
+        last = store.ping() && kafka() && s3();
+        checkedAt = now;
+        return last;
+    }
+
+    private boolean kafka() {
+        try {
+            admin.describeCluster().clusterId().get(2, TimeUnit.SECONDS);
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private boolean s3() {
+        try {
+            bucket.get("readyz-probe");
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        admin.close(java.time.Duration.ofSeconds(2));
+    }
+}

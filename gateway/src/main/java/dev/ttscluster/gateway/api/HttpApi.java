@@ -1,0 +1,181 @@
+package dev.ttscluster.gateway.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ttscluster.common.contract.Json;
+import dev.ttscluster.common.error.RetriableException;
+import dev.ttscluster.common.state.JobRecord;
+import dev.ttscluster.common.storage.AudioBucket;
+import dev.ttscluster.gateway.GatewayConfig;
+import dev.ttscluster.gateway.jobs.JobRequest;
+import dev.ttscluster.gateway.jobs.JobService;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.json.JavalinJackson;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.InputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The HTTP API: routes, JSON errors and the job view. Every error is a JSON body
+ * {@code {"error": code, "message": text}} with a 4xx status for client mistakes and 503 when a
+ * backing server is unavailable; an unexpected fault is a logged 500 that never leaks a stack trace.
+ */
+public final class HttpApi {
+    private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
+    /** Until tenants and keys exist every caller is this tenant. */
+    static final String DEFAULT_TENANT = "default";
+
+    private final GatewayConfig cfg;
+    private final JobService jobs;
+    private final AudioBucket bucket;
+    private final BooleanSupplier ready;
+
+    public HttpApi(GatewayConfig cfg, JobService jobs, AudioBucket bucket, BooleanSupplier ready) {
+        this.cfg = cfg;
+        this.jobs = jobs;
+        this.bucket = bucket;
+        this.ready = ready;
+    }
+
+    /** Builds the Javalin app with every route (not yet started). */
+    public Javalin create() {
+        Javalin app = Javalin.create(c -> {
+            c.showJavalinBanner = false;
+            c.http.maxRequestSize = cfg.maxBodyBytes();
+            c.jsonMapper(new JavalinJackson(Json.MAPPER, false));
+            c.jetty.modifyServer(server -> server.setStopTimeout(5000));
+        });
+        app.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
+        app.get("/readyz", this::readyz);
+        app.post("/v1/jobs", this::submit);
+        app.get("/v1/jobs/{id}", ctx -> ctx.json(view(job(ctx))));
+        app.get("/v1/jobs/{id}/audio", this::audio);
+        app.post("/v1/jobs/{id}/cancel", ctx -> ctx.json(view(jobs.cancel(DEFAULT_TENANT, ctx.pathParam("id")))));
+
+        app.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage(), e.retryAfterSeconds()));
+        app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), codeFor(e.getStatus()),
+                e.getMessage(), null));
+        app.exception(RetriableException.class, (e, ctx) -> {
+            log.warn("{} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+            error(ctx, 503, "unavailable", "a backing service is unavailable, try again shortly", 2);
+        });
+        app.exception(Exception.class, (e, ctx) -> {
+            log.error("{} {} failed", ctx.method(), ctx.path(), e);
+            error(ctx, 500, "internal", "internal error", null);
+        });
+        app.error(404, ctx -> {
+            if (ctx.result() == null || ctx.result().isEmpty()) {
+                error(ctx, 404, "not_found", "no route " + ctx.method() + " " + JobRequest.abbreviate(ctx.path()), null);
+            }
+        });
+        app.error(405, ctx -> error(ctx, 405, "method_not_allowed", "method " + ctx.method() + " not allowed on " + ctx.path(), null));
+        return app;
+    }
+
+    private void readyz(Context ctx) {
+        boolean ok = ready.getAsBoolean();
+        ctx.status(ok ? 200 : 503).json(Map.of("status", ok ? "ready" : "not_ready"));
+    }
+
+    private void submit(Context ctx) {
+        String ct = ctx.contentType();
+        if (ct == null || !ct.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+            throw new ApiException(415, "unsupported_media_type", "Content-Type must be application/json");
+        }
+        JsonNode body;
+        try {
+            body = Json.MAPPER.readTree(ctx.bodyAsBytes());
+        } catch (java.io.IOException e) {
+            throw ApiException.badRequest("body is not valid JSON: " + firstLine(e.getMessage()));
+        }
+        JobRecord job = jobs.submit(DEFAULT_TENANT, JobRequest.from(body, cfg));
+        ctx.status(202).header("Location", "/v1/jobs/" + job.id()).json(view(job));
+    }
+
+    private void audio(Context ctx) throws java.io.IOException {
+        JobRecord job = job(ctx);
+        if (!JobService.hasAudio(job)) {
+            String why = switch (job.status()) {
+                case QUEUED, RUNNING -> "job is " + job.status().wire() + "; audio is not ready yet";
+                case FAILED -> "job failed: " + job.error();
+                default -> "job is " + job.status().wire() + "; it has no audio";
+            };
+            throw new ApiException(409, "not_ready", why);
+        }
+        InputStream in = bucket.open(job.audioKey())
+                .orElseThrow(() -> new ApiException(404, "not_found", "audio of job " + job.id() + " has expired"));
+        ctx.contentType("audio/" + job.format());
+        ctx.header("Content-Disposition", "attachment; filename=\"" + job.id() + "." + job.format() + "\"");
+        ctx.result(in);
+    }
+
+    private JobRecord job(Context ctx) {
+        String id = ctx.pathParam("id");
+        return jobs.find(DEFAULT_TENANT, id)
+                .orElseThrow(() -> ApiException.notFound("no job '" + JobRequest.abbreviate(id) + "'"));
+    }
+
+    private Map<String, Object> view(JobRecord j) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", j.id());
+        m.put("status", j.status().wire());
+        m.put("progress", j.progress());
+        m.put("segments", j.segments());
+        m.put("segments_done", j.status() == dev.ttscluster.common.contract.JobStatus.SUCCEEDED ? j.segments() : j.done());
+        m.put("voice", j.voice());
+        m.put("format", j.format());
+        m.put("speed", j.speed());
+        m.put("created_at", Instant.ofEpochMilli(j.createdMs()).toString());
+        m.put("updated_at", Instant.ofEpochMilli(j.updatedMs()).toString());
+        m.put("finished_at", j.finishedMs() == 0 ? null : Instant.ofEpochMilli(j.finishedMs()).toString());
+        m.put("error", j.error().isEmpty() ? null : j.error());
+        if (JobService.hasAudio(j)) {
+            m.put("audio_seconds", j.sampleRate() == 0 ? null : j.audioSamples() / (double) j.sampleRate());
+            m.put("audio_url", bucket.presignGet(j.audioKey(), Duration.ofSeconds(cfg.presignTtlSeconds())));
+        } else {
+            m.put("audio_seconds", null);
+            m.put("audio_url", null);
+        }
+        return m;
+    }
+
+    private static void error(Context ctx, int status, String code, String message, Integer retryAfter) {
+        if (retryAfter != null) {
+            ctx.header("Retry-After", Integer.toString(retryAfter));
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", code);
+        body.put("message", message == null || message.isBlank() ? code : message);
+        ctx.status(status).json(body);
+    }
+
+    private static String codeFor(int status) {
+        return switch (status) {
+            case 400 -> "invalid_request";
+            case 404 -> "not_found";
+            case 405 -> "method_not_allowed";
+            case 413 -> "payload_too_large";
+            case 415 -> "unsupported_media_type";
+            default -> status >= 500 ? "internal" : "error";
+        };
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return abbreviateLong(nl < 0 ? s : s.substring(0, nl));
+    }
+
+    private static String abbreviateLong(String s) {
+        return s.length() > 200 ? s.substring(0, 200) + "..." : s;
+    }
+}

@@ -1,0 +1,130 @@
+package dev.ttscluster.worker;
+
+import dev.ttscluster.common.contract.SegmentTask;
+import dev.ttscluster.common.contract.Topics;
+import dev.ttscluster.common.error.FatalException;
+import dev.ttscluster.common.state.JobStore;
+import dev.ttscluster.common.storage.AudioBucket;
+import dev.ttscluster.common.text.GraphemePhonemizer;
+import dev.ttscluster.common.text.Phonemizer;
+import dev.ttscluster.worker.assembly.JobAssembler;
+import dev.ttscluster.worker.inference.DjlSynthesisModel;
+import dev.ttscluster.worker.inference.SynthesisModel;
+import dev.ttscluster.worker.ingest.SegmentConsumerLoop;
+import dev.ttscluster.worker.store.SegmentWriter;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Wires one worker process: model, Redis job store, S3 bucket, pipeline, and the Kafka poll loop on
+ * its own thread. Start once, close once (close finishes or abandons the in-flight batch, leaves the
+ * consumer group and releases the model).
+ */
+public final class Worker implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Worker.class);
+
+    private final SynthesisModel model;
+    private final JobStore jobs;
+    private final KafkaProducer<String, byte[]> deadLetterProducer;
+    private final SegmentConsumerLoop loop;
+    private final Thread thread;
+
+    private Worker(WorkerConfig cfg) {
+        this.model = DjlSynthesisModel.load(cfg.modelDir(), cfg.inferenceThreads());
+        this.jobs = JobStore.connect(cfg.infra().redisUrl(), Clock.systemUTC(), 7 * 86_400L);
+        AudioBucket bucket = new AudioBucket(cfg.infra());
+        int rate = model.manifest().sampleRate();
+        this.deadLetterProducer = producer(cfg);
+        SynthesisPipeline pipeline = new SynthesisPipeline(model, phonemizer(model), jobs,
+                new SegmentWriter(bucket, jobs, rate), new JobAssembler(bucket, jobs, rate), this::deadLetter,
+                Thread::sleep, cfg.retryBackoffMs());
+        this.loop = new SegmentConsumerLoop(consumer(cfg), pipeline, cfg.batch(), Clock.systemUTC());
+        this.thread = new Thread(loop, cfg.workerId() + "-poll");
+    }
+
+    /**
+     * Loads the model, connects, and starts polling.
+     *
+     * @throws FatalException when the model bundle is bad
+     */
+    public static Worker start(WorkerConfig cfg) {
+        Worker w = new Worker(cfg);
+        w.thread.start();
+        log.info("worker {} started: model {} v{} ({}), batch {}", cfg.workerId(), w.model.manifest().name(),
+                w.model.manifest().version(), w.model.manifest().producesSpeech() ? "speech" : "placeholder, no speech",
+                cfg.batch());
+        return w;
+    }
+
+    private static Phonemizer phonemizer(SynthesisModel model) {
+        if (!"graphemes".equals(model.manifest().frontend())) {
+            throw new FatalException("unsupported frontend '" + model.manifest().frontend() + "' in model bundle");
+        }
+        return new GraphemePhonemizer(model.manifest().phoneSet());
+    }
+
+    private void deadLetter(SegmentTask task, String reason) {
+        ProducerRecord<String, byte[]> r = new ProducerRecord<>(Topics.SEGMENTS_DEAD_LETTER, task.recordKey(), task.encode());
+        r.headers().add("reason", reason.getBytes(StandardCharsets.UTF_8));
+        try {
+            deadLetterProducer.send(r).get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new dev.ttscluster.common.error.RetriableException("dead-letter topic unavailable: " + e.getMessage(), e);
+        }
+    }
+
+    private static KafkaConsumer<String, byte[]> consumer(WorkerConfig cfg) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.infra().kafkaBootstrap());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, cfg.groupId());
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, cfg.workerId());
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(cfg.batch().maxSize()));
+        p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, Integer.toString(cfg.sessionTimeoutMs()));
+        p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Integer.toString(Math.max(500, cfg.sessionTimeoutMs() / 4)));
+        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "20");
+        return new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private static KafkaProducer<String, byte[]> producer(WorkerConfig cfg) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.infra().kafkaBootstrap());
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, cfg.workerId() + "-dlq");
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
+        return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /** Blocks until the poll loop ends. */
+    public void await() throws InterruptedException {
+        thread.join();
+    }
+
+    @Override
+    public void close() {
+        loop.stop();
+        try {
+            thread.join(30_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        deadLetterProducer.close(java.time.Duration.ofSeconds(2));
+        jobs.close();
+        model.close();
+    }
+}

@@ -1,0 +1,92 @@
+package dev.ttscluster.worker.inference;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.ttscluster.common.contract.Json;
+import dev.ttscluster.common.error.FatalException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * The manifest of a model bundle ({@code models/<name>/manifest.json}): what the TorchScript file is
+ * and how to feed it. Its {@code version} is the content hash of the model file and is verified on
+ * load, so a cache key that includes it always names the exact weights.
+ *
+ * @param name bundle name
+ * @param version first 16 hex digits of the model file's SHA-256
+ * @param file TorchScript file name inside the bundle
+ * @param sampleRate output sample rate
+ * @param hopLength samples per acoustic frame
+ * @param frontend text frontend the phone ids come from (e.g. {@code graphemes})
+ * @param phoneSet symbols by id; id 0 is padding
+ * @param speakers voices by speaker id
+ * @param producesSpeech false for placeholder bundles
+ * @param maxPhones most phone ids one item may carry
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record ModelManifest(
+        @JsonProperty("name") String name,
+        @JsonProperty("version") String version,
+        @JsonProperty("file") String file,
+        @JsonProperty("sample_rate") int sampleRate,
+        @JsonProperty("hop_length") int hopLength,
+        @JsonProperty("frontend") String frontend,
+        @JsonProperty("phone_set") List<String> phoneSet,
+        @JsonProperty("speakers") List<String> speakers,
+        @JsonProperty("produces_speech") boolean producesSpeech,
+        @JsonProperty("max_phones") int maxPhones) {
+
+    /**
+     * Reads and checks {@code dir/manifest.json}.
+     *
+     * @throws FatalException when the manifest is missing or malformed, or the model file's hash
+     *     does not match its version
+     */
+    public static ModelManifest load(Path dir) {
+        Path path = dir.resolve("manifest.json");
+        ModelManifest m;
+        try {
+            m = Json.MAPPER.readValue(path.toFile(), ModelManifest.class);
+        } catch (IOException e) {
+            throw new FatalException("cannot read model manifest " + path + ": " + e.getMessage(), e);
+        }
+        if (m.name() == null || m.version() == null || m.file() == null || m.phoneSet() == null
+                || m.speakers() == null || m.speakers().isEmpty() || m.sampleRate() <= 0 || m.maxPhones() <= 0) {
+            throw new FatalException("model manifest " + path + " lacks name, version, file, phone_set, speakers,"
+                    + " sample_rate or max_phones");
+        }
+        String hash = sha256(dir.resolve(m.file()));
+        if (!hash.startsWith(m.version())) {
+            throw new FatalException("model file " + m.file() + " has hash " + hash.substring(0, 16)
+                    + " but the manifest says version " + m.version());
+        }
+        return m;
+    }
+
+    /** Speaker id of a voice, or -1 when the bundle does not have it. */
+    public int speakerId(String voice) {
+        return speakers.indexOf(voice);
+    }
+
+    static String sha256(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                md.update(buf, 0, n);
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (IOException e) {
+            throw new FatalException("cannot read model file " + file + ": " + e.getMessage(), e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package dev.ttscluster.worker.inference;
+
+import java.util.List;
+
+/**
+ * A speech model that synthesizes a batch of rows in one call. Output depends only on each row
+ * (never on its batch neighbours) and is deterministic. Implementations are NOT thread-safe unless
+ * they say so: one inference thread owns one instance.
+ */
+public interface SynthesisModel extends AutoCloseable {
+    /**
+     * Synthesizes every row, in order.
+     *
+     * @throws dev.ttscluster.common.error.FatalException when the model rejects the input
+     */
+    List<SynthesisOutput> synthesize(List<SynthesisInput> rows);
+
+    /** The bundle's manifest. */
+    ModelManifest manifest();
+
+    @Override
+    void close();
+}
