@@ -19,7 +19,8 @@ final class ReadinessProbe implements AutoCloseable {
     private final AudioBucket bucket;
     private final Admin admin;
     private final Clock clock;
-    private long checkedAt = Long.MIN_VALUE;
+    private long checkedAt;
+    private boolean checked;
     private boolean last;
 
     ReadinessProbe(JobStore store, AudioBucket bucket, String bootstrap, Clock clock) {
@@ -35,11 +36,12 @@ final class ReadinessProbe implements AutoCloseable {
 
     synchronized boolean ready() {
         long now = clock.millis();
-        if (now - checkedAt < CACHE_MS) {
+        if (checked && now - checkedAt < CACHE_MS) {
             return last;
         }
         last = store.ping() && kafka() && s3();
         checkedAt = now;
+        checked = true;
         return last;
     }
 

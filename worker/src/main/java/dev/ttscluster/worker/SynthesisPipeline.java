@@ -30,7 +30,7 @@ import java.util.function.BooleanSupplier;
  * nothing is recomputed on retry. A batch the model rejects is re-run row by row so that one poison
  * segment fails only its own job (and goes to the dead-letter sink).
  */
-public final class SynthesisPipeline {
+public final class SynthesisPipeline implements dev.ttscluster.worker.ingest.BatchHandler {
     private static final Logger log = LoggerFactory.getLogger(SynthesisPipeline.class);
 
     /** Receives segments that failed for good. */
@@ -43,7 +43,7 @@ public final class SynthesisPipeline {
     public static final class Stopped extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
-        Stopped() {
+        public Stopped() {
             super("stopping", null, false, false);
         }
     }
@@ -80,6 +80,7 @@ public final class SynthesisPipeline {
      *
      * @throws Stopped when {@code running} turned false before the batch was durable
      */
+    @Override
     public void process(List<SegmentTask> batch, BooleanSupplier running) {
         Map<String, JobStatus> status = retry(() -> jobs.statuses(batch.stream().map(SegmentTask::jobId).distinct().toList()),
                 running);

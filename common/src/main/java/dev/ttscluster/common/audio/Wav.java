@@ -85,12 +85,18 @@ public final class Wav {
                 throw new FatalException("truncated WAV chunk at byte " + pos);
             }
             if (id == 0x20746d66) { // "fmt "
+                if (size < 16) {
+                    throw new FatalException("WAV fmt chunk too short: " + size + " bytes");
+                }
                 if (b.getShort(body) != 1) {
                     throw new FatalException("WAV is not PCM");
                 }
                 channels = b.getShort(body + 2);
                 rate = b.getInt(body + 4);
                 bits = b.getShort(body + 14);
+                if (channels < 1 || bits < 8) {
+                    throw new FatalException("WAV has " + channels + " channels of " + bits + " bits");
+                }
             } else if (id == 0x61746164) { // "data"
                 if (rate < 0) {
                     throw new FatalException("WAV data before fmt chunk");

@@ -60,6 +60,9 @@ public record SegmentTask(
         } catch (java.io.IOException | RuntimeException e) {
             throw new FatalException("undecodable segment record: " + e.getMessage(), e);
         }
+        if (t == null) {
+            throw new FatalException("undecodable segment record: null");
+        }
         if (t.schema() != SCHEMA_VERSION) {
             throw new FatalException("unsupported segment schema version " + t.schema());
         }

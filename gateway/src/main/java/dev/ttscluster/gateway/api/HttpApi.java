@@ -49,6 +49,7 @@ public final class HttpApi {
         Javalin app = Javalin.create(c -> {
             c.showJavalinBanner = false;
             c.http.maxRequestSize = cfg.maxBodyBytes();
+            c.http.prefer405over404 = true;
             c.jsonMapper(new JavalinJackson(Json.MAPPER, false));
             c.jetty.modifyServer(server -> server.setStopTimeout(5000));
         });
@@ -70,12 +71,6 @@ public final class HttpApi {
             log.error("{} {} failed", ctx.method(), ctx.path(), e);
             error(ctx, 500, "internal", "internal error", null);
         });
-        app.error(404, ctx -> {
-            if (ctx.result() == null || ctx.result().isEmpty()) {
-                error(ctx, 404, "not_found", "no route " + ctx.method() + " " + JobRequest.abbreviate(ctx.path()), null);
-            }
-        });
-        app.error(405, ctx -> error(ctx, 405, "method_not_allowed", "method " + ctx.method() + " not allowed on " + ctx.path(), null));
         return app;
     }
 

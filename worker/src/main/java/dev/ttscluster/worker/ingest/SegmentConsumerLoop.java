@@ -37,13 +37,13 @@ public final class SegmentConsumerLoop implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(SegmentConsumerLoop.class);
 
     private final Consumer<String, byte[]> consumer;
-    private final SynthesisPipeline pipeline;
+    private final BatchHandler pipeline;
     private final BatchAggregator<ConsumerRecord<String, byte[]>> aggregator;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private volatile long batches;
     private volatile long segments;
 
-    public SegmentConsumerLoop(Consumer<String, byte[]> consumer, SynthesisPipeline pipeline, BatchPolicy policy,
+    public SegmentConsumerLoop(Consumer<String, byte[]> consumer, BatchHandler pipeline, BatchPolicy policy,
                                Clock clock) {
         this.consumer = consumer;
         this.pipeline = pipeline;

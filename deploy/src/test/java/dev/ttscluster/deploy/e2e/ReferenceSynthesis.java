@@ -1,0 +1,65 @@
+package dev.ttscluster.deploy.e2e;
+
+import dev.ttscluster.common.audio.Wav;
+import dev.ttscluster.common.text.GraphemePhonemizer;
+import dev.ttscluster.common.text.Segmenter;
+import dev.ttscluster.gateway.GatewayConfig;
+import dev.ttscluster.worker.inference.DjlSynthesisModel;
+import dev.ttscluster.worker.inference.SynthesisInput;
+import dev.ttscluster.worker.inference.SynthesisOutput;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the cluster should produce for a text, computed here in-process with the same bundle,
+ * segmenter and frontend, one segment at a time (no batching): the reference a job's audio is
+ * checked against.
+ */
+final class ReferenceSynthesis {
+    private static DjlSynthesisModel model;
+    private static final Segmenter SEGMENTER = new Segmenter(
+            Integer.parseInt(GatewayConfig.SEGMENT_MAX_CHARS.defaultValue()));
+
+    private ReferenceSynthesis() {
+    }
+
+    private static synchronized DjlSynthesisModel model() {
+        if (model == null) {
+            model = DjlSynthesisModel.load(SharedCluster.repoRoot().resolve("models/placeholder"), 1);
+        }
+        return model;
+    }
+
+    /** The expected 16-bit samples of the whole job. */
+    static synchronized short[] expected(String text, double speed) {
+        GraphemePhonemizer ph = new GraphemePhonemizer(model().manifest().phoneSet());
+        List<float[]> parts = new ArrayList<>();
+        int n = 0;
+        for (String seg : SEGMENTER.segments(text)) {
+            SynthesisOutput o = model().synthesize(List.of(new SynthesisInput(ph.ids(seg), 0, (float) speed))).get(0);
+            parts.add(o.samples());
+            n += o.samples().length;
+        }
+        float[] all = new float[n];
+        int p = 0;
+        for (float[] f : parts) {
+            System.arraycopy(f, 0, all, p, f.length);
+            p += f.length;
+        }
+        return samples(Wav.encode(all, all.length, model().manifest().sampleRate()));
+    }
+
+    /** The 16-bit samples of a WAV file. */
+    static short[] samples(byte[] wav) {
+        Wav.Info info = Wav.parse(wav);
+        ByteBuffer b = ByteBuffer.wrap(wav, info.dataOffset(), info.dataBytes()).order(ByteOrder.LITTLE_ENDIAN);
+        short[] s = new short[(int) info.samples()];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = b.getShort();
+        }
+        return s;
+    }
+}

@@ -1,0 +1,134 @@
+package dev.ttscluster.worker.batch;
+
+import dev.ttscluster.worker.MutableClock;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.List;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class BatchAggregatorTest {
+
+    /** A source that hands out scripted polls; an empty poll "waits" by advancing the clock by its timeout. */
+    static final class ScriptedSource implements BatchAggregator.Source<Integer> {
+        final Deque<List<Integer>> polls = new ArrayDeque<>();
+        final MutableClock clock;
+        final List<Duration> timeouts = new ArrayList<>();
+
+        ScriptedSource(MutableClock clock) {
+            this.clock = clock;
+        }
+
+        ScriptedSource then(Integer... items) {
+            polls.add(List.of(items));
+            return this;
+        }
+
+        @Override
+        public Collection<Integer> poll(Duration timeout) {
+            timeouts.add(timeout);
+            List<Integer> next = polls.poll();
+            if (next == null || next.isEmpty()) {
+                clock.advance(timeout.toMillis());
+                return List.of();
+            }
+            clock.advance(1);
+            return next;
+        }
+    }
+
+    @Test
+    void sizeClosesTheBatchWithoutWaitingForTheWindow() {
+        MutableClock clock = new MutableClock(0);
+        ScriptedSource src = new ScriptedSource(clock).then(1, 2).then(3, 4);
+        BatchAggregator<Integer> agg = new BatchAggregator<>(src, new BatchPolicy(4, 1000), clock);
+
+        Batch<Integer> b = agg.next(() -> true);
+
+        assertThat(b.items()).containsExactly(1, 2, 3, 4);
+        assertThat(b.reason()).isEqualTo(Batch.CloseReason.SIZE);
+        assertThat(b.waitedMs()).isLessThan(1000);
+    }
+
+    @Test
+    void windowClosesAPartialBatch() {
+        MutableClock clock = new MutableClock(0);
+        ScriptedSource src = new ScriptedSource(clock).then(1).then().then();
+        BatchAggregator<Integer> agg = new BatchAggregator<>(src, new BatchPolicy(8, 50), clock);
+
+        Batch<Integer> b = agg.next(() -> true);
+
+        assertThat(b.items()).containsExactly(1);
+        assertThat(b.reason()).isEqualTo(Batch.CloseReason.WINDOW);
+        assertThat(b.waitedMs()).isEqualTo(50);
+    }
+
+    @Test
+    void pollsOnlyForTheTimeLeftInTheWindow() {
+        MutableClock clock = new MutableClock(0);
+        ScriptedSource src = new ScriptedSource(clock).then(1);
+        BatchAggregator<Integer> agg = new BatchAggregator<>(src, new BatchPolicy(8, 50), clock);
+
+        agg.next(() -> true);
+
+        // first poll waits idle; the following ones never ask for more than the window's remainder
+        assertThat(src.timeouts.subList(1, src.timeouts.size()))
+                .allSatisfy(t -> assertThat(t.toMillis()).isLessThanOrEqualTo(50));
+    }
+
+    @Test
+    void itemsBeyondTheSizeStayBufferedInOrderForTheNextBatch() {
+        MutableClock clock = new MutableClock(0);
+        ScriptedSource src = new ScriptedSource(clock).then(IntStream.range(0, 10).boxed().toArray(Integer[]::new));
+        BatchAggregator<Integer> agg = new BatchAggregator<>(src, new BatchPolicy(4, 50), clock);
+
+        List<Integer> seen = new ArrayList<>();
+        seen.addAll(agg.next(() -> true).items());
+        seen.addAll(agg.next(() -> true).items());
+        seen.addAll(agg.next(() -> true).items());
+
+        assertThat(seen).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
+        assertThat(agg.buffered()).isZero();
+    }
+
+    @Test
+    void perRequestPolicyMakesBatchesOfOne() {
+        MutableClock clock = new MutableClock(0);
+        ScriptedSource src = new ScriptedSource(clock).then(7, 8);
+        BatchAggregator<Integer> agg = new BatchAggregator<>(src, BatchPolicy.perRequest(), clock);
+
+        assertThat(agg.next(() -> true).items()).containsExactly(7);
+        assertThat(agg.next(() -> true).items()).containsExactly(8);
+    }
+
+    @Test
+    void stoppingWhileIdleReturnsAnEmptyBatch() {
+        MutableClock clock = new MutableClock(0);
+        ScriptedSource src = new ScriptedSource(clock);
+        BatchAggregator<Integer> agg = new BatchAggregator<>(src, new BatchPolicy(4, 50), clock);
+        int[] calls = {0};
+
+        Batch<Integer> b = agg.next(() -> calls[0]++ < 3);
+
+        assertThat(b.isEmpty()).isTrue();
+        assertThat(b.reason()).isEqualTo(Batch.CloseReason.STOPPED);
+    }
+
+    @Test
+    void droppedItemsNeverReachABatch() {
+        MutableClock clock = new MutableClock(0);
+        ScriptedSource src = new ScriptedSource(clock).then(1, 2, 3, 4, 5, 6);
+        BatchAggregator<Integer> agg = new BatchAggregator<>(src, new BatchPolicy(2, 50), clock);
+
+        assertThat(agg.next(() -> true).items()).containsExactly(1, 2);
+        agg.drop(i -> i % 2 == 1);
+
+        assertThat(agg.next(() -> true).items()).containsExactly(4, 6);
+    }
+}
