@@ -27,7 +27,8 @@ import java.util.function.BooleanSupplier;
  * Not thread-safe (owns the model).
  *
  * <p>Retriable faults (Redis, S3) are retried with backoff for as long as {@code running} holds;
- * nothing is recomputed on retry. A batch the model rejects is re-run row by row so that one poison
+ * nothing is recomputed on retry. A stop request lets a healthy batch finish; only a batch stuck
+ * on a failing server is abandoned (uncommitted, so it is redelivered). A batch the model rejects is re-run row by row so that one poison
  * segment fails only its own job (and goes to the dead-letter sink).
  */
 public final class SynthesisPipeline implements dev.ttscluster.worker.ingest.BatchHandler {
@@ -153,12 +154,12 @@ public final class SynthesisPipeline implements dev.ttscluster.worker.ingest.Bat
     private <T> T retry(java.util.function.Supplier<T> op, BooleanSupplier running) {
         long wait = backoffMs;
         while (true) {
-            if (!running.getAsBoolean()) {
-                throw new Stopped();
-            }
             try {
                 return op.get();
             } catch (RetriableException e) {
+                if (!running.getAsBoolean()) {
+                    throw new Stopped();
+                }
                 log.warn("retrying in {} ms: {}", wait, e.getMessage());
                 try {
                     sleeper.sleep(wait);

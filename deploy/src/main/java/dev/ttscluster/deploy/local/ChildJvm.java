@@ -46,6 +46,8 @@ public final class ChildJvm implements AutoCloseable {
         cmd.add("-Dai.djl.offline=true");
         cmd.add("-cp");
         cmd.add(serviceClasspath());
+        cmd.add(ChildMain.class.getName());
+        cmd.add(Long.toString(ProcessHandle.current().pid()));
         cmd.add(mainClass);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().putAll(env);

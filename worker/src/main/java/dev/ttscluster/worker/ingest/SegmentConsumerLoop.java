@@ -30,8 +30,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The worker's poll loop: one thread owns the consumer, gathers micro-batches, hands each to the
  * pipeline and commits the batch's offsets only after the pipeline returned (its uploads are
  * durable): at-least-once delivery with idempotent effects. Another thread stops it with
- * {@link #stop()}, which wakes the consumer; a batch interrupted by the stop is not committed and
- * will be redelivered to another worker.
+ * {@link #stop()}: the in-flight batch is finished and committed, then the consumer leaves the group.
  */
 public final class SegmentConsumerLoop implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(SegmentConsumerLoop.class);
@@ -124,10 +123,13 @@ public final class SegmentConsumerLoop implements Runnable {
         }
     }
 
-    /** Stops the loop from another thread; {@link #run()} returns soon after. */
+    /**
+     * Stops the loop from another thread. The in-flight batch finishes and is committed; polls are
+     * short (at most the batch window or 200 ms), so {@link #run()} returns soon after. The consumer
+     * is deliberately not woken up: a wakeup would make the in-flight batch's commit fail.
+     */
     public void stop() {
         running.set(false);
-        consumer.wakeup();
     }
 
     /** Batches processed so far. */
