@@ -106,7 +106,9 @@ public final class SynthesisPipeline implements dev.ttscluster.worker.ingest.Bat
         long t0 = System.nanoTime();
         List<SynthesisOutput> outs = infer(live, rows, running);
         long inferMs = (System.nanoTime() - t0) / 1_000_000;
+        long t1 = System.nanoTime();
         long samples = 0;
+        int assembled = 0;
         for (int i = 0; i < live.size(); i++) {
             SynthesisOutput o = outs.get(i);
             if (o == null) {
@@ -117,10 +119,14 @@ public final class SynthesisPipeline implements dev.ttscluster.worker.ingest.Bat
             SegmentMark mark = retry(() -> writer.write(task, o.samples()), running);
             if (mark.readyToAssemble()) {
                 retry(() -> assembler.assemble(task), running);
+                assembled++;
             }
         }
-        log.debug("batch of {} rows: inference {} ms, {} s of audio", live.size(), inferMs,
-                String.format("%.2f", samples / (double) model.manifest().sampleRate()));
+        if (log.isDebugEnabled()) {
+            log.debug("batch of {} rows: inference {} ms, store+assemble {} ms ({} jobs assembled), {} s of audio",
+                    live.size(), inferMs, (System.nanoTime() - t1) / 1_000_000, assembled,
+                    String.format("%.2f", samples / (double) model.manifest().sampleRate()));
+        }
     }
 
     /** One batched call; if the model rejects the batch, row by row so only bad rows fail. */

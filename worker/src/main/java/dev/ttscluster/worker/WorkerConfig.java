@@ -27,8 +27,8 @@ import java.util.Map;
 public record WorkerConfig(String workerId, Path modelDir, String groupId, BatchPolicy batch, int inferenceThreads,
                            int sessionTimeoutMs, long retryBackoffMs, InfraConfig infra) {
 
-    public static final ConfigKey<String> WORKER_ID = ConfigKey.string("TTS_WORKER_ID",
-            "worker-" + ProcessHandle.current().pid(), "Name of this worker in logs and Kafka client ids");
+    public static final ConfigKey<String> WORKER_ID = ConfigKey.optionalString("TTS_WORKER_ID",
+            "Name of this worker in logs and Kafka client ids; empty means worker-<pid>");
     public static final ConfigKey<String> MODEL_DIR = ConfigKey.string("TTS_WORKER_MODEL_DIR", "models/placeholder",
             "Model bundle directory (manifest.json + TorchScript file)");
     public static final ConfigKey<String> GROUP_ID = ConfigKey.string("TTS_WORKER_GROUP_ID", "workers",
@@ -59,6 +59,9 @@ public record WorkerConfig(String workerId, Path modelDir, String groupId, Batch
             throw new ConfigException(MODEL_DIR.name() + "='" + model + "' is invalid: no manifest.json there");
         }
         String id = WORKER_ID.read(env);
+        if (id.isBlank()) {
+            id = "worker-" + ProcessHandle.current().pid();
+        }
         if (!id.matches("[A-Za-z0-9._-]{1,64}")) {
             throw new ConfigException(WORKER_ID.name() + "='" + id + "' is invalid: expected [A-Za-z0-9._-]{1,64}");
         }

@@ -11,7 +11,8 @@ public final class ConfigDocs {
     public static String table(List<ConfigKey<?>> keys) {
         StringBuilder sb = new StringBuilder("| key | default | accepted | meaning |\n|---|---|---|---|\n");
         for (ConfigKey<?> k : keys) {
-            String def = k.defaultValue() == null ? "(required)" : "`" + k.defaultValue() + "`";
+            String def = k.defaultValue() == null ? "(required)"
+                    : k.defaultValue().isEmpty() ? "(empty)" : "`" + k.defaultValue() + "`";
             sb.append("| `").append(k.name()).append("` | ").append(def).append(" | ")
                     .append(k.rule()).append(" | ").append(k.doc().replace("|", "\\|")).append(" |\n");
         }

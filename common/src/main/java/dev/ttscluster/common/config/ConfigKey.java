@@ -33,6 +33,11 @@ public final class ConfigKey<T> {
         return new ConfigKey<>(name, doc, defaultValue, s -> s, s -> !s.isBlank(), "non-blank");
     }
 
+    /** An optional string key: empty (the default) means "not set"; the caller derives a value. */
+    public static ConfigKey<String> optionalString(String name, String doc) {
+        return new ConfigKey<>(name, doc, "", s -> s, s -> true, "optional");
+    }
+
     /** An integer key accepted within [min, max]. */
     public static ConfigKey<Integer> integer(String name, int defaultValue, int min, int max, String doc) {
         return new ConfigKey<>(name, doc, Integer.toString(defaultValue), Integer::parseInt,

@@ -25,8 +25,8 @@ public record InfraConfig(String kafkaBootstrap, String redisUrl, String s3Endpo
             "redis://127.0.0.1:6379", "Job-state Redis (no eviction, append-only persistence)");
     public static final ConfigKey<String> S3_ENDPOINT = ConfigKey.string("TTS_S3_ENDPOINT",
             "http://127.0.0.1:9000", "S3 endpoint used by the services");
-    public static final ConfigKey<String> S3_PUBLIC_ENDPOINT = ConfigKey.string("TTS_S3_PUBLIC_ENDPOINT",
-            "", "S3 endpoint that presigned URLs for clients are signed for; empty means TTS_S3_ENDPOINT");
+    public static final ConfigKey<String> S3_PUBLIC_ENDPOINT = ConfigKey.optionalString("TTS_S3_PUBLIC_ENDPOINT",
+            "S3 endpoint that presigned URLs for clients are signed for; empty means TTS_S3_ENDPOINT");
     public static final ConfigKey<String> S3_ACCESS_KEY = ConfigKey.string("TTS_S3_ACCESS_KEY",
             null, "S3 access key");
     public static final ConfigKey<String> S3_SECRET_KEY = ConfigKey.string("TTS_S3_SECRET_KEY",
@@ -47,7 +47,7 @@ public record InfraConfig(String kafkaBootstrap, String redisUrl, String s3Endpo
      */
     public static InfraConfig fromEnv(Map<String, String> env) {
         String endpoint = httpUrl(S3_ENDPOINT, S3_ENDPOINT.read(env));
-        String publicRaw = env.getOrDefault(S3_PUBLIC_ENDPOINT.name(), "");
+        String publicRaw = S3_PUBLIC_ENDPOINT.read(env);
         String publicEndpoint = publicRaw.isBlank() ? endpoint : httpUrl(S3_PUBLIC_ENDPOINT, publicRaw.trim());
         String redis = REDIS_URL.read(env);
         if (!redis.startsWith("redis://")) {
