@@ -20,7 +20,7 @@ public final class LocalCluster implements AutoCloseable {
     private static final long START_TIMEOUT_MS = 120_000;
 
     private final Path dataDir;
-    private final LocalServers servers;
+    private final BackingServers servers;
     private final Map<String, String> extraEnv;
     private final int gatewayPort;
     private final Path modelDir;
@@ -28,7 +28,7 @@ public final class LocalCluster implements AutoCloseable {
     private final List<ChildJvm> workers = new ArrayList<>();
     private int workerSeq;
 
-    private LocalCluster(Path dataDir, LocalServers servers, int gatewayPort, Path modelDir, Map<String, String> extraEnv) {
+    private LocalCluster(Path dataDir, BackingServers servers, int gatewayPort, Path modelDir, Map<String, String> extraEnv) {
         this.dataDir = dataDir;
         this.servers = servers;
         this.gatewayPort = gatewayPort;
@@ -47,7 +47,14 @@ public final class LocalCluster implements AutoCloseable {
      */
     public static LocalCluster start(Path dataDir, int gatewayPort, int workers, Path modelDir,
                                      Map<String, String> extraEnv) {
-        LocalServers servers = LocalServers.start(dataDir);
+        return start(dataDir, LocalServers.start(dataDir), gatewayPort, workers, modelDir, extraEnv);
+    }
+
+    /**
+     * Starts gateway and workers against servers that already run; the cluster closes them with itself.
+     */
+    public static LocalCluster start(Path dataDir, BackingServers servers, int gatewayPort, int workers,
+                                     Path modelDir, Map<String, String> extraEnv) {
         LocalCluster c = new LocalCluster(dataDir, servers, gatewayPort == 0 ? Ports.free() : gatewayPort, modelDir,
                 extraEnv);
         try {
@@ -126,7 +133,7 @@ public final class LocalCluster implements AutoCloseable {
         return gateway;
     }
 
-    public LocalServers servers() {
+    public BackingServers servers() {
         return servers;
     }
 

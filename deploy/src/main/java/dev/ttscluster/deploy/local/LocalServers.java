@@ -11,7 +11,7 @@ import java.util.Map;
  * the job-state Redis and an S3 server. Each can be stopped and started again on the same port with
  * its data kept. Not thread-safe.
  */
-public final class LocalServers implements AutoCloseable {
+public final class LocalServers implements BackingServers {
     private final KafkaNode kafka;
     private final RedisNode redis;
     private final S3Node s3;
@@ -42,6 +42,7 @@ public final class LocalServers implements AutoCloseable {
     }
 
     /** Environment variables (the shared {@link InfraConfig} keys) pointing services at these servers. */
+    @Override
     public Map<String, String> env() {
         Map<String, String> env = new HashMap<>();
         env.put(InfraConfig.KAFKA_BOOTSTRAP.name(), kafka.bootstrap());

@@ -26,7 +26,9 @@ class JobStoreRedisTest {
 
     @AfterAll
     static void close() {
-        store.close();
+        if (store != null) {
+            store.close();
+        }
     }
 
     static String newJob(int segments) {

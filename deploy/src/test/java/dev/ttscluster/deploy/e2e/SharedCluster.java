@@ -1,6 +1,8 @@
 package dev.ttscluster.deploy.e2e;
 
+import dev.ttscluster.deploy.local.BackingServers;
 import dev.ttscluster.deploy.local.LocalCluster;
+import dev.ttscluster.deploy.local.LocalServers;
 import dev.ttscluster.worker.WorkerConfig;
 
 import java.nio.file.Path;
@@ -20,11 +22,31 @@ final class SharedCluster {
     static synchronized LocalCluster get() {
         if (cluster == null) {
             Path data = Path.of("target", "e2e-cluster-" + System.currentTimeMillis()).toAbsolutePath();
-            cluster = LocalCluster.start(data, 0, WORKERS, repoRoot().resolve("models/placeholder"),
+            cluster = LocalCluster.start(data, servers(data), 0, WORKERS, repoRoot().resolve("models/placeholder"),
                     Map.of(WorkerConfig.SESSION_TIMEOUT_MS.name(), "6000"));
             Runtime.getRuntime().addShutdownHook(new Thread(cluster::close, "e2e-cluster-stop"));
         }
         return cluster;
+    }
+
+    /**
+     * The servers of the suite: started in this JVM (default), or as containers when the
+     * {@code containers} profile sets {@code tts.e2e.servers=containers}.
+     */
+    private static BackingServers servers(Path data) {
+        if (!"containers".equals(System.getProperty("tts.e2e.servers"))) {
+            return LocalServers.start(data);
+        }
+        try {
+            return (BackingServers) Class.forName("dev.ttscluster.deploy.e2e.ContainerServers").getMethod("start").invoke(null);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("the containers profile's sources are not on the classpath", e);
+        }
     }
 
     /** Brings the worker count back to {@link #WORKERS} after a test killed some. */
