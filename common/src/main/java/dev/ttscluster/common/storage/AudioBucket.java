@@ -117,14 +117,13 @@ public final class AudioBucket {
 
     /** Reads a whole object, or empty when it does not exist. */
     public Optional<byte[]> get(String key) {
+        Optional<InputStream> in = open(key);
+        if (in.isEmpty()) {
+            return Optional.empty();
+        }
         return call(() -> {
-            try (InputStream in = client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
-                return Optional.of(in.readAllBytes());
-            } catch (ErrorResponseException e) {
-                if ("NoSuchKey".equals(e.errorResponse().code())) {
-                    return Optional.<byte[]>empty();
-                }
-                throw e;
+            try (InputStream stream = in.get()) {
+                return Optional.of(stream.readAllBytes());
             }
         });
     }

@@ -33,14 +33,14 @@ class InfraConfigTest {
 
     @Test
     void publicEndpointDefaultsToEndpoint() {
-        InfraConfig c = InfraConfig.fromEnv(env("TTS_S3_ENDPOINT", "http://minio:9000"));
-        assertThat(c.s3PublicEndpoint()).isEqualTo("http://minio:9000");
+        InfraConfig c = InfraConfig.fromEnv(env("TTS_S3_ENDPOINT", "http://minio.example:9000"));
+        assertThat(c.s3PublicEndpoint()).isEqualTo("http://minio.example:9000");
     }
 
     @Test
     void blankPublicEndpointDefaultsToEndpoint() {
-        InfraConfig c = InfraConfig.fromEnv(env("TTS_S3_ENDPOINT", "http://minio:9000", "TTS_S3_PUBLIC_ENDPOINT", "  "));
-        assertThat(c.s3PublicEndpoint()).isEqualTo("http://minio:9000");
+        InfraConfig c = InfraConfig.fromEnv(env("TTS_S3_ENDPOINT", "http://minio.example:9000", "TTS_S3_PUBLIC_ENDPOINT", "  "));
+        assertThat(c.s3PublicEndpoint()).isEqualTo("http://minio.example:9000");
     }
 
     @Test
