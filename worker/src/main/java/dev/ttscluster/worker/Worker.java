@@ -5,10 +5,9 @@ import dev.ttscluster.common.contract.Topics;
 import dev.ttscluster.common.error.FatalException;
 import dev.ttscluster.common.state.JobStore;
 import dev.ttscluster.common.storage.AudioBucket;
-import dev.ttscluster.common.text.GraphemePhonemizer;
-import dev.ttscluster.common.text.Phonemizer;
 import dev.ttscluster.worker.assembly.JobAssembler;
 import dev.ttscluster.worker.inference.DjlSynthesisModel;
+import dev.ttscluster.worker.inference.Frontends;
 import dev.ttscluster.worker.inference.SynthesisModel;
 import dev.ttscluster.worker.ingest.SegmentConsumerLoop;
 import dev.ttscluster.worker.store.SegmentWriter;
@@ -49,7 +48,7 @@ public final class Worker implements AutoCloseable {
         AudioBucket bucket = new AudioBucket(cfg.infra());
         int rate = model.manifest().sampleRate();
         this.deadLetterProducer = producer(cfg);
-        SynthesisPipeline pipeline = new SynthesisPipeline(model, phonemizer(model), jobs,
+        SynthesisPipeline pipeline = new SynthesisPipeline(model, Frontends.forManifest(model.manifest()), jobs,
                 new SegmentWriter(bucket, jobs, rate), new JobAssembler(bucket, jobs, rate), this::deadLetter,
                 Thread::sleep, cfg.retryBackoffMs());
         this.loop = new SegmentConsumerLoop(consumer(cfg), pipeline, cfg.batch(), Clock.systemUTC());
@@ -68,13 +67,6 @@ public final class Worker implements AutoCloseable {
                 w.model.manifest().version(), w.model.manifest().producesSpeech() ? "speech" : "placeholder, no speech",
                 cfg.batch());
         return w;
-    }
-
-    private static Phonemizer phonemizer(SynthesisModel model) {
-        if (!"graphemes".equals(model.manifest().frontend())) {
-            throw new FatalException("unsupported frontend '" + model.manifest().frontend() + "' in model bundle");
-        }
-        return new GraphemePhonemizer(model.manifest().phoneSet());
     }
 
     private void deadLetter(SegmentTask task, String reason) {

@@ -1,0 +1,24 @@
+package dev.ttscluster.worker.inference;
+
+import dev.ttscluster.common.error.FatalException;
+import dev.ttscluster.common.text.CmuPhonemizer;
+import dev.ttscluster.common.text.GraphemePhonemizer;
+import dev.ttscluster.common.text.Phonemizer;
+
+/** The text frontend a bundle's manifest asks for. */
+public final class Frontends {
+    private Frontends() {
+    }
+
+    /**
+     * @throws FatalException when the manifest names a frontend this code does not have
+     */
+    public static Phonemizer forManifest(ModelManifest manifest) {
+        return switch (manifest.frontend()) {
+            case "graphemes" -> new GraphemePhonemizer(manifest.phoneSet());
+            case "cmu-arpabet" -> new CmuPhonemizer(manifest.phoneSet());
+            default -> throw new FatalException("unsupported frontend '" + manifest.frontend() + "' in model bundle "
+                    + manifest.name());
+        };
+    }
+}
