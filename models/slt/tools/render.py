@@ -1,47 +1,66 @@
-"""Renders ID<TAB>text lines with festival's slt voice: DIR/wav/ID.wav (16 kHz mono 16-bit) and
-DIR/lab/ID.lab (phone<TAB>end_seconds, festival's own segment times). Skips items already done, so a
-re-run resumes. Runs PROCS festival processes in parallel, each over chunks of sentences.
+"""Renders ID<TAB>text lines with festival's slt voice (voice_cmu_us_slt_arctic_hts, 32 kHz): DIR/wav/ID.wav
+(resampled by sox to 16 kHz mono 16-bit PCM, without dither so a re-render is bit-identical) and
+DIR/lab/ID.lab (one `phone<TAB>end_seconds` line per phone, festival's own segment end times from
+utt.save.segs, which match the wave). Items whose .lab exists are skipped, so a re-run resumes; the .lab
+is written last (atomically), so an interrupted item is simply rendered again.
 
-usage: /usr/bin/python3 render.py DIR TSV [TSV...] [--procs 2]
+Festival is single-threaded: PROCS festival processes run at once (never more), each one rendering a
+chunk of CHUNK sentences from one generated .scm script.
+
+usage: /usr/bin/python3 render.py DIR TSV [TSV...] [--procs 2] [--chunk 100]
 """
 import argparse
 import os
 import subprocess
 import tempfile
+import time
 from concurrent.futures import ThreadPoolExecutor
-
-CHUNK = 50
 
 
 def scheme_string(s):
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def segs_to_lab(segs_path, lab_path):
+    """utt.save.segs writes a header ending in a '#' line, then `end_time 100 phone` lines."""
+    rows = []
+    with open(segs_path) as f:
+        body = False
+        for line in f:
+            if line.startswith("#"):
+                body = True
+                continue
+            parts = line.split()
+            if body and len(parts) == 3:
+                rows.append(f"{parts[2]}\t{parts[0]}\n")
+    if not rows:
+        raise RuntimeError(f"no segments in {segs_path}")
+    with open(lab_path + ".tmp", "w") as o:
+        o.writelines(rows)
+    os.replace(lab_path + ".tmp", lab_path)
+
+
 def render_chunk(out, chunk):
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory(prefix="slt-render-") as tmp:
         script = ["(voice_cmu_us_slt_arctic_hts)"]
-        for item_id, text in chunk:
+        for n, (_, text) in enumerate(chunk):
             script.append(f"(set! u (Utterance Text {scheme_string(text)}))")
             script.append("(utt.synth u)")
-            script.append(f'(utt.save.wave u "{tmp}/{item_id}.wav" \'riff)')
-            script.append(f'(utt.save.segs u "{tmp}/{item_id}.segs")')
+            script.append(f'(utt.save.wave u "{tmp}/{n}.wav" \'riff)')
+            script.append(f'(utt.save.segs u "{tmp}/{n}.segs")')
         path = os.path.join(tmp, "run.scm")
         with open(path, "w") as f:
             f.write("\n".join(script) + "\n")
-        subprocess.run(["festival", "-b", path], check=True, capture_output=True)
-        for item_id, _ in chunk:
-            subprocess.run(["sox", f"{tmp}/{item_id}.wav", "-r", "16000", "-c", "1", "-b", "16",
-                            os.path.join(out, "wav", item_id + ".wav")], check=True)
-            with open(f"{tmp}/{item_id}.segs") as f, open(os.path.join(out, "lab", item_id + ".lab.tmp"), "w") as o:
-                body = False
-                for line in f:
-                    if line.startswith("#"):
-                        body = True
-                        continue
-                    parts = line.split()
-                    if body and len(parts) == 3:
-                        o.write(f"{parts[2]}\t{parts[0]}\n")
-            os.replace(os.path.join(out, "lab", item_id + ".lab.tmp"), os.path.join(out, "lab", item_id + ".lab"))
+        proc = subprocess.run(["festival", "-b", path], capture_output=True, text=True, errors="replace")
+        for n, (item_id, text) in enumerate(chunk):
+            if not (os.path.exists(f"{tmp}/{n}.wav") and os.path.exists(f"{tmp}/{n}.segs")):
+                raise RuntimeError(f"festival did not render {item_id} ({text!r}); exit {proc.returncode}; "
+                                   f"stderr tail: {proc.stderr[-2000:]}")
+            wav = os.path.join(out, "wav", item_id + ".wav")
+            subprocess.run(["sox", "-D", f"{tmp}/{n}.wav", "-r", "16000", "-c", "1", "-b", "16",
+                            "-e", "signed-integer", "-t", "wav", wav + ".tmp"], check=True)
+            os.replace(wav + ".tmp", wav)
+            segs_to_lab(f"{tmp}/{n}.segs", os.path.join(out, "lab", item_id + ".lab"))
     return len(chunk)
 
 
@@ -50,23 +69,29 @@ def main():
     ap.add_argument("dir")
     ap.add_argument("tsv", nargs="+")
     ap.add_argument("--procs", type=int, default=2)
+    ap.add_argument("--chunk", type=int, default=100)
     args = ap.parse_args()
     os.makedirs(os.path.join(args.dir, "wav"), exist_ok=True)
     os.makedirs(os.path.join(args.dir, "lab"), exist_ok=True)
-    todo = []
+    todo, total = [], 0
     for tsv in args.tsv:
         with open(tsv) as f:
             for line in f:
                 if "\t" in line:
                     item_id, text = line.rstrip("\n").split("\t", 1)
+                    total += 1
                     if not os.path.exists(os.path.join(args.dir, "lab", item_id + ".lab")):
                         todo.append((item_id, text))
-    chunks = [todo[i:i + CHUNK] for i in range(0, len(todo), CHUNK)]
-    done = 0
-    with ThreadPoolExecutor(args.procs) as pool:
+    print(f"render: {total - len(todo)}/{total} already rendered, {len(todo)} to go "
+          f"({args.procs} festival processes, {args.chunk} sentences each)", flush=True)
+    if not todo:
+        return
+    chunks = [todo[i:i + args.chunk] for i in range(0, len(todo), args.chunk)]
+    done, start = 0, time.time()
+    with ThreadPoolExecutor(max(1, args.procs)) as pool:
         for n in pool.map(lambda c: render_chunk(args.dir, c), chunks):
             done += n
-            print(f"rendered {done}/{len(todo)}", flush=True)
+            print(f"rendered {done}/{len(todo)} ({time.time() - start:.0f} s)", flush=True)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """Train the slt acoustic model on festival teacher data. Resumable: a checkpoint is written after every
 epoch and picked up again by the next run.
 
-usage: /usr/bin/python3 train.py --data DATA --out CKPT_DIR [--epochs 12] [--threads 2]
+usage: /usr/bin/python3 train.py --data DATA --out CKPT_DIR [--epochs 8] [--threads 2]
 DATA holds train.tsv (ID<TAB>text), wav/ID.wav (16 kHz mono) and lab/ID.lab (phone<TAB>end_seconds).
 """
 import argparse
@@ -108,7 +108,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", required=True)
     ap.add_argument("--out", required=True)
-    ap.add_argument("--epochs", type=int, default=12)
+    ap.add_argument("--epochs", type=int, default=8)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--max-frames", type=int, default=6000)
     ap.add_argument("--minutes", type=float, default=0, help="stop after this many minutes (0: no limit)")

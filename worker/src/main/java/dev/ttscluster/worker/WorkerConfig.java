@@ -29,7 +29,7 @@ public record WorkerConfig(String workerId, Path modelDir, String groupId, Batch
 
     public static final ConfigKey<String> WORKER_ID = ConfigKey.optionalString("TTS_WORKER_ID",
             "Name of this worker in logs and Kafka client ids; empty means worker-<pid>");
-    public static final ConfigKey<String> MODEL_DIR = ConfigKey.string("TTS_WORKER_MODEL_DIR", "models/placeholder",
+    public static final ConfigKey<String> MODEL_DIR = ConfigKey.string("TTS_WORKER_MODEL_DIR", "models/slt",
             "Model bundle directory (manifest.json + TorchScript file)");
     public static final ConfigKey<String> GROUP_ID = ConfigKey.string("TTS_WORKER_GROUP_ID", "workers",
             "Kafka consumer group shared by all workers");

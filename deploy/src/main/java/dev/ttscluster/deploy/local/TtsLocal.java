@@ -36,7 +36,7 @@ public final class TtsLocal {
         Map<String, String> opts = options(args);
         int workers = Integer.parseInt(opts.getOrDefault("--workers", "2"));
         Path root = Path.of(System.getProperty("tts.repo.root", ".")).toAbsolutePath().normalize();
-        Path model = Path.of(opts.getOrDefault("--model", root.resolve("models/placeholder").toString()));
+        Path model = Path.of(opts.getOrDefault("--model", root.resolve("models/slt").toString()));
         switch (args[0]) {
             case "up" -> up(opts, workers, model);
             case "demo" -> demo(opts, workers, model, root);

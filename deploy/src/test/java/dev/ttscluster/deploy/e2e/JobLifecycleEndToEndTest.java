@@ -70,7 +70,7 @@ class JobLifecycleEndToEndTest {
             double speed = i % 5 == 0 ? 1.5 : 1.0;
             texts.add(t);
             speeds.add(speed);
-            submitted.add(pool.submit(() -> api.submit(Map.of("text", t, "voice", "default", "format", "wav", "speed", speed))));
+            submitted.add(pool.submit(() -> api.submit(Map.of("text", t, "voice", SharedCluster.VOICE, "format", "wav", "speed", speed))));
         }
         List<String> ids = new ArrayList<>();
         for (Future<HttpResponse<String>> f : submitted) {
@@ -133,7 +133,7 @@ class JobLifecycleEndToEndTest {
         try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(Map.of("bootstrap.servers",
                 env.get(InfraConfig.KAFKA_BOOTSTRAP.name())), new StringSerializer(), new ByteArraySerializer())) {
             SegmentTask again = new SegmentTask(SegmentTask.SCHEMA_VERSION, id, "default", 1, 2, "Second one follows.",
-                    "default", 1.0, 0L);
+                    SharedCluster.VOICE, 1.0, 0L);
             p.send(new ProducerRecord<>(Topics.SEGMENTS_INTERACTIVE, again.recordKey(), again.encode())).get();
         }
         awaitNoLag(env.get(InfraConfig.KAFKA_BOOTSTRAP.name()), Duration.ofSeconds(60));

@@ -1,10 +1,11 @@
 package dev.ttscluster.deploy.e2e;
 
 import dev.ttscluster.common.audio.Wav;
-import dev.ttscluster.common.text.GraphemePhonemizer;
+import dev.ttscluster.common.text.Phonemizer;
 import dev.ttscluster.common.text.Segmenter;
 import dev.ttscluster.gateway.GatewayConfig;
 import dev.ttscluster.worker.inference.DjlSynthesisModel;
+import dev.ttscluster.worker.inference.Frontends;
 import dev.ttscluster.worker.inference.SynthesisInput;
 import dev.ttscluster.worker.inference.SynthesisOutput;
 
@@ -28,14 +29,14 @@ final class ReferenceSynthesis {
 
     private static synchronized DjlSynthesisModel model() {
         if (model == null) {
-            model = DjlSynthesisModel.load(SharedCluster.repoRoot().resolve("models/placeholder"), 1);
+            model = DjlSynthesisModel.load(SharedCluster.repoRoot().resolve(SharedCluster.BUNDLE), 1);
         }
         return model;
     }
 
     /** The expected 16-bit samples of the whole job. */
     static synchronized short[] expected(String text, double speed) {
-        GraphemePhonemizer ph = new GraphemePhonemizer(model().manifest().phoneSet());
+        Phonemizer ph = Frontends.forManifest(model().manifest());
         List<float[]> parts = new ArrayList<>();
         int n = 0;
         for (String seg : SEGMENTER.segments(text)) {

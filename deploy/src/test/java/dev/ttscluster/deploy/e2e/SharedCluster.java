@@ -14,6 +14,9 @@ import java.util.Map;
  */
 final class SharedCluster {
     static final int WORKERS = 2;
+    /** The voice every end-to-end test runs: the product default. */
+    static final String BUNDLE = "models/slt";
+    static final String VOICE = "slt";
     private static LocalCluster cluster;
 
     private SharedCluster() {
@@ -22,7 +25,7 @@ final class SharedCluster {
     static synchronized LocalCluster get() {
         if (cluster == null) {
             Path data = Path.of("target", "e2e-cluster-" + System.currentTimeMillis()).toAbsolutePath();
-            cluster = LocalCluster.start(data, servers(data), 0, WORKERS, repoRoot().resolve("models/placeholder"),
+            cluster = LocalCluster.start(data, servers(data), 0, WORKERS, repoRoot().resolve(BUNDLE),
                     Map.of(WorkerConfig.SESSION_TIMEOUT_MS.name(), "6000"));
             Runtime.getRuntime().addShutdownHook(new Thread(cluster::close, "e2e-cluster-stop"));
         }
