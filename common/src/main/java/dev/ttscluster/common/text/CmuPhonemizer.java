@@ -42,9 +42,11 @@ public final class CmuPhonemizer implements Phonemizer {
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z]+(?:'[A-Za-z]+)*|[,;:.!?]");
     private static final Pattern MARKS = Pattern.compile("\\p{M}+");
     private static final String PAUSE = "pau";
+    /** Capitals with a plural s (CDs, FAQs): festival reads the capitals, then the s as it reads 's. */
+    private static final Pattern PLURAL_CAPITALS = Pattern.compile("[A-Z]{2,}s");
     private static final Set<String> SIBILANTS = Set.of("s", "z", "sh", "zh", "ch", "jh");
     private static final Set<String> VOICELESS = Set.of("p", "t", "k", "f", "th", "s", "sh", "ch", "hh");
-    private static final Set<String> NOUN_BEFORE = Set.of("the", "a", "an", "this", "that", "these", "those", "my",
+    private static final Set<String> NOUN_BEFORE = Set.of("the", "a", "an", "these", "those", "my",
             "your", "his", "her", "its", "our", "their", "whose", "each", "every", "no", "some", "any", "another",
             "of", "for", "in", "on", "with", "from", "by", "about", "into", "such", "own", "more", "most", "good",
             "new", "first", "last", "next", "same");
@@ -56,6 +58,10 @@ public final class CmuPhonemizer implements Phonemizer {
             "those", "your", "my", "our", "his", "her", "their", "me", "us", "him", "some", "all", "up", "down");
     /** Homographs whose reading does not follow from a guessed part of speech: always this one. */
     private static final Map<String, String> FIXED_POS = Map.of("does", "v");
+    /** The reading of a homograph when its neighbours say nothing (else the dictionary's default). */
+    private static final Map<String, String> DEFAULT_POS = Map.of("perfect", "j", "live", "v", "lead", "v");
+    /** Verb readings FreeTTS's copy of the dictionary shadows with a second verb entry (past tense "led"). */
+    private static final Map<String, String> VERB_READINGS = Map.of("lead", "l iy d");
     /**
      * Festival's own entries that FreeTTS's copy of the dictionary lacks or has differently: festival's
      * cmulex addenda (which the slt voice uses), a few contractions in the same style, and the words where
@@ -141,6 +147,11 @@ public final class CmuPhonemizer implements Phonemizer {
         this.pauseId = m.getOrDefault(PAUSE, -1L);
     }
 
+    /** Loads the lexicon now (about two seconds, once per JVM) rather than on the first phonemized segment. */
+    public static void preload() {
+        Lexicon.get();
+    }
+
     /** The symbol ids of {@link #phones}; names missing from the phone set are dropped, pau never doubled. */
     @Override
     public long[] ids(String segment) {
@@ -218,18 +229,19 @@ public final class CmuPhonemizer implements Phonemizer {
         if (w.indexOf('\'') >= 0) {
             return word(token.replace("'", ""), prev, next);
         }
+        if (PLURAL_CAPITALS.matcher(token).matches()) {
+            List<String> stem = new ArrayList<>(word(token.substring(0, token.length() - 1), prev, null));
+            possessive(stem);
+            return stem;
+        }
         Lexicon lex = Lexicon.get();
-        List<String> found = lex.lookup(w, guessPos(lex, w, prev, next));
+        String pos = guessPos(lex, w, prev, next);
+        if ("v".equals(pos) && VERB_READINGS.containsKey(w)) {
+            return List.of(VERB_READINGS.get(w).split(" "));
+        }
+        List<String> found = lex.lookup(w, pos);
         if (found != null) {
             return found;
-        }
-        if (token.length() >= 2 && token.length() <= 6 && token.matches("[A-Z]{2,5}s")) {
-            String stem = w.substring(0, w.length() - 1);
-            if (lex.lookup(stem, null) == null) {
-                List<String> spelled = lex.spell(stem);
-                spelled.add("z");
-                return spelled;
-            }
         }
         if (token.length() >= 2 && token.length() <= 5 && token.equals(token.toUpperCase(Locale.ROOT))
                 && !readsAsWord(w)) {
@@ -277,16 +289,16 @@ public final class CmuPhonemizer implements Phonemizer {
             return fixed;
         }
         String p = prev == null ? null : prev.toLowerCase(Locale.ROOT);
-        if (p == null) {
-            return next != null && OBJECT_AFTER.contains(next.toLowerCase(Locale.ROOT)) ? "v" : null;
-        }
-        if (NOUN_BEFORE.contains(p) || p.endsWith("'s")) {
-            return lex.hasPos(w, "n") ? "n" : "j";
-        }
-        if (VERB_BEFORE.contains(p)) {
+        if (p == null && next != null && OBJECT_AFTER.contains(next.toLowerCase(Locale.ROOT))) {
             return "v";
         }
-        return null;
+        if (p != null && (NOUN_BEFORE.contains(p) || p.endsWith("'s"))) {
+            return lex.hasPos(w, "n") ? "n" : "j";
+        }
+        if (p != null && VERB_BEFORE.contains(p)) {
+            return "v";
+        }
+        return DEFAULT_POS.get(w);
     }
 
     private static List<String> american(Lexicon lex, String w) {

@@ -100,7 +100,7 @@ public final class EnglishNormalizer {
             new Rule(PHONE, m -> digitGroups(m.group())),
             new Rule(DECADE, m -> plural(m.group(1).length() == 2 ? cardinal(Integer.parseInt(m.group(1)))
                     : year(Integer.parseInt(m.group(1))))),
-            new Rule(ORDINAL, m -> ordinal(parse(m.group(1)))),
+            new Rule(ORDINAL, m -> tooLong(m.group(1)) ? digits(m.group(1)) + " " + m.group(2) : ordinal(parse(m.group(1)))),
             new Rule(FRACTION, EnglishNormalizer::fraction),
             new Rule(RANGE, m -> integer(m.group(1)) + " to " + integer(m.group(2))),
             new Rule(NEGATIVE, m -> "minus "),
@@ -136,6 +136,11 @@ public final class EnglishNormalizer {
         }
         m.appendTail(sb);
         return sb.toString();
+    }
+
+    /** Whole numbers beyond what {@link #cardinal} says are read digit by digit. */
+    private static boolean tooLong(String grouped) {
+        return grouped.replace(",", "").length() > 12;
     }
 
     private static long parse(String grouped) {
@@ -177,6 +182,9 @@ public final class EnglishNormalizer {
 
     private static String money(Matcher m) {
         String[] unit = CURRENCIES.get(m.group(1));
+        if (tooLong(m.group(2))) {
+            return integer(m.group(2)) + (m.group(3) == null ? "" : " point " + digits(m.group(3))) + " " + unit[1];
+        }
         long whole = parse(m.group(2));
         String fraction = m.group(3);
         String scale = m.group(4);
@@ -240,7 +248,7 @@ public final class EnglishNormalizer {
 
     /** "3" -> three; ("3", ".25") -> three point two five. */
     static String number(String whole, String fraction) {
-        String w = cardinal(parse(whole));
+        String w = tooLong(whole) ? digits(whole) : cardinal(parse(whole));
         return fraction == null ? w : w + " point " + digits(fraction.substring(1));
     }
 
