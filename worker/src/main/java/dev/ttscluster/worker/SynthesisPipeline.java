@@ -11,6 +11,9 @@ import dev.ttscluster.worker.assembly.JobAssembler;
 import dev.ttscluster.worker.inference.SynthesisInput;
 import dev.ttscluster.worker.inference.SynthesisModel;
 import dev.ttscluster.worker.inference.SynthesisOutput;
+import dev.ttscluster.worker.ingest.BatchHandler;
+import dev.ttscluster.worker.ingest.Prepared;
+import dev.ttscluster.worker.metrics.WorkerMetrics;
 import dev.ttscluster.worker.store.SegmentWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,20 +21,28 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 
 /**
- * Processes one micro-batch of segments end to end: skip segments of finished jobs, phonemize, ONE
- * batched model call, upload each segment, count it, assemble jobs whose last segment landed.
- * Returns only when every effect of the batch is durable, so the caller may then commit offsets.
- * Not thread-safe (owns the model).
+ * The work of one micro-batch: the frontend at intake ({@link #prepare}), then skip segments of
+ * finished jobs and ONE batched model call ({@link #process}, on the polling thread), then the durable
+ * step it returns: upload each segment (several at once when configured), count it, assemble jobs
+ * whose last segment landed. The durable step may run on another thread while the next batch
+ * computes; the caller commits offsets only after it returned. {@link #process} is not thread-safe
+ * (one thread owns the model); durable steps are.
  *
  * <p>Retriable faults (Redis, S3) are retried with backoff for as long as {@code running} holds;
  * nothing is recomputed on retry. A stop request lets a healthy batch finish; only a batch stuck
- * on a failing server is abandoned (uncommitted, so it is redelivered). A batch the model rejects is re-run row by row so that one poison
- * segment fails only its own job (and goes to the dead-letter sink).
+ * on a failing server is abandoned (uncommitted, so it is redelivered). A batch the model rejects is
+ * re-run row by row so that one poison segment fails only its own job (and goes to the dead-letter
+ * sink).
  */
-public final class SynthesisPipeline implements dev.ttscluster.worker.ingest.BatchHandler {
+public final class SynthesisPipeline implements BatchHandler {
     private static final Logger log = LoggerFactory.getLogger(SynthesisPipeline.class);
 
     /** Receives segments that failed for good. */
@@ -57,6 +68,8 @@ public final class SynthesisPipeline implements dev.ttscluster.worker.ingest.Bat
     private final DeadLetters deadLetters;
     private final Sleeper sleeper;
     private final long backoffMs;
+    private final WorkerMetrics metrics;
+    private final ExecutorService uploads;
 
     /** Sleeps between retries; injected so tests never sleep. */
     @FunctionalInterface
@@ -64,8 +77,12 @@ public final class SynthesisPipeline implements dev.ttscluster.worker.ingest.Bat
         void sleep(long ms) throws InterruptedException;
     }
 
+    /**
+     * @param uploadThreads segments of one batch uploaded at once (1: one after another)
+     */
     public SynthesisPipeline(SynthesisModel model, Phonemizer phonemizer, JobStore jobs, SegmentWriter writer,
-                             JobAssembler assembler, DeadLetters deadLetters, Sleeper sleeper, long backoffMs) {
+                             JobAssembler assembler, DeadLetters deadLetters, Sleeper sleeper, long backoffMs,
+                             WorkerMetrics metrics, int uploadThreads) {
         this.model = model;
         this.phonemizer = phonemizer;
         this.jobs = jobs;
@@ -74,20 +91,34 @@ public final class SynthesisPipeline implements dev.ttscluster.worker.ingest.Bat
         this.deadLetters = deadLetters;
         this.sleeper = sleeper;
         this.backoffMs = backoffMs;
+        this.metrics = metrics;
+        this.uploads = uploadThreads <= 1 ? null : Executors.newFixedThreadPool(uploadThreads, r -> {
+            Thread t = new Thread(r, "upload");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Runs the text frontend as the segment arrives, so the batcher knows its length in phones. */
+    @Override
+    public Prepared prepare(SegmentTask task) {
+        return new Prepared(task, phonemizer.ids(task.text()));
     }
 
     /**
-     * Processes the batch.
+     * Computes the batch (skips segments of finished jobs, ONE batched model call) and returns the
+     * step that uploads each segment, counts it and assembles jobs whose last segment landed.
      *
-     * @throws Stopped when {@code running} turned false before the batch was durable
+     * @throws Stopped when {@code running} turned false while Redis was failing
      */
     @Override
-    public void process(List<SegmentTask> batch, BooleanSupplier running) {
-        Map<String, JobStatus> status = retry(() -> jobs.statuses(batch.stream().map(SegmentTask::jobId).distinct().toList()),
-                running);
+    public Durable process(List<Prepared> batch, BooleanSupplier running) {
+        Map<String, JobStatus> status = retry(() -> jobs.statuses(batch.stream().map(p -> p.task().jobId()).distinct()
+                .toList()), running);
         List<SegmentTask> live = new ArrayList<>();
         List<SynthesisInput> rows = new ArrayList<>();
-        for (SegmentTask t : batch) {
+        for (Prepared p : batch) {
+            SegmentTask t = p.task();
             JobStatus s = status.get(t.jobId());
             if (s == null || s.isFinal()) {
                 continue; // expired, deleted, cancelled or failed: nothing to do
@@ -98,34 +129,75 @@ public final class SynthesisPipeline implements dev.ttscluster.worker.ingest.Bat
                 continue;
             }
             live.add(t);
-            rows.add(new SynthesisInput(phonemizer.ids(t.text()), speaker, (float) t.speed()));
+            rows.add(new SynthesisInput(p.phones() != null ? p.phones() : phonemizer.ids(t.text()), speaker,
+                    (float) t.speed()));
         }
         if (live.isEmpty()) {
-            return;
+            return DONE;
         }
         long t0 = System.nanoTime();
         List<SynthesisOutput> outs = infer(live, rows, running);
-        long inferMs = (System.nanoTime() - t0) / 1_000_000;
-        long t1 = System.nanoTime();
+        double inferSeconds = (System.nanoTime() - t0) / 1e9;
         long samples = 0;
-        int assembled = 0;
+        for (SynthesisOutput o : outs) {
+            samples += o == null ? 0 : o.samples().length;
+        }
+        double audio = samples / (double) model.manifest().sampleRate();
+        metrics.inferred(inferSeconds, audio);
+        if (log.isDebugEnabled()) {
+            log.debug("batch of {} rows: inference {} ms, {} s of audio", live.size(), Math.round(inferSeconds * 1000),
+                    String.format("%.2f", audio));
+        }
+        return r -> store(live, outs, r);
+    }
+
+    /** Uploads and counts every segment (in parallel when configured), then assembles finished jobs. */
+    private void store(List<SegmentTask> live, List<SynthesisOutput> outs, BooleanSupplier running) {
+        Map<String, Map<Integer, byte[]>> uploaded = new ConcurrentHashMap<>();
+        List<Runnable> writes = new ArrayList<>();
         for (int i = 0; i < live.size(); i++) {
             SynthesisOutput o = outs.get(i);
             if (o == null) {
                 continue;
             }
-            samples += o.samples().length;
             SegmentTask task = live.get(i);
-            SegmentMark mark = retry(() -> writer.write(task, o.samples()), running);
-            if (mark.readyToAssemble()) {
-                retry(() -> assembler.assemble(task), running);
-                assembled++;
+            writes.add(() -> {
+                byte[] wav = retry(() -> writer.upload(task, o.samples()), running);
+                Map<Integer, byte[]> mine = uploaded.computeIfAbsent(task.jobId(), k -> new ConcurrentHashMap<>());
+                mine.put(task.index(), wav); // before counting: whoever counts last may join from memory
+                SegmentMark mark = retry(() -> writer.count(task, o.samples().length), running);
+                if (mark.readyToAssemble()) {
+                    retry(() -> assembler.assemble(task, mine), running);
+                }
+            });
+        }
+        runAll(writes);
+    }
+
+    private void runAll(List<Runnable> work) {
+        if (uploads == null || work.size() == 1) {
+            work.forEach(Runnable::run);
+            return;
+        }
+        List<Future<?>> futures = new ArrayList<>(work.size());
+        for (Runnable r : work) {
+            futures.add(uploads.submit(r));
+        }
+        RuntimeException first = null;
+        for (Future<?> f : futures) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                if (first == null) {
+                    first = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new Stopped();
             }
         }
-        if (log.isDebugEnabled()) {
-            log.debug("batch of {} rows: inference {} ms, store+assemble {} ms ({} jobs assembled), {} s of audio",
-                    live.size(), inferMs, (System.nanoTime() - t1) / 1_000_000, assembled,
-                    String.format("%.2f", samples / (double) model.manifest().sampleRate()));
+        if (first != null) {
+            throw first;
         }
     }
 

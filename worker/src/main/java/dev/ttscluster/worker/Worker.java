@@ -10,6 +10,8 @@ import dev.ttscluster.worker.inference.DjlSynthesisModel;
 import dev.ttscluster.worker.inference.Frontends;
 import dev.ttscluster.worker.inference.SynthesisModel;
 import dev.ttscluster.worker.ingest.SegmentConsumerLoop;
+import dev.ttscluster.worker.metrics.MetricsServer;
+import dev.ttscluster.worker.metrics.WorkerMetrics;
 import dev.ttscluster.worker.store.SegmentWriter;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -41,6 +43,8 @@ public final class Worker implements AutoCloseable {
     private final KafkaProducer<String, byte[]> deadLetterProducer;
     private final SegmentConsumerLoop loop;
     private final Thread thread;
+    private final WorkerMetrics metrics;
+    private final MetricsServer metricsServer;
 
     private Worker(WorkerConfig cfg) {
         this.model = DjlSynthesisModel.load(cfg.modelDir(), cfg.inferenceThreads());
@@ -48,10 +52,14 @@ public final class Worker implements AutoCloseable {
         AudioBucket bucket = new AudioBucket(cfg.infra());
         int rate = model.manifest().sampleRate();
         this.deadLetterProducer = producer(cfg);
+        this.metrics = new WorkerMetrics(Clock.systemUTC());
         SynthesisPipeline pipeline = new SynthesisPipeline(model, Frontends.forManifest(model.manifest()), jobs,
                 new SegmentWriter(bucket, jobs, rate), new JobAssembler(bucket, jobs, rate), this::deadLetter,
-                Thread::sleep, cfg.retryBackoffMs());
-        this.loop = new SegmentConsumerLoop(consumer(cfg), pipeline, cfg.batch(), Clock.systemUTC());
+                Thread::sleep, cfg.retryBackoffMs(), metrics, cfg.uploadThreads());
+        this.loop = new SegmentConsumerLoop(consumer(cfg), pipeline, cfg.batch(), cfg.storeInFlight(), Clock.systemUTC(),
+                metrics);
+        this.metricsServer = cfg.metricsPort() == 0 ? null
+                : MetricsServer.start(cfg.metricsHost(), cfg.metricsPort(), metrics::render);
         this.thread = new Thread(loop, cfg.workerId() + "-poll");
     }
 
@@ -63,9 +71,10 @@ public final class Worker implements AutoCloseable {
     public static Worker start(WorkerConfig cfg) {
         Worker w = new Worker(cfg);
         w.thread.start();
-        log.info("worker {} started: model {} v{} ({}), batch {}", cfg.workerId(), w.model.manifest().name(),
-                w.model.manifest().version(), w.model.manifest().producesSpeech() ? "speech" : "placeholder, no speech",
-                cfg.batch());
+        log.info("worker {} started: model {} v{} ({}), mode {}, batch {}, {} batches may upload while the next "
+                        + "computes, metrics {}", cfg.workerId(), w.model.manifest().name(), w.model.manifest().version(),
+                w.model.manifest().producesSpeech() ? "speech" : "placeholder, no speech", cfg.mode().wire(), cfg.batch(),
+                cfg.storeInFlight(), w.metricsServer == null ? "off" : "on port " + w.metricsServer.port());
         return w;
     }
 
@@ -86,7 +95,9 @@ public final class Worker implements AutoCloseable {
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, cfg.workerId());
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(cfg.batch().maxSize()));
+        // more than one batch's worth, so the batcher can group similar lengths (1 for per-request serving)
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(cfg.batch().maxSize() == 1 ? 1
+                : Math.min(1024, cfg.batch().maxSize() * 4)));
         p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, Integer.toString(cfg.sessionTimeoutMs()));
         p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Integer.toString(Math.max(500, cfg.sessionTimeoutMs() / 4)));
         p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "20");
@@ -102,6 +113,11 @@ public final class Worker implements AutoCloseable {
         return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     }
 
+    /** The port of the metrics endpoint, or 0 when off. */
+    public int metricsPort() {
+        return metricsServer == null ? 0 : metricsServer.port();
+    }
+
     /** Blocks until the poll loop ends. */
     public void await() throws InterruptedException {
         thread.join();
@@ -114,6 +130,9 @@ public final class Worker implements AutoCloseable {
             thread.join(30_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (metricsServer != null) {
+            metricsServer.close();
         }
         deadLetterProducer.close(java.time.Duration.ofSeconds(2));
         jobs.close();

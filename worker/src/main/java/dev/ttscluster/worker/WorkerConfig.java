@@ -18,14 +18,47 @@ import java.util.Map;
  * @param workerId name of this worker in logs and Kafka client ids
  * @param modelDir model bundle directory (manifest.json + TorchScript file)
  * @param groupId Kafka consumer group
- * @param batch batch policy (size and window)
+ * @param mode batched (the default) or per-request serving
+ * @param batch batch policy (size, padded-token budget, window, length grouping)
+ * @param storeInFlight computed batches that may still be uploading while the next one computes
+ * @param uploadThreads segments of one batch uploaded at once
+ * @param metricsHost address the Prometheus endpoint binds
+ * @param metricsPort port of the Prometheus endpoint, 0 for none
  * @param inferenceThreads intra-op threads of the engine
  * @param sessionTimeoutMs Kafka session timeout: how fast a dead worker's partitions move
  * @param retryBackoffMs first backoff when Redis or S3 fail (doubles up to 10 s)
  * @param infra where the shared servers are
  */
-public record WorkerConfig(String workerId, Path modelDir, String groupId, BatchPolicy batch, int inferenceThreads,
+public record WorkerConfig(String workerId, Path modelDir, String groupId, Mode mode, BatchPolicy batch,
+                           int storeInFlight, int uploadThreads, String metricsHost, int metricsPort, int inferenceThreads,
                            int sessionTimeoutMs, long retryBackoffMs, InfraConfig infra) {
+
+    /** How segments are served. */
+    public enum Mode {
+        /** Micro-batches under the batch policy; uploads overlap the next batch's inference. */
+        BATCHED,
+        /**
+         * One segment per model call, no waiting, each made durable before the next starts: the naive
+         * server (the write-up's "V22"), kept as the benchmark's baseline. Batch keys are ignored.
+         */
+        PER_REQUEST;
+
+        static Mode parse(String s) {
+            return switch (s) {
+                case "batched" -> BATCHED;
+                case "per-request" -> PER_REQUEST;
+                default -> throw new ConfigException(WorkerConfig.MODE.name() + "='" + s
+                        + "' is invalid: expected batched or per-request");
+            };
+        }
+
+        public String wire() {
+            return this == BATCHED ? "batched" : "per-request";
+        }
+    }
+
+    public static final ConfigKey<String> MODE = ConfigKey.string("TTS_WORKER_MODE", "batched",
+            "batched (micro-batches, uploads overlap inference) or per-request (one segment per call, the baseline)");
 
     public static final ConfigKey<String> WORKER_ID = ConfigKey.optionalString("TTS_WORKER_ID",
             "Name of this worker in logs and Kafka client ids; empty means worker-<pid>");
@@ -37,6 +70,18 @@ public record WorkerConfig(String workerId, Path modelDir, String groupId, Batch
             "Most segments in one micro-batch (one model call); 1 means per-request serving");
     public static final ConfigKey<Integer> BATCH_WINDOW_MS = ConfigKey.integer("TTS_WORKER_BATCH_WINDOW_MS", 50, 0,
             60_000, "Longest wait for a batch to fill after its first segment, in ms");
+    public static final ConfigKey<Integer> BATCH_MAX_TOKENS = ConfigKey.integer("TTS_WORKER_BATCH_MAX_TOKENS", 2048, 1,
+            1_000_000, "Padded-token budget of a micro-batch: rows x longest row, in phones");
+    public static final ConfigKey<Boolean> BATCH_GROUP_BY_LENGTH = ConfigKey.bool("TTS_WORKER_BATCH_GROUP_BY_LENGTH",
+            true, "Pick segments of similar length from what is buffered, to cut padding");
+    public static final ConfigKey<Integer> STORE_IN_FLIGHT = ConfigKey.integer("TTS_WORKER_STORE_IN_FLIGHT", 2, 0, 16,
+            "Computed batches that may still be uploading while the next batch computes (0: none)");
+    public static final ConfigKey<Integer> UPLOAD_THREADS = ConfigKey.integer("TTS_WORKER_UPLOAD_THREADS", 4, 1, 64,
+            "Segments of one batch uploaded to S3 at once");
+    public static final ConfigKey<String> METRICS_HOST = ConfigKey.string("TTS_WORKER_METRICS_HOST", "127.0.0.1",
+            "Address the Prometheus endpoint binds (0.0.0.0 in a cluster)");
+    public static final ConfigKey<Integer> METRICS_PORT = ConfigKey.integer("TTS_WORKER_METRICS_PORT", 9464, 0, 65_535,
+            "Port of the Prometheus endpoint GET /metrics; 0 turns it off");
     public static final ConfigKey<Integer> INFERENCE_THREADS = ConfigKey.integer("TTS_WORKER_INFERENCE_THREADS", 1, 1,
             256, "Intra-op threads of the inference engine");
     public static final ConfigKey<Integer> SESSION_TIMEOUT_MS = ConfigKey.integer("TTS_WORKER_SESSION_TIMEOUT_MS",
@@ -45,8 +90,9 @@ public record WorkerConfig(String workerId, Path modelDir, String groupId, Batch
             60_000, "First backoff when Redis or S3 fail; doubles up to 10 s");
 
     /** The worker's own keys (see also {@link InfraConfig#KEYS}). */
-    public static final List<ConfigKey<?>> KEYS = List.of(WORKER_ID, MODEL_DIR, GROUP_ID, BATCH_MAX_SIZE,
-            BATCH_WINDOW_MS, INFERENCE_THREADS, SESSION_TIMEOUT_MS, RETRY_BACKOFF_MS);
+    public static final List<ConfigKey<?>> KEYS = List.of(WORKER_ID, MODEL_DIR, GROUP_ID, MODE, BATCH_MAX_SIZE,
+            BATCH_MAX_TOKENS, BATCH_WINDOW_MS, BATCH_GROUP_BY_LENGTH, STORE_IN_FLIGHT, UPLOAD_THREADS, METRICS_HOST, METRICS_PORT,
+            INFERENCE_THREADS, SESSION_TIMEOUT_MS, RETRY_BACKOFF_MS);
 
     /**
      * Reads and validates the configuration.
@@ -65,9 +111,14 @@ public record WorkerConfig(String workerId, Path modelDir, String groupId, Batch
         if (!id.matches("[A-Za-z0-9._-]{1,64}")) {
             throw new ConfigException(WORKER_ID.name() + "='" + id + "' is invalid: expected [A-Za-z0-9._-]{1,64}");
         }
-        return new WorkerConfig(id, model, GROUP_ID.read(env),
-                new BatchPolicy(BATCH_MAX_SIZE.read(env), BATCH_WINDOW_MS.read(env)), INFERENCE_THREADS.read(env),
-                SESSION_TIMEOUT_MS.read(env), RETRY_BACKOFF_MS.read(env), InfraConfig.fromEnv(env));
+        Mode mode = Mode.parse(MODE.read(env));
+        BatchPolicy batched = new BatchPolicy(BATCH_MAX_SIZE.read(env), BATCH_MAX_TOKENS.read(env),
+                BATCH_WINDOW_MS.read(env), BATCH_GROUP_BY_LENGTH.read(env));
+        boolean perRequest = mode == Mode.PER_REQUEST;
+        return new WorkerConfig(id, model, GROUP_ID.read(env), mode, perRequest ? BatchPolicy.perRequest() : batched,
+                perRequest ? 0 : STORE_IN_FLIGHT.read(env), perRequest ? 1 : UPLOAD_THREADS.read(env),
+                METRICS_HOST.read(env), METRICS_PORT.read(env), INFERENCE_THREADS.read(env), SESSION_TIMEOUT_MS.read(env),
+                RETRY_BACKOFF_MS.read(env), InfraConfig.fromEnv(env));
     }
 
     /** Every key the worker reads, its own and the shared ones. */

@@ -18,6 +18,8 @@ import dev.ttscluster.common.contract.JobStatus;
  * @param createdMs accepted at, epoch ms
  * @param updatedMs last change, epoch ms
  * @param finishedMs reached a final state at, epoch ms (0 while not final)
+ * @param firstAudioMs the first segment (index 0) was stored at, epoch ms (0 before): when a streaming
+ *     client could start playing
  * @param error failure reason, or empty
  * @param audioKey object key of the joined audio once succeeded, or empty
  * @param audioSamples samples in the joined audio once succeeded
@@ -25,7 +27,7 @@ import dev.ttscluster.common.contract.JobStatus;
  */
 public record JobRecord(String id, String tenant, JobStatus status, String voice, String format, double speed,
                         int segments, int done, int duplicates, int textChars, long createdMs, long updatedMs,
-                        long finishedMs, String error, String audioKey, long audioSamples, int sampleRate) {
+                        long finishedMs, long firstAudioMs, String error, String audioKey, long audioSamples, int sampleRate) {
 
     /** Fraction of distinct segments done, 0..1; 1 once succeeded. */
     public double progress() {
@@ -39,6 +41,6 @@ public record JobRecord(String id, String tenant, JobStatus status, String voice
     public static JobRecord queued(String id, String tenant, String voice, String format, double speed,
                                    int segments, int textChars, long nowMs) {
         return new JobRecord(id, tenant, JobStatus.QUEUED, voice, format, speed, segments, 0, 0, textChars,
-                nowMs, nowMs, 0, "", "", 0, 0);
+                nowMs, nowMs, 0, 0, "", "", 0, 0);
     }
 }

@@ -39,6 +39,7 @@ public final class JobStore implements AutoCloseable {
             local fin = 0
             if st == 'succeeded' or st == 'failed' or st == 'cancelled' then fin = 1 end
             if st == 'queued' then redis.call('HSET', KEYS[1], 'status', 'running', 'started_ms', ARGV[3]) end
+            if added == 1 and fin == 0 and ARGV[1] == '0' then redis.call('HSETNX', KEYS[1], 'first_audio_ms', ARGV[3]) end
             local done = redis.call('SCARD', KEYS[2])
             if fin == 0 then redis.call('HSET', KEYS[1], 'updated_ms', ARGV[3], 'done', done) end
             return {added, done, tonumber(redis.call('HGET', KEYS[1], 'segments')), fin}
@@ -121,7 +122,7 @@ public final class JobStore implements AutoCloseable {
         return Optional.of(new JobRecord(f.get("id"), f.get("tenant"), JobStatus.fromWire(f.get("status")),
                 f.get("voice"), f.get("format"), Double.parseDouble(f.getOrDefault("speed", "1")),
                 num(f, "segments"), num(f, "done"), num(f, "duplicates"), num(f, "text_chars"),
-                lng(f, "created_ms"), lng(f, "updated_ms"), lng(f, "finished_ms"), f.getOrDefault("error", ""),
+                lng(f, "created_ms"), lng(f, "updated_ms"), lng(f, "finished_ms"), lng(f, "first_audio_ms"), f.getOrDefault("error", ""),
                 f.getOrDefault("audio_key", ""), lng(f, "audio_samples"), num(f, "sample_rate")));
     }
 

@@ -26,6 +26,7 @@ public final class LocalCluster implements AutoCloseable {
     private final Path modelDir;
     private ChildJvm gateway;
     private final List<ChildJvm> workers = new ArrayList<>();
+    private final Map<String, Integer> metricsPorts = new HashMap<>();
     private int workerSeq;
 
     private LocalCluster(Path dataDir, BackingServers servers, int gatewayPort, Path modelDir, Map<String, String> extraEnv) {
@@ -111,10 +112,14 @@ public final class LocalCluster implements AutoCloseable {
         }
         Map<String, String> env = serviceEnv();
         env.put(WorkerConfig.WORKER_ID.name(), id);
+        int metricsPort = Ports.free();
+        env.put(WorkerConfig.METRICS_PORT.name(), Integer.toString(metricsPort));
+        env.putIfAbsent("TTS_CHILD_GC", "g1");
         ChildJvm w = ChildJvm.start(id, WorkerMain.class.getName(), env, dataDir.resolve("logs/" + id + ".log"),
                 l -> l.contains(id + ": ready"), START_TIMEOUT_MS);
         synchronized (this) {
             workers.add(w);
+            metricsPorts.put(w.name(), metricsPort);
         }
         return w;
     }
@@ -123,6 +128,11 @@ public final class LocalCluster implements AutoCloseable {
     public synchronized List<ChildJvm> workers() {
         workers.removeIf(w -> !w.isAlive());
         return List.copyOf(workers);
+    }
+
+    /** The Prometheus endpoint of a worker started by this cluster. */
+    public synchronized String metricsUrl(ChildJvm worker) {
+        return "http://127.0.0.1:" + metricsPorts.get(worker.name()) + "/metrics";
     }
 
     public String gatewayUrl() {

@@ -130,6 +130,7 @@ public final class HttpApi {
         m.put("created_at", Instant.ofEpochMilli(j.createdMs()).toString());
         m.put("updated_at", Instant.ofEpochMilli(j.updatedMs()).toString());
         m.put("finished_at", j.finishedMs() == 0 ? null : Instant.ofEpochMilli(j.finishedMs()).toString());
+        m.put("first_audio_at", j.firstAudioMs() == 0 ? null : Instant.ofEpochMilli(j.firstAudioMs()).toString());
         m.put("error", j.error().isEmpty() ? null : j.error());
         if (JobService.hasAudio(j)) {
             m.put("audio_seconds", j.sampleRate() == 0 ? null : j.audioSamples() / (double) j.sampleRate());

@@ -2,19 +2,26 @@ package dev.ttscluster.worker.batch;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Deque;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
 /**
- * Gathers items from a source into micro-batches under a {@link BatchPolicy}: waits for a first item,
- * then keeps polling with the time left in the window until the batch is full. Items a poll
- * delivered beyond the batch size stay buffered, in order, for the next batch. Not thread-safe: the
- * polling thread owns it.
+ * Gathers items from a source into micro-batches under a {@link BatchPolicy}. It waits for a first
+ * item, then keeps polling with the time left in the window (counted from the oldest buffered item's
+ * arrival) until a batch is full by size or by padded-token budget. Items not taken stay buffered,
+ * with their arrival times, for the next batch.
+ *
+ * <p>Which items: the oldest buffered item always goes first (so nothing waits forever). With
+ * {@link BatchPolicy#groupByLength()} the rest are the buffered items closest in length to it, else
+ * the buffered items in arrival order. Either way an item of a group (a job) is only taken together
+ * with or after every earlier-arrived item of the same group, and a batch lists its items in arrival
+ * order: nothing is reordered within a job. Not thread-safe: the polling thread owns it.
  *
  * @param <T> item type
  */
@@ -26,55 +33,190 @@ public final class BatchAggregator<T> {
         Collection<T> poll(Duration timeout);
     }
 
+    /** What the aggregator needs to know of an item. */
+    public interface Sizer<T> {
+        /** Length in tokens (phones): what padding is counted in. */
+        int tokens(T item);
+
+        /** The group whose arrival order must be kept (the job); null for none. */
+        String group(T item);
+    }
+
+    private record Entry<T>(T item, int tokens, String group, long arrivedMs) {
+    }
+
+    private record Plan(List<Integer> picked, Batch.CloseReason full, int longest, long realTokens) {
+    }
+
     private static final Duration IDLE_POLL = Duration.ofMillis(200);
 
     private final Source<T> source;
     private final BatchPolicy policy;
+    private final Sizer<T> sizer;
     private final Clock clock;
-    private final Deque<T> buffer = new ArrayDeque<>();
+    private final List<Entry<T>> buffer = new ArrayList<>();
 
-    public BatchAggregator(Source<T> source, BatchPolicy policy, Clock clock) {
+    /**
+     * @param sizer tokens and group of an item
+     */
+    public BatchAggregator(Source<T> source, BatchPolicy policy, Sizer<T> sizer, Clock clock) {
         this.source = source;
         this.policy = policy;
+        this.sizer = sizer;
         this.clock = clock;
     }
 
+    /** Items of one token each and no groups: size and window decide. */
+    public BatchAggregator(Source<T> source, BatchPolicy policy, Clock clock) {
+        this(source, policy, new Sizer<>() {
+            @Override
+            public int tokens(T item) {
+                return 1;
+            }
+
+            @Override
+            public String group(T item) {
+                return null;
+            }
+        }, clock);
+    }
+
     /**
-     * Returns the next batch, or an empty one once {@code running} turns false while waiting.
-     * Never returns an empty batch while running.
+     * Returns the next batch, or an empty one once {@code running} turns false while waiting for a
+     * first item. Never returns an empty batch while running.
      */
     public Batch<T> next(BooleanSupplier running) {
-        while (buffer.isEmpty()) {
-            if (!running.getAsBoolean()) {
-                return new Batch<>(List.of(), 0, Batch.CloseReason.STOPPED);
-            }
-            buffer.addAll(source.poll(IDLE_POLL));
+        if (!buffer.isEmpty() && buffer.size() < maxBuffered()) {
+            add(source.poll(Duration.ZERO)); // whatever already arrived may belong in this batch
         }
-        long first = clock.millis();
-        Batch.CloseReason reason = Batch.CloseReason.SIZE;
-        while (buffer.size() < policy.maxSize()) {
-            long left = policy.windowMs() - (clock.millis() - first);
-            if (left <= 0) {
-                reason = Batch.CloseReason.WINDOW;
+        while (true) {
+            while (buffer.isEmpty()) {
+                if (!running.getAsBoolean()) {
+                    return new Batch<>(List.of(), 0, Batch.CloseReason.STOPPED);
+                }
+                add(source.poll(IDLE_POLL));
+            }
+            Plan plan = plan();
+            Batch.CloseReason reason = plan.full();
+            if (reason == null) {
+                long left = policy.windowMs() - (clock.millis() - buffer.get(0).arrivedMs());
+                if (left <= 0) {
+                    reason = Batch.CloseReason.WINDOW;
+                } else if (!running.getAsBoolean()) {
+                    reason = Batch.CloseReason.STOPPED;
+                } else {
+                    // a poll may also drop buffered items (revoked partitions): plan again from scratch
+                    add(source.poll(Duration.ofMillis(left)));
+                    continue;
+                }
+            }
+            return take(plan, reason);
+        }
+    }
+
+    private Batch<T> take(Plan plan, Batch.CloseReason reason) {
+        long waited = clock.millis() - buffer.get(0).arrivedMs();
+        List<Integer> picked = new ArrayList<>(plan.picked());
+        picked.sort(Comparator.naturalOrder());
+        List<T> items = new ArrayList<>(picked.size());
+        for (int i : picked) {
+            items.add(buffer.get(i).item());
+        }
+        for (int k = picked.size() - 1; k >= 0; k--) {
+            buffer.remove((int) picked.get(k));
+        }
+        return new Batch<>(items, waited, reason, (long) plan.longest() * items.size(), plan.realTokens());
+    }
+
+    /** Chooses the next batch from the buffer; {@code full} is null while more items could still join. */
+    private Plan plan() {
+        List<Integer> picked = new ArrayList<>();
+        boolean[] taken = new boolean[buffer.size()];
+        Map<String, Integer> nextOfGroup = new HashMap<>(); // index of the group's first item not yet taken
+        for (int i = buffer.size() - 1; i >= 0; i--) {
+            String g = buffer.get(i).group();
+            if (g != null) {
+                nextOfGroup.put(g, i);
+            }
+        }
+        List<Integer> order = new ArrayList<>(buffer.size());
+        for (int i = 0; i < buffer.size(); i++) {
+            order.add(i);
+        }
+        if (policy.groupByLength()) {
+            int anchor = buffer.get(0).tokens();
+            order.sort(Comparator.<Integer>comparingInt(i -> i == 0 ? -1 : Math.abs(buffer.get(i).tokens() - anchor))
+                    .thenComparingInt(i -> i));
+        }
+        int longest = 0;
+        long real = 0;
+        Batch.CloseReason full = null;
+        boolean progress = true;
+        while (progress && full != Batch.CloseReason.SIZE) {
+            progress = false;
+            for (int i : order) {
+                if (taken[i]) {
+                    continue;
+                }
+                Entry<T> e = buffer.get(i);
+                if (e.group() != null && nextOfGroup.get(e.group()) != i) {
+                    continue; // an earlier item of its job must go first
+                }
+                int l = Math.max(longest, e.tokens());
+                if (picked.size() + 1 > policy.maxSize()) {
+                    full = Batch.CloseReason.SIZE;
+                    break;
+                }
+                if (!picked.isEmpty() && !policy.fits(picked.size() + 1, l)) {
+                    full = full == null ? Batch.CloseReason.BUDGET : full;
+                    if (!policy.groupByLength()) {
+                        break; // arrival order: never skip ahead of an item that did not fit
+                    }
+                    continue;
+                }
+                taken[i] = true;
+                picked.add(i);
+                longest = l;
+                real += e.tokens();
+                progress = true;
+                if (e.group() != null) {
+                    nextOfGroup.remove(e.group());
+                    for (int j = i + 1; j < buffer.size(); j++) {
+                        if (e.group().equals(buffer.get(j).group())) {
+                            nextOfGroup.put(e.group(), j);
+                            break;
+                        }
+                    }
+                }
+                if (policy.groupByLength()) {
+                    break; // restart from the closest candidate: taking this one may have freed its job's next item
+                }
+            }
+            if (full == Batch.CloseReason.BUDGET && !policy.groupByLength()) {
                 break;
             }
-            if (!running.getAsBoolean()) {
-                reason = Batch.CloseReason.STOPPED;
-                break;
-            }
-            buffer.addAll(source.poll(Duration.ofMillis(left)));
         }
-        int n = Math.min(policy.maxSize(), buffer.size());
-        List<T> items = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            items.add(buffer.poll());
+        if (full == null && picked.size() >= policy.maxSize()) {
+            full = Batch.CloseReason.SIZE;
         }
-        return new Batch<>(items, clock.millis() - first, reason);
+        return new Plan(picked, full, longest, real);
+    }
+
+    /** Beyond this many buffered items, no more are fetched until batches take some: bounded memory. */
+    private int maxBuffered() {
+        return policy.maxSize() * 4;
+    }
+
+    private void add(Collection<T> items) {
+        long now = clock.millis();
+        for (T item : items) {
+            buffer.add(new Entry<>(item, Math.max(0, sizer.tokens(item)), sizer.group(item), now));
+        }
     }
 
     /** Drops buffered items matching {@code gone} (e.g. records of revoked partitions). */
     public void drop(Predicate<T> gone) {
-        buffer.removeIf(gone);
+        buffer.removeIf(e -> gone.test(e.item()));
     }
 
     /** Items buffered for later batches. */

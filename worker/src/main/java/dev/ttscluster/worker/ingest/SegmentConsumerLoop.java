@@ -7,6 +7,7 @@ import dev.ttscluster.worker.SynthesisPipeline;
 import dev.ttscluster.worker.batch.Batch;
 import dev.ttscluster.worker.batch.BatchAggregator;
 import dev.ttscluster.worker.batch.BatchPolicy;
+import dev.ttscluster.worker.metrics.WorkerMetrics;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -14,43 +15,115 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The worker's poll loop: one thread owns the consumer, gathers micro-batches, hands each to the
- * pipeline and commits the batch's offsets only after the pipeline returned (its uploads are
- * durable): at-least-once delivery with idempotent effects. Another thread stops it with
- * {@link #stop()}: the in-flight batch is finished and committed, then the consumer leaves the group.
+ * The worker's poll loop. One thread owns the consumer: it prepares records as they arrive, gathers
+ * micro-batches under the {@link BatchPolicy}, computes each batch and hands its durable step (uploads,
+ * progress) to a store thread, so the next batch computes while the last one uploads; at most
+ * {@code storeInFlight} batches wait to become durable (0: each batch is made durable and committed on
+ * the polling thread before the next one starts, the per-request way). Offsets are committed only up
+ * to records whose effects are durable ({@link OffsetTracker}), asynchronously while running and
+ * synchronously before partitions are revoked and at the end: at-least-once delivery with idempotent
+ * effects.
+ * Another thread stops it with {@link #stop()}: batches in flight finish and are committed, then the
+ * consumer leaves the group.
  */
 public final class SegmentConsumerLoop implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(SegmentConsumerLoop.class);
+    private static final long STOP_GRACE_MS = 30_000;
+
+    /** A record as the batcher sees it; {@code prepared} is null for a record that cannot be decoded. */
+    private record Item(ConsumerRecord<String, byte[]> record, Prepared prepared) {
+        TopicPartition partition() {
+            return new TopicPartition(record.topic(), record.partition());
+        }
+    }
+
+    private record InFlight(List<Item> items, Future<?> durable) {
+    }
 
     private final Consumer<String, byte[]> consumer;
-    private final BatchHandler pipeline;
-    private final BatchAggregator<ConsumerRecord<String, byte[]>> aggregator;
+    private final BatchHandler handler;
+    private final BatchAggregator<Item> aggregator;
+    private final int storeInFlight;
+    private final ExecutorService store;
+    private final Clock clock;
+    private final WorkerMetrics metrics;
+    private final OffsetTracker offsets = new OffsetTracker();
+    private final Deque<InFlight> inFlight = new ArrayDeque<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private volatile long batches;
     private volatile long segments;
 
-    public SegmentConsumerLoop(Consumer<String, byte[]> consumer, BatchHandler pipeline, BatchPolicy policy,
-                               Clock clock) {
+    /**
+     * @param storeInFlight batches whose durable step may still run while the next batch computes
+     */
+    public SegmentConsumerLoop(Consumer<String, byte[]> consumer, BatchHandler handler, BatchPolicy policy,
+                               int storeInFlight, Clock clock, WorkerMetrics metrics) {
+        if (storeInFlight < 0) {
+            throw new IllegalArgumentException("storeInFlight must not be negative");
+        }
         this.consumer = consumer;
-        this.pipeline = pipeline;
+        this.handler = handler;
+        this.storeInFlight = storeInFlight;
+        this.clock = clock;
+        this.metrics = metrics;
+        this.store = storeInFlight == 0 ? null : Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "store");
+            t.setDaemon(true);
+            return t;
+        });
         this.aggregator = new BatchAggregator<>(timeout -> {
-            List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
-            consumer.poll(timeout).forEach(out::add);
+            List<Item> out = new ArrayList<>();
+            for (ConsumerRecord<String, byte[]> r : consumer.poll(timeout)) {
+                offsets.taken(new TopicPartition(r.topic(), r.partition()), r.offset());
+                out.add(new Item(r, prepare(r)));
+            }
             return out;
-        }, policy, clock);
+        }, policy, new BatchAggregator.Sizer<>() {
+            @Override
+            public int tokens(Item item) {
+                return item.prepared() == null ? 0 : item.prepared().tokens();
+            }
+
+            @Override
+            public String group(Item item) {
+                return item.prepared() == null ? null : item.prepared().task().jobId();
+            }
+        }, clock);
+    }
+
+    /** Synchronous store, own clock and metrics: for tests. */
+    public SegmentConsumerLoop(Consumer<String, byte[]> consumer, BatchHandler handler, BatchPolicy policy, Clock clock) {
+        this(consumer, handler, policy, 0, clock, new WorkerMetrics(clock));
+    }
+
+    private Prepared prepare(ConsumerRecord<String, byte[]> r) {
+        try {
+            return handler.prepare(SegmentTask.decode(r.value()));
+        } catch (FatalException e) {
+            log.error("skipping record {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
+            return null;
+        }
     }
 
     @Override
@@ -58,7 +131,11 @@ public final class SegmentConsumerLoop implements Runnable {
         consumer.subscribe(List.of(Topics.SEGMENTS_INTERACTIVE), new ConsumerRebalanceListener() {
             @Override
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                aggregator.drop(r -> partitions.contains(new TopicPartition(r.topic(), r.partition())));
+                // finish what is in flight and commit it while the partitions are still ours
+                drain(STOP_GRACE_MS);
+                commitSync();
+                aggregator.drop(i -> partitions.contains(i.partition()));
+                offsets.forget(partitions);
             }
 
             @Override
@@ -68,7 +145,9 @@ public final class SegmentConsumerLoop implements Runnable {
 
             @Override
             public void onPartitionsLost(Collection<TopicPartition> partitions) {
-                onPartitionsRevoked(partitions);
+                // another worker owns them already: commits would fail; in-flight effects are idempotent
+                aggregator.drop(i -> partitions.contains(i.partition()));
+                offsets.forget(partitions);
             }
         });
         try {
@@ -81,7 +160,12 @@ public final class SegmentConsumerLoop implements Runnable {
                     log.warn("Kafka error, continuing: {}", e.getMessage());
                 }
             }
+            drain(STOP_GRACE_MS);
+            commitSync();
         } finally {
+            if (store != null) {
+                store.shutdownNow();
+            }
             try {
                 consumer.close();
             } catch (RuntimeException e) {
@@ -92,39 +176,144 @@ public final class SegmentConsumerLoop implements Runnable {
     }
 
     private void runOnce() {
-        Batch<ConsumerRecord<String, byte[]>> batch = aggregator.next(running::get);
+        reap();
+        Batch<Item> batch = aggregator.next(running::get);
         if (batch.isEmpty()) {
             return;
         }
-        List<SegmentTask> tasks = new ArrayList<>(batch.items().size());
-        for (ConsumerRecord<String, byte[]> r : batch.items()) {
-            try {
-                tasks.add(SegmentTask.decode(r.value()));
-            } catch (FatalException e) {
-                log.error("skipping record {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
+        List<Prepared> work = new ArrayList<>(batch.items().size());
+        for (Item i : batch.items()) {
+            if (i.prepared() != null) {
+                work.add(i.prepared());
             }
         }
-        pipeline.process(tasks, running::get);
-        commit(batch.items());
+        metrics.batchClosed(batch, work.size());
+        BatchHandler.Durable durable = work.isEmpty() ? BatchHandler.DONE : handler.process(work, running::get);
         batches++;
-        segments += tasks.size();
+        segments += work.size();
+        if (store == null) {
+            long t0 = System.nanoTime();
+            durable.complete(running::get);
+            metrics.stored((System.nanoTime() - t0) / 1e9);
+            done(batch.items());
+            commitSync(); // per-request serving waits for each commit, as the naive server does
+            return;
+        }
+        long t0 = System.nanoTime();
+        inFlight.addLast(new InFlight(batch.items(), store.submit(() -> {
+            durable.complete(running::get);
+            metrics.stored((System.nanoTime() - t0) / 1e9);
+        })));
+        metrics.inFlight(inFlight.size());
+        while (inFlight.size() > storeInFlight) {
+            awaitOldest(Long.MAX_VALUE);
+        }
     }
 
-    private void commit(List<ConsumerRecord<String, byte[]>> records) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        for (ConsumerRecord<String, byte[]> r : records) {
-            offsets.merge(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1),
-                    (a, b) -> a.offset() >= b.offset() ? a : b);
+    /** Collects finished durable steps, oldest first, and commits what they made durable. */
+    private void reap() {
+        boolean any = false;
+        while (!inFlight.isEmpty() && inFlight.peekFirst().durable().isDone()) {
+            awaitOldest(0);
+            any = true;
+        }
+        if (any) {
+            commit();
+        }
+    }
+
+    /**
+     * Waits for the oldest in-flight batch; marks its records done when its durable step succeeded.
+     *
+     * @throws SynthesisPipeline.Stopped when the step was abandoned because the worker is stopping
+     */
+    private void awaitOldest(long timeoutMs) {
+        InFlight f = inFlight.peekFirst();
+        try {
+            if (timeoutMs == Long.MAX_VALUE) {
+                f.durable().get();
+            } else {
+                f.durable().get(timeoutMs, TimeUnit.MILLISECONDS);
+            }
+            inFlight.pollFirst();
+            done(f.items());
+        } catch (ExecutionException e) {
+            inFlight.pollFirst();
+            if (e.getCause() instanceof SynthesisPipeline.Stopped s) {
+                throw s;
+            }
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SynthesisPipeline.Stopped();
+        } finally {
+            metrics.inFlight(inFlight.size());
+        }
+    }
+
+    /** Waits up to {@code graceMs} for every in-flight batch; those not durable by then stay uncommitted. */
+    private void drain(long graceMs) {
+        long deadline = System.currentTimeMillis() + graceMs;
+        while (!inFlight.isEmpty()) {
+            long left = deadline - System.currentTimeMillis();
+            if (left <= 0) {
+                log.warn("{} batches not durable after {} ms; they will be redelivered", inFlight.size(), graceMs);
+                inFlight.clear();
+                return;
+            }
+            try {
+                awaitOldest(left);
+            } catch (SynthesisPipeline.Stopped e) {
+                // abandoned: stays uncommitted
+            }
+        }
+    }
+
+    private void done(List<Item> items) {
+        for (Item i : items) {
+            offsets.done(i.partition(), i.record().offset());
+        }
+    }
+
+    /**
+     * Commits what became durable without waiting for the broker (the polling thread goes back to the
+     * model at once); a failed asynchronous commit is sent again with the next one.
+     */
+    private void commit() {
+        Map<TopicPartition, OffsetAndMetadata> next = offsets.advance();
+        if (next.isEmpty()) {
+            return;
+        }
+        offsets.committed(next);
+        consumer.commitAsync(next, (done, error) -> {
+            if (error != null) {
+                log.debug("asynchronous commit failed, sending it again later: {}", error.getMessage());
+                offsets.uncommitted(next);
+            }
+        });
+    }
+
+    /** Commits what became durable and waits for the broker: before partitions go and at the end. */
+    private void commitSync() {
+        Map<TopicPartition, OffsetAndMetadata> next = offsets.advanceAll();
+        if (next.isEmpty()) {
+            return;
         }
         try {
-            consumer.commitSync(offsets);
-        } catch (CommitFailedException | org.apache.kafka.common.errors.RebalanceInProgressException e) {
+            consumer.commitSync(next);
+            offsets.committed(next);
+        } catch (CommitFailedException | RebalanceInProgressException e) {
             log.warn("commit refused after a rebalance; the batch may be redelivered (harmless): {}", e.getMessage());
         }
     }
 
     /**
-     * Stops the loop from another thread. The in-flight batch finishes and is committed; polls are
+     * Stops the loop from another thread. Batches in flight finish and are committed; polls are
      * short (at most the batch window or 200 ms), so {@link #run()} returns soon after. The consumer
      * is deliberately not woken up: a wakeup would make the in-flight batch's commit fail.
      */

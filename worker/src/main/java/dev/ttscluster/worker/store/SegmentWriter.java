@@ -9,10 +9,21 @@ import dev.ttscluster.common.storage.ObjectKeys;
 
 /**
  * Stores a synthesized segment: uploads its WAV under the segment's deterministic key, then records
- * it in the job's progress. In that order, so a counted segment always has its object. Idempotent:
- * a redelivered segment overwrites the same object and is not counted again. Thread-safe.
+ * it in the job's progress. In that order, so a counted segment always has its object. A job of one
+ * segment has nothing to join: its segment goes straight to the job's audio key (one upload instead of
+ * upload, download, upload). Idempotent: a redelivered segment overwrites the same object and is not
+ * counted again. Thread-safe.
  */
 public final class SegmentWriter {
+    /**
+     * A stored segment.
+     *
+     * @param mark the job's progress after counting it
+     * @param wav the bytes uploaded, for an assembly in the same batch
+     */
+    public record Written(SegmentMark mark, byte[] wav) {
+    }
+
     private final AudioBucket bucket;
     private final JobStore jobs;
     private final int sampleRate;
@@ -23,14 +34,39 @@ public final class SegmentWriter {
         this.sampleRate = sampleRate;
     }
 
+    /** The object key a segment is stored under. */
+    public static String key(SegmentTask task, String format) {
+        return task.count() == 1 ? ObjectKeys.jobAudio(task.tenant(), task.jobId(), format)
+                : ObjectKeys.segment(task.tenant(), task.jobId(), task.index());
+    }
+
     /**
      * Uploads and counts one segment.
      *
      * @throws dev.ttscluster.common.error.RetriableException when S3 or Redis is unavailable
      */
-    public SegmentMark write(SegmentTask task, float[] samples) {
+    public Written write(SegmentTask task, float[] samples) {
+        byte[] wav = upload(task, samples);
+        return new Written(count(task, samples.length), wav);
+    }
+
+    /**
+     * The first half of {@link #write}: encodes and uploads; returns the bytes.
+     *
+     * @throws dev.ttscluster.common.error.RetriableException when S3 is unavailable
+     */
+    public byte[] upload(SegmentTask task, float[] samples) {
         byte[] wav = Wav.encode(samples, samples.length, sampleRate);
-        bucket.put(ObjectKeys.segment(task.tenant(), task.jobId(), task.index()), wav, "audio/wav");
-        return jobs.markSegmentDone(task.jobId(), task.index(), samples.length);
+        bucket.put(key(task, "wav"), wav, "audio/wav");
+        return wav;
+    }
+
+    /**
+     * The second half of {@link #write}, only after its upload: counts the segment.
+     *
+     * @throws dev.ttscluster.common.error.RetriableException when Redis is unavailable
+     */
+    public SegmentMark count(SegmentTask task, long samples) {
+        return jobs.markSegmentDone(task.jobId(), task.index(), samples);
     }
 }

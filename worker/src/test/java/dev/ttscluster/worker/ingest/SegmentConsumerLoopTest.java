@@ -4,6 +4,7 @@ import dev.ttscluster.common.contract.SegmentTask;
 import dev.ttscluster.common.contract.Topics;
 import dev.ttscluster.worker.SynthesisPipeline;
 import dev.ttscluster.worker.batch.BatchPolicy;
+import dev.ttscluster.worker.metrics.WorkerMetrics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -16,6 +17,9 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,7 +33,18 @@ class SegmentConsumerLoopTest {
         @Override
         public synchronized void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
             super.commitSync(offsets);
-            lastCommit = offsets.get(TP);
+            if (offsets.containsKey(TP)) {
+                lastCommit = offsets.get(TP);
+            }
+        }
+
+        @Override
+        public synchronized void commitAsync(Map<TopicPartition, OffsetAndMetadata> offsets,
+                                             org.apache.kafka.clients.consumer.OffsetCommitCallback callback) {
+            super.commitAsync(offsets, callback);
+            if (offsets.containsKey(TP)) {
+                lastCommit = offsets.get(TP);
+            }
         }
     };
 
@@ -61,10 +76,11 @@ class SegmentConsumerLoopTest {
         SegmentConsumerLoop[] loop = new SegmentConsumerLoop[1];
         loop[0] = new SegmentConsumerLoop(consumer, (batch, running) -> {
             committedDuringProcessing.add(committed());
-            processed.addAll(batch);
+            batch.forEach(p -> processed.add(p.task()));
             if (processed.size() == 3) {
                 loop[0].stop();
             }
+            return BatchHandler.DONE;
         }, new BatchPolicy(2, 0), Clock.systemUTC());
 
         loop[0].run();
@@ -97,13 +113,99 @@ class SegmentConsumerLoopTest {
         List<SegmentTask> processed = new ArrayList<>();
         SegmentConsumerLoop[] loop = new SegmentConsumerLoop[1];
         loop[0] = new SegmentConsumerLoop(consumer, (batch, running) -> {
-            processed.addAll(batch);
+            batch.forEach(p -> processed.add(p.task()));
             loop[0].stop();
+            return BatchHandler.DONE;
         }, new BatchPolicy(2, 0), Clock.systemUTC());
 
         loop[0].run();
 
         assertThat(processed).hasSize(1);
         assertThat(committed().offset()).isEqualTo(2);
+    }
+
+    @Test
+    void aBatchWhoseUploadsAreAbandonedAtStopIsNotCommittedButEarlierOnesAre() {
+        deliver(List.of(task("a", 0, 1).encode(), task("b", 0, 1).encode()));
+        SegmentConsumerLoop[] loop = new SegmentConsumerLoop[1];
+        int[] batches = {0};
+        loop[0] = new SegmentConsumerLoop(consumer, (batch, running) -> {
+            if (++batches[0] == 1) {
+                return BatchHandler.DONE;
+            }
+            loop[0].stop();
+            return r -> {
+                throw new SynthesisPipeline.Stopped();
+            };
+        }, new BatchPolicy(1, 0), 2, Clock.systemUTC(), new WorkerMetrics(Clock.systemUTC()));
+
+        loop[0].run();
+
+        assertThat(committed().offset()).isEqualTo(1);
+    }
+
+    @Test
+    void whileAnEarlierBatchIsStillUploadingCommitsNeverPassIt() throws Exception {
+        List<byte[]> values = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            values.add(task("j" + i, 0, 1).encode());
+        }
+        deliver(values);
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch laterBatchesDone = new CountDownLatch(2);
+        List<Long> commitsWhileBlocked = new CopyOnWriteArrayList<>();
+        SegmentConsumerLoop[] loop = new SegmentConsumerLoop[1];
+        int[] batches = {0};
+        loop[0] = new SegmentConsumerLoop(consumer, (batch, running) -> {
+            int n = ++batches[0];
+            if (n == 1) {
+                return r -> {
+                    try {
+                        release.await(10, TimeUnit.SECONDS); // the first batch's uploads are slow
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                };
+            }
+            if (n == 3) {
+                // two later batches computed while the first still uploads: nothing may be committed
+                OffsetAndMetadata c = committed();
+                commitsWhileBlocked.add(c == null ? -1L : c.offset());
+                release.countDown();
+                loop[0].stop();
+            }
+            return r -> laterBatchesDone.countDown();
+        }, new BatchPolicy(2, 0), 2, Clock.systemUTC(), new WorkerMetrics(Clock.systemUTC()));
+
+        Thread t = new Thread(loop[0]);
+        t.start();
+        t.join(20_000);
+
+        assertThat(commitsWhileBlocked).containsExactly(-1L);
+        assertThat(committed().offset()).isEqualTo(6);
+    }
+
+    @Test
+    void segmentsArePreparedAtIntakeAndTheBatcherSeesTheirLength() {
+        deliver(List.of(task("a", 0, 1).encode(), task("b", 0, 1).encode()));
+        List<Integer> tokens = new ArrayList<>();
+        SegmentConsumerLoop[] loop = new SegmentConsumerLoop[1];
+        loop[0] = new SegmentConsumerLoop(consumer, new BatchHandler() {
+            @Override
+            public Prepared prepare(SegmentTask task) {
+                return new Prepared(task, new long[task.jobId().equals("a") ? 3 : 5]);
+            }
+
+            @Override
+            public Durable process(List<Prepared> batch, java.util.function.BooleanSupplier running) {
+                batch.forEach(p -> tokens.add(p.tokens()));
+                loop[0].stop();
+                return DONE;
+            }
+        }, new BatchPolicy(4, 0), Clock.systemUTC());
+
+        loop[0].run();
+
+        assertThat(tokens).containsExactly(3, 5);
     }
 }

@@ -1,0 +1,122 @@
+package dev.ttscluster.deploy.bench;
+
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.ttscluster.common.contract.Json;
+import dev.ttscluster.worker.WorkerConfig;
+import dev.ttscluster.worker.batch.BatchPolicy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The benchmark harness ({@code deploy/bench/run-benchmarks}): in one run on one machine and one model,
+ * the raw engine batch curve, then the whole local cluster in batched mode and in per-request mode
+ * under the same loads; writes docs/BENCHMARKS.md, docs/bench/results.json and docs/bench/load.png.
+ *
+ * <p>Options: {@code --out DIR} (default docs), {@code --model DIR} (default models/slt),
+ * {@code --data DIR} (servers' data and logs; default a temporary directory), {@code --quick} (short
+ * steps and a small backlog: checks the harness, its numbers are not for the report), {@code --backlog N}
+ * (jobs in the saturation backlog), {@code --nice N} (nice value of everything but the worker, default
+ * 10; 0 leaves priorities alone), {@code --upload-threads N} (the batched worker's, default 1).
+ */
+public final class BenchMain {
+    static final int LONG_EVERY = 4;
+    static final int SEGMENT_MAX_CHARS = 300;
+    static final double[] LOAD_FRACTIONS = {0.25, 0.5, 0.65, 0.8, 0.9, 1.0, 1.1, 1.25};
+
+    private BenchMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.setProperty("ai.djl.offline", "true");
+        Map<String, String> opt = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--quick")) {
+                opt.put("--quick", "true");
+            } else if (args[i].startsWith("--") && i + 1 < args.length) {
+                opt.put(args[i], args[++i]);
+            } else {
+                System.err.println("usage: run-benchmarks [--quick] [--out docs] [--model models/slt] [--data DIR]");
+                System.exit(2);
+            }
+        }
+        Path root = Path.of(System.getProperty("tts.repo.root", ".")).toAbsolutePath().normalize();
+        Path out = root.resolve(opt.getOrDefault("--out", "docs"));
+        Path model = root.resolve(opt.getOrDefault("--model", "models/slt"));
+        Path data = opt.containsKey("--data") ? Path.of(opt.get("--data")) : Files.createTempDirectory("tts-bench-");
+        boolean quick = opt.containsKey("--quick");
+        int nice = Integer.parseInt(opt.getOrDefault("--nice", "10"));
+        ClusterBench.Options o = quick ? new ClusterBench.Options(4, 24, 24, LONG_EVERY, 2.0, 60, nice)
+                : new ClusterBench.Options(20, 150, 500, LONG_EVERY, 2.0, 90, nice);
+        o = new ClusterBench.Options(o.stepSeconds(), Integer.parseInt(opt.getOrDefault("--warmup", "" + o.warmupJobs())),
+                Integer.parseInt(opt.getOrDefault("--backlog", "" + o.saturationJobs())), o.longEvery(), o.sloSeconds(),
+                o.drainSeconds(), nice);
+
+        List<String> backlog = new Workload(7).mix(o.saturationJobs(), LONG_EVERY);
+        BatchPolicy batched = new BatchPolicy(16, 2048, 50, true);
+        Map<String, String> batchedEnv = new LinkedHashMap<>();
+        batchedEnv.put(WorkerConfig.MODE.name(), "batched");
+        batchedEnv.put(WorkerConfig.BATCH_MAX_SIZE.name(), Integer.toString(batched.maxSize()));
+        batchedEnv.put(WorkerConfig.BATCH_MAX_TOKENS.name(), Integer.toString(batched.maxPaddedTokens()));
+        batchedEnv.put(WorkerConfig.BATCH_WINDOW_MS.name(), Long.toString(batched.windowMs()));
+        batchedEnv.put(WorkerConfig.BATCH_GROUP_BY_LENGTH.name(), "true");
+        batchedEnv.put(WorkerConfig.STORE_IN_FLIGHT.name(), "2");
+        batchedEnv.put(WorkerConfig.UPLOAD_THREADS.name(), opt.getOrDefault("--upload-threads", "1"));
+        batchedEnv.put(WorkerConfig.INFERENCE_THREADS.name(), "1");
+        Map<String, String> perRequestEnv = new LinkedHashMap<>();
+        perRequestEnv.put(WorkerConfig.MODE.name(), "per-request");
+        perRequestEnv.put(WorkerConfig.INFERENCE_THREADS.name(), "1");
+
+        say("raw engine: " + model + ", 1 intra-op thread");
+        List<EngineBench.Point> curve;
+        String modelName;
+        List<Results.Mode> modes = new ArrayList<>();
+        try (EngineBench engine = new EngineBench(model, 1, backlog, SEGMENT_MAX_CHARS)) {
+            modelName = engine.model();
+            double secs = quick ? 1 : 6;
+            int rows = quick ? 8 : 64;
+            curve = new ArrayList<>(engine.run(new int[]{1, 2, 4, 8, 16, 32}, rows, secs).values());
+            curve.forEach(p -> say(String.format("  batch %2d: %.1f audio-s/s, %.0f ms/call, padding %.0f%%",
+                    p.batchSize(), p.audioSecondsPerSecond(), p.msPerCall(), 100 * p.paddingRatio())));
+
+            ClusterBench bench = new ClusterBench(data, model, o, BenchMain::say);
+            // batched first: its backlog throughput sets the load steps both modes then run
+            List<Double> rates = new ArrayList<>();
+            modes.add(bench.run("batched", "micro-batches: " + batched + "; uploads of a batch overlap the next "
+                            + "batch's inference (2 batches in flight, 4 uploads at once)", batchedEnv,
+                    () -> engine.runPolicy(batched, batched.maxSize() * 4, rows, secs * 1.5), backlog,
+                    capacity -> {
+                        for (double f : LOAD_FRACTIONS) {
+                            rates.add(Math.max(0.1, Math.round(f * capacity * 10) / 10.0));
+                        }
+                        return rates;
+                    }));
+            modes.add(0, bench.run("per-request", "one segment per model call, no batching window, each segment "
+                            + "uploaded and counted before the next starts (the write-up's V22)", perRequestEnv,
+                    () -> engine.runPolicy(BatchPolicy.perRequest(), 1, rows, secs * 1.5), backlog, capacity -> rates));
+        }
+
+        Results.Run run = new Results.Run(LocalDate.now(ZoneOffset.UTC).toString(),
+                "deploy/bench/run-benchmarks" + (quick ? " --quick" : ""), Machine.describe(), modelName,
+                "jobs of about 20 characters (short) and about 200 characters (long, 2-3 sentences), every "
+                        + LONG_EVERY + "th job long; customer-service phrases with varying names and numbers",
+                o.sloSeconds(), curve, modes, Machine.gpu());
+        Files.createDirectories(out.resolve("bench"));
+        Json.MAPPER.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve("bench/results.json").toFile(), run);
+        BenchPlot.write(run, out.resolve("bench/load.png"));
+        Files.writeString(out.resolve("BENCHMARKS.md"), BenchReport.render(run));
+        say("wrote " + out.resolve("BENCHMARKS.md") + ", " + out.resolve("bench/results.json") + ", "
+                + out.resolve("bench/load.png"));
+    }
+
+    static void say(String line) {
+        System.out.println(line);
+        System.out.flush();
+    }
+}

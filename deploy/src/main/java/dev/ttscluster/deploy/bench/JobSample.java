@@ -1,0 +1,28 @@
+package dev.ttscluster.deploy.bench;
+
+/**
+ * One job of a load run, timed on the machine's clock (client and cluster share it here).
+ *
+ * @param kind short or long
+ * @param submitMs the client started sending the request, epoch ms
+ * @param firstAudioMs segment 0 was stored (fetchable), epoch ms; 0 if never
+ * @param finishedMs the job reached a final state, epoch ms; 0 if it did not in time
+ * @param status final status, or "timeout"/"rejected"
+ * @param audioSeconds audio length once succeeded
+ */
+public record JobSample(Workload.Kind kind, long submitMs, long firstAudioMs, long finishedMs, String status,
+                        double audioSeconds) {
+    public boolean succeeded() {
+        return "succeeded".equals(status);
+    }
+
+    /** Submit to the whole job's audio being ready, in seconds. */
+    public double latency() {
+        return (finishedMs - submitMs) / 1000.0;
+    }
+
+    /** Submit to the first segment's audio being fetchable, in seconds. */
+    public double firstAudio() {
+        return (firstAudioMs - submitMs) / 1000.0;
+    }
+}

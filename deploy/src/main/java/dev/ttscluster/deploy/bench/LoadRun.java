@@ -1,0 +1,164 @@
+package dev.ttscluster.deploy.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ttscluster.common.contract.Json;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Drives the gateway like its users: submits jobs (open loop: arrivals do not wait for answers),
+ * then reads each job's timestamps once it is final. Nothing polls while jobs are being submitted,
+ * so the measurement adds no load of its own beyond the submissions; latencies come from the
+ * cluster's own timestamps (first_audio_at, finished_at) against the client's submit time, on the
+ * same machine clock.
+ */
+public final class LoadRun implements AutoCloseable {
+    private record Submitted(Workload.Kind kind, long submitMs, CompletableFuture<HttpResponse<String>> response) {
+    }
+
+    private final String gateway;
+    private final ExecutorService pool = Executors.newFixedThreadPool(8, r -> {
+        Thread t = new Thread(r, "load");
+        t.setDaemon(true);
+        return t;
+    });
+    private final HttpClient http = HttpClient.newBuilder().executor(pool).connectTimeout(Duration.ofSeconds(5)).build();
+
+    public LoadRun(String gatewayUrl) {
+        this.gateway = gatewayUrl;
+    }
+
+    /**
+     * Open-loop load: Poisson arrivals at {@code ratePerSecond} for {@code seconds}, job kinds from
+     * {@code longEvery} (every n-th job long), texts from {@code workload}; waits for every job to
+     * finish (at most {@code drainSeconds} after the last arrival).
+     */
+    public List<JobSample> openLoop(double ratePerSecond, double seconds, int longEvery, Workload workload, long seed,
+                                    double drainSeconds) throws InterruptedException {
+        Random r = new Random(seed);
+        List<Submitted> sent = new ArrayList<>();
+        long start = System.nanoTime();
+        double t = 0;
+        int i = 0;
+        while (true) {
+            t += -Math.log(1.0 - r.nextDouble()) / ratePerSecond;
+            if (t >= seconds) {
+                break;
+            }
+            long due = start + (long) (t * 1e9);
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            }
+            Workload.Kind kind = longEvery > 0 && i % longEvery == longEvery - 1 ? Workload.Kind.LONG : Workload.Kind.SHORT;
+            sent.add(submit(kind, workload.next(kind)));
+            i++;
+        }
+        return collect(sent, drainSeconds);
+    }
+
+    /** All {@code texts} at once (a backlog): the cluster's throughput at saturation. */
+    public List<JobSample> burst(List<String> texts, int longEvery, double drainSeconds) throws InterruptedException {
+        List<Submitted> sent = new ArrayList<>();
+        for (int i = 0; i < texts.size(); i++) {
+            Workload.Kind kind = longEvery > 0 && i % longEvery == longEvery - 1 ? Workload.Kind.LONG : Workload.Kind.SHORT;
+            sent.add(submit(kind, texts.get(i)));
+        }
+        return collect(sent, drainSeconds);
+    }
+
+    private Submitted submit(Workload.Kind kind, String text) {
+        String body;
+        try {
+            body = Json.MAPPER.writeValueAsString(Map.of("text", text));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        long now = System.currentTimeMillis();
+        HttpRequest req = HttpRequest.newBuilder(URI.create(gateway + "/v1/jobs")).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        return new Submitted(kind, now, http.sendAsync(req, HttpResponse.BodyHandlers.ofString()));
+    }
+
+    private List<JobSample> collect(List<Submitted> sent, double drainSeconds) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + (long) (drainSeconds * 1000);
+        List<String> ids = new ArrayList<>(sent.size());
+        JobSample[] out = new JobSample[sent.size()];
+        for (int i = 0; i < sent.size(); i++) {
+            Submitted s = sent.get(i);
+            try {
+                HttpResponse<String> resp = s.response().join();
+                if (resp.statusCode() != 202) {
+                    out[i] = new JobSample(s.kind(), s.submitMs(), 0, 0, "rejected " + resp.statusCode(), 0);
+                    ids.add(null);
+                    continue;
+                }
+                ids.add(Json.MAPPER.readTree(resp.body()).get("id").asText());
+            } catch (RuntimeException | IOException e) {
+                out[i] = new JobSample(s.kind(), s.submitMs(), 0, 0, "rejected " + e.getMessage(), 0);
+                ids.add(null);
+            }
+        }
+        int open = (int) ids.stream().filter(java.util.Objects::nonNull).count();
+        while (open > 0 && System.currentTimeMillis() < deadline) {
+            for (int i = 0; i < sent.size(); i++) {
+                if (out[i] != null || ids.get(i) == null) {
+                    continue;
+                }
+                JsonNode job = get(ids.get(i));
+                String status = job == null ? "" : job.path("status").asText();
+                if (status.equals("succeeded") || status.equals("failed") || status.equals("cancelled")) {
+                    out[i] = new JobSample(sent.get(i).kind(), sent.get(i).submitMs(), millis(job.get("first_audio_at")),
+                            millis(job.get("finished_at")), status, job.path("audio_seconds").asDouble(0));
+                    open--;
+                } else {
+                    break; // jobs finish roughly in order: look again later rather than poll every open job
+                }
+            }
+            if (open > 0) {
+                Thread.sleep(100);
+            }
+        }
+        List<JobSample> result = new ArrayList<>(sent.size());
+        for (int i = 0; i < sent.size(); i++) {
+            result.add(out[i] != null ? out[i]
+                    : new JobSample(sent.get(i).kind(), sent.get(i).submitMs(), 0, 0, "timeout", 0));
+        }
+        return result;
+    }
+
+    private JsonNode get(String id) {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(gateway + "/v1/jobs/" + id))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 ? Json.MAPPER.readTree(r.body()) : null;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    private static long millis(JsonNode iso) {
+        return iso == null || iso.isNull() ? 0 : Instant.parse(iso.asText()).toEpochMilli();
+    }
+
+    @Override
+    public void close() {
+        pool.shutdownNow();
+    }
+}

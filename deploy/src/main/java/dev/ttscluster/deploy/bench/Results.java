@@ -1,0 +1,100 @@
+package dev.ttscluster.deploy.bench;
+
+import java.util.List;
+import java.util.Map;
+
+/** Everything one benchmark run measured; written as JSON and rendered into docs/BENCHMARKS.md. */
+public final class Results {
+    private Results() {
+    }
+
+    /**
+     * One step of open-loop load.
+     *
+     * @param offeredJobsPerSecond arrival rate asked for
+     * @param jobs jobs submitted
+     * @param succeeded jobs that succeeded before the drain limit
+     * @param completedJobsPerSecond succeeded jobs / (last finish - first submit)
+     * @param audioSecondsPerSecond audio of succeeded jobs / the same span
+     * @param latencyP50 submit to audio ready, seconds
+     * @param latencyP95 same, 95th percentile
+     * @param latencyP99 same, 99th percentile
+     * @param firstAudioP50 submit to first segment fetchable, seconds
+     * @param firstAudioP95 same, 95th percentile
+     * @param shortP95 95th percentile latency of short jobs only
+     * @param sustained kept up: completion rate at least 90% of offered and p95 within the SLO
+     */
+    public record Step(double offeredJobsPerSecond, int jobs, int succeeded, double completedJobsPerSecond,
+                       double audioSecondsPerSecond, double latencyP50, double latencyP95, double latencyP99,
+                       double firstAudioP50, double firstAudioP95, double shortP95, boolean sustained) {
+    }
+
+    /**
+     * Throughput with a backlog: every job submitted at once.
+     *
+     * @param jobs jobs submitted
+     * @param succeeded jobs that succeeded
+     * @param seconds first submit to last finish
+     * @param jobsPerSecond succeeded / seconds
+     * @param audioSecondsPerSecond audio produced / seconds
+     * @param engineBusy share of the span the worker spent in the model
+     * @param cpuPerAudioSecond CPU seconds each process spent per second of audio produced
+     * @param machineBusy share of all cores busy during the backlog
+     */
+    public record Saturation(int jobs, int succeeded, double seconds, double jobsPerSecond,
+                             double audioSecondsPerSecond, double engineBusy, Map<String, Double> cpuPerAudioSecond,
+                             double machineBusy) {
+    }
+
+    /**
+     * What the worker's own metrics said over the whole mode run.
+     *
+     * @param batches model calls
+     * @param meanBatchSize segments per call
+     * @param paddingRatio padded phone slots that were padding
+     * @param meanBatchWaitMs mean time from a batch's oldest segment arriving to the batch closing
+     * @param meanInferenceMs mean model time per batch
+     * @param meanStoreMs mean time to make a batch durable
+     * @param closedBy batches by what closed them
+     */
+    public record WorkerStats(long batches, double meanBatchSize, double paddingRatio, double meanBatchWaitMs,
+                              double meanInferenceMs, double meanStoreMs, Map<String, Long> closedBy) {
+    }
+
+    /**
+     * One serving mode on the whole cluster.
+     *
+     * @param name mode name
+     * @param description how it serves
+     * @param env worker configuration used
+     * @param engine raw engine throughput of the same segments under the same batch policy, audio-s/s
+     * @param saturation throughput with a backlog
+     * @param efficiency saturation audio-s/s / engine audio-s/s
+     * @param steps open-loop steps, in increasing load
+     * @param maxSustainedJobsPerSecond highest offered rate that was sustained (0 if none)
+     * @param workerRssMb worker peak resident memory
+     * @param gatewayRssMb gateway peak resident memory
+     * @param worker the worker's own metrics
+     */
+    public record Mode(String name, String description, Map<String, String> env, EngineBench.Point engine,
+                       Saturation saturation, double efficiency, List<Step> steps, double maxSustainedJobsPerSecond,
+                       double workerRssMb, double gatewayRssMb, WorkerStats worker) {
+    }
+
+    /**
+     * A whole run.
+     *
+     * @param date when
+     * @param command how it was started
+     * @param machine what it ran on
+     * @param model bundle name and version
+     * @param workload what the jobs were
+     * @param sloSeconds p95 latency limit of a sustained step
+     * @param engineCurve raw engine throughput by fixed batch size (arrival order, no grouping)
+     * @param modes per-request and batched
+     * @param gpu the GPU batch curve, or a sentence saying why there is none
+     */
+    public record Run(String date, String command, Map<String, String> machine, String model, String workload,
+                      double sloSeconds, List<EngineBench.Point> engineCurve, List<Mode> modes, String gpu) {
+    }
+}
