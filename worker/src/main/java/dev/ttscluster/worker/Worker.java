@@ -6,6 +6,7 @@ import dev.ttscluster.common.error.FatalException;
 import dev.ttscluster.common.state.JobStore;
 import dev.ttscluster.common.storage.AudioBucket;
 import dev.ttscluster.worker.assembly.JobAssembler;
+import dev.ttscluster.worker.batch.BatchAggregator;
 import dev.ttscluster.worker.inference.DjlSynthesisModel;
 import dev.ttscluster.worker.inference.Frontends;
 import dev.ttscluster.worker.inference.SynthesisModel;
@@ -97,7 +98,7 @@ public final class Worker implements AutoCloseable {
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         // more than one batch's worth, so the batcher can group similar lengths (1 for per-request serving)
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(cfg.batch().maxSize() == 1 ? 1
-                : Math.min(1024, cfg.batch().maxSize() * 4)));
+                : Math.min(1024, cfg.batch().maxSize() * BatchAggregator.LOOKAHEAD_BATCHES)));
         p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, Integer.toString(cfg.sessionTimeoutMs()));
         p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Integer.toString(Math.max(500, cfg.sessionTimeoutMs() / 4)));
         p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "20");

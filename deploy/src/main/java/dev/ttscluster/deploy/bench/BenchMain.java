@@ -3,6 +3,7 @@ package dev.ttscluster.deploy.bench;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.ttscluster.common.contract.Json;
 import dev.ttscluster.worker.WorkerConfig;
+import dev.ttscluster.worker.batch.BatchAggregator;
 import dev.ttscluster.worker.batch.BatchPolicy;
 
 import java.nio.file.Files;
@@ -23,10 +24,12 @@ import java.util.Map;
  * {@code --data DIR} (servers' data and logs; default a temporary directory), {@code --quick} (short
  * steps and a small backlog: checks the harness, its numbers are not for the report), {@code --backlog N}
  * (jobs in the saturation backlog), {@code --nice N} (nice value of everything but the worker, default
- * 10; 0 leaves priorities alone), {@code --upload-threads N} (the batched worker's, default 1).
+ * 10; 0 leaves priorities alone), {@code --upload-threads N} (the batched worker's, default 1),
+ * {@code --render results.json} (only the report and plot again, from a run's saved numbers).
  */
 public final class BenchMain {
     static final int LONG_EVERY = 4;
+    static final long BACKLOG_SEED = 7;
     static final int SEGMENT_MAX_CHARS = 300;
     static final double[] LOAD_FRACTIONS = {0.25, 0.5, 0.65, 0.8, 0.9, 1.0, 1.1, 1.25};
 
@@ -51,6 +54,12 @@ public final class BenchMain {
         Path model = root.resolve(opt.getOrDefault("--model", "models/slt"));
         Path data = opt.containsKey("--data") ? Path.of(opt.get("--data")) : Files.createTempDirectory("tts-bench-");
         boolean quick = opt.containsKey("--quick");
+        if (opt.containsKey("--render")) {
+            // the report and plot again from a run's own numbers (after a change to how they are presented)
+            Results.Run saved = Json.MAPPER.readValue(Path.of(opt.get("--render")).toFile(), Results.Run.class);
+            write(saved, out);
+            return;
+        }
         int nice = Integer.parseInt(opt.getOrDefault("--nice", "10"));
         ClusterBench.Options o = quick ? new ClusterBench.Options(4, 24, 24, LONG_EVERY, 2.0, 60, nice)
                 : new ClusterBench.Options(20, 150, 500, LONG_EVERY, 2.0, 90, nice);
@@ -58,7 +67,7 @@ public final class BenchMain {
                 Integer.parseInt(opt.getOrDefault("--backlog", "" + o.saturationJobs())), o.longEvery(), o.sloSeconds(),
                 o.drainSeconds(), nice);
 
-        List<String> backlog = new Workload(7).mix(o.saturationJobs(), LONG_EVERY);
+        List<String> backlog = new Workload(BACKLOG_SEED).mix(o.saturationJobs(), LONG_EVERY);
         BatchPolicy batched = new BatchPolicy(16, 2048, 50, true);
         Map<String, String> batchedEnv = new LinkedHashMap<>();
         batchedEnv.put(WorkerConfig.MODE.name(), "batched");
@@ -73,15 +82,17 @@ public final class BenchMain {
         perRequestEnv.put(WorkerConfig.MODE.name(), "per-request");
         perRequestEnv.put(WorkerConfig.INFERENCE_THREADS.name(), "1");
 
-        say("raw engine: " + model + ", 1 intra-op thread");
+        say("raw engine: " + model + ", 1 intra-op thread, in a JVM of its own (warming up)");
+        Files.createDirectories(data);
         List<EngineBench.Point> curve;
         String modelName;
         List<Results.Mode> modes = new ArrayList<>();
-        try (EngineBench engine = new EngineBench(model, 1, backlog, SEGMENT_MAX_CHARS)) {
+        try (EngineProbe engine = EngineProbe.start(model, BACKLOG_SEED, o.saturationJobs(), LONG_EVERY,
+                data.resolve("engine-probe.log"))) {
             modelName = engine.model();
             double secs = quick ? 1 : 6;
             int rows = quick ? 8 : 64;
-            curve = new ArrayList<>(engine.run(new int[]{1, 2, 4, 8, 16, 32}, rows, secs).values());
+            curve = engine.curve(rows, secs);
             curve.forEach(p -> say(String.format("  batch %2d: %.1f audio-s/s, %.0f ms/call, padding %.0f%%",
                     p.batchSize(), p.audioSecondsPerSecond(), p.msPerCall(), 100 * p.paddingRatio())));
 
@@ -89,17 +100,17 @@ public final class BenchMain {
             // batched first: its backlog throughput sets the load steps both modes then run
             List<Double> rates = new ArrayList<>();
             modes.add(bench.run("batched", "micro-batches: " + batched + "; uploads of a batch overlap the next "
-                            + "batch's inference (2 batches in flight, 4 uploads at once)", batchedEnv,
-                    () -> engine.runPolicy(batched, batched.maxSize() * 4, rows, secs * 1.5), backlog,
-                    capacity -> {
+                            + "batch's inference (2 batches in flight, 1 upload at a time)", batchedEnv,
+                    probe(engine, batched, batched.maxSize() * BatchAggregator.LOOKAHEAD_BATCHES, rows, secs * 1.5),
+                    backlog, capacity -> {
                         for (double f : LOAD_FRACTIONS) {
                             rates.add(Math.max(0.1, Math.round(f * capacity * 10) / 10.0));
                         }
                         return rates;
                     }));
             modes.add(0, bench.run("per-request", "one segment per model call, no batching window, each segment "
-                            + "uploaded and counted before the next starts (the write-up's V22)", perRequestEnv,
-                    () -> engine.runPolicy(BatchPolicy.perRequest(), 1, rows, secs * 1.5), backlog, capacity -> rates));
+                            + "uploaded, counted and committed before the next starts (the write-up's V22)", perRequestEnv,
+                    probe(engine, BatchPolicy.perRequest(), 1, rows, secs * 1.5), backlog, capacity -> rates));
         }
 
         Results.Run run = new Results.Run(LocalDate.now(ZoneOffset.UTC).toString(),
@@ -107,12 +118,29 @@ public final class BenchMain {
                 "jobs of about 20 characters (short) and about 200 characters (long, 2-3 sentences), every "
                         + LONG_EVERY + "th job long; customer-service phrases with varying names and numbers",
                 o.sloSeconds(), curve, modes, Machine.gpu());
+        write(run, out);
+    }
+
+    private static void write(Results.Run run, Path out) throws java.io.IOException {
         Files.createDirectories(out.resolve("bench"));
-        Json.MAPPER.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve("bench/results.json").toFile(), run);
+        Path json = out.resolve("bench/results.json");
+        if (!Files.exists(json) || !Json.MAPPER.readValue(json.toFile(), Results.Run.class).equals(run)) {
+            Json.MAPPER.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), run);
+        }
         BenchPlot.write(run, out.resolve("bench/load.png"));
         Files.writeString(out.resolve("BENCHMARKS.md"), BenchReport.render(run));
-        say("wrote " + out.resolve("BENCHMARKS.md") + ", " + out.resolve("bench/results.json") + ", "
-                + out.resolve("bench/load.png"));
+        say("wrote " + out.resolve("BENCHMARKS.md") + ", " + json + ", " + out.resolve("bench/load.png"));
+    }
+
+    private static java.util.function.Supplier<EngineBench.Point> probe(EngineProbe engine, BatchPolicy policy,
+                                                                       int pollSize, int rows, double secs) {
+        return () -> {
+            try {
+                return engine.policy(policy, pollSize, rows, secs);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
     }
 
     static void say(String line) {

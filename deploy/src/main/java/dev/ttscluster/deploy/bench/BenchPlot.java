@@ -90,7 +90,7 @@ public final class BenchPlot {
             Results.Mode m = run.modes().get(k);
             g.setColor(COLORS[k % COLORS.length]);
             g.setStroke(new BasicStroke(2.5f));
-            List<Results.Step> steps = m.steps();
+            List<Results.Step> steps = BenchReport.finalSteps(m);
             int px = -1;
             int py = -1;
             for (Results.Step s : steps) {

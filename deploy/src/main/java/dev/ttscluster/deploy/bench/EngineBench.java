@@ -1,16 +1,13 @@
 package dev.ttscluster.deploy.bench;
 
-import dev.ttscluster.common.text.CmuPhonemizer;
 import dev.ttscluster.common.text.Phonemizer;
 import dev.ttscluster.common.text.Segmenter;
+import dev.ttscluster.worker.batch.BatchAggregator;
+import dev.ttscluster.worker.batch.BatchPolicy;
 import dev.ttscluster.worker.inference.DjlSynthesisModel;
 import dev.ttscluster.worker.inference.Frontends;
 import dev.ttscluster.worker.inference.SynthesisInput;
 import dev.ttscluster.worker.inference.SynthesisOutput;
-
-import dev.ttscluster.worker.batch.Batch;
-import dev.ttscluster.worker.batch.BatchAggregator;
-import dev.ttscluster.worker.batch.BatchPolicy;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -18,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Raw in-process throughput of a model bundle through DJL, no cluster: the same segments the
@@ -84,32 +82,15 @@ public final class EngineBench implements AutoCloseable {
     /** Runs every batch size for at least {@code minRows} rows and {@code minSeconds} each. */
     public Map<Integer, Point> run(int[] batchSizes, int minRows, double minSeconds) {
         Map<Integer, Point> out = new LinkedHashMap<>();
-        int cursor = 0;
+        int[] cursor = {0};
         for (int b : batchSizes) {
-            int calls = 0;
-            int n = 0;
-            long samples = 0;
-            long slots = 0;
-            long real = 0;
-            long t0 = System.nanoTime();
-            while (n < minRows || (System.nanoTime() - t0) / 1e9 < minSeconds) {
-                List<SynthesisInput> batch = rows(cursor, b);
-                cursor += b;
-                int max = 0;
-                for (SynthesisInput r : batch) {
-                    max = Math.max(max, r.phones().length);
-                    real += r.phones().length;
+            out.put(b, measure(() -> {
+                List<long[]> batch = new ArrayList<>(b);
+                for (int i = 0; i < b; i++) {
+                    batch.add(segments.get((cursor[0]++) % segments.size()));
                 }
-                slots += (long) max * batch.size();
-                for (SynthesisOutput o : model.synthesize(batch)) {
-                    samples += o.samples().length;
-                }
-                calls++;
-                n += b;
-            }
-            double wall = (System.nanoTime() - t0) / 1e9;
-            out.put(b, new Point(b, calls, n, samples / (double) model.manifest().sampleRate(), wall,
-                    slots == 0 ? 0 : 1.0 - real / (double) slots));
+                return batch;
+            }, minRows, minSeconds));
         }
         return out;
     }
@@ -139,6 +120,11 @@ public final class EngineBench implements AutoCloseable {
                 return null;
             }
         }, Clock.systemUTC());
+        return measure(() -> agg.next(() -> true).items(), minRows, minSeconds);
+    }
+
+    /** Synthesizes the batches {@code next} gives for at least {@code minRows} rows and {@code minSeconds}. */
+    private Point measure(Supplier<List<long[]>> next, int minRows, double minSeconds) {
         int calls = 0;
         int n = 0;
         long samples = 0;
@@ -146,13 +132,15 @@ public final class EngineBench implements AutoCloseable {
         long real = 0;
         long t0 = System.nanoTime();
         while (n < minRows || (System.nanoTime() - t0) / 1e9 < minSeconds) {
-            Batch<long[]> b = agg.next(() -> true);
-            List<SynthesisInput> rows = new ArrayList<>(b.items().size());
-            for (long[] ids : b.items()) {
+            List<long[]> batch = next.get();
+            List<SynthesisInput> rows = new ArrayList<>(batch.size());
+            int longest = 0;
+            for (long[] ids : batch) {
                 rows.add(new SynthesisInput(ids, 0, 1.0f));
+                longest = Math.max(longest, ids.length);
+                real += ids.length;
             }
-            slots += b.paddedTokens();
-            real += b.realTokens();
+            slots += (long) longest * batch.size();
             for (SynthesisOutput o : model.synthesize(rows)) {
                 samples += o.samples().length;
             }
@@ -186,24 +174,28 @@ public final class EngineBench implements AutoCloseable {
         model.close();
     }
 
+    /**
+     * A quick look at the engine alone: {@code EngineBench [bundle] [longEvery] [MAX/TOKENS[/g],...]}
+     * prints the fixed-batch curve, or one line per policy given.
+     */
     public static void main(String[] args) {
         System.setProperty("ai.djl.offline", "true");
         Path bundle = Path.of(args.length > 0 ? args[0] : "models/slt");
         int longEvery = args.length > 1 ? Integer.parseInt(args[1]) : 4;
-        EngineBench b = new EngineBench(bundle, 1, new Workload(1).mix(200, longEvery), 300);
-        System.out.println("segments: " + b.segmentCount());
-        java.util.function.Consumer<Point> show = p -> System.out.printf(
-                "B=%2d rows=%4d audio/s=%6.1f rtf=%.4f ms/call=%7.1f pad=%.2f%n", p.batchSize(), p.rows(),
-                p.audioSecondsPerSecond(), p.rtf(), p.msPerCall(), p.paddingRatio());
-        if (args.length > 2) {
-            for (String spec : args[2].split(",")) {
-                String[] f = spec.split("/");
-                BatchPolicy pol = new BatchPolicy(Integer.parseInt(f[0]), Integer.parseInt(f[1]), 50, f.length > 2);
-                System.out.print(pol + ": ");
-                show.accept(b.runPolicy(pol, Integer.parseInt(f[0]) * 4, 64, 5));
+        try (EngineBench b = new EngineBench(bundle, 1, new Workload(1).mix(200, longEvery), BenchMain.SEGMENT_MAX_CHARS)) {
+            java.util.function.Consumer<Point> show = p -> System.out.printf(
+                    "B=%2d rows=%4d audio/s=%6.1f rtf=%.4f ms/call=%7.1f pad=%.2f%n", p.batchSize(), p.rows(),
+                    p.audioSecondsPerSecond(), p.rtf(), p.msPerCall(), p.paddingRatio());
+            if (args.length > 2) {
+                for (String spec : args[2].split(",")) {
+                    String[] f = spec.split("/");
+                    int max = Integer.parseInt(f[0]);
+                    show.accept(b.runPolicy(new BatchPolicy(max, Integer.parseInt(f[1]), 50, f.length > 2),
+                            max * BatchAggregator.LOOKAHEAD_BATCHES, 64, 5));
+                }
+                return;
             }
-            return;
+            b.run(new int[]{1, 2, 4, 8, 16, 32}, 64, 5).values().forEach(show);
         }
-        b.run(new int[]{1, 2, 4, 8, 16, 32}, 64, 5).values().forEach(show);
     }
 }

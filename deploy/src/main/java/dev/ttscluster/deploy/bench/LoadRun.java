@@ -37,6 +37,11 @@ public final class LoadRun implements AutoCloseable {
     });
     private final HttpClient http = HttpClient.newBuilder().executor(pool).connectTimeout(Duration.ofSeconds(5)).build();
 
+    static {
+        // drop idle connections before the gateway's server does, so a request is not sent down a closed one
+        System.setProperty("jdk.httpclient.keepalive.timeout", System.getProperty("jdk.httpclient.keepalive.timeout", "5"));
+    }
+
     public LoadRun(String gatewayUrl) {
         this.gateway = gatewayUrl;
     }
@@ -90,7 +95,19 @@ public final class LoadRun implements AutoCloseable {
         long now = System.currentTimeMillis();
         HttpRequest req = HttpRequest.newBuilder(URI.create(gateway + "/v1/jobs")).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        return new Submitted(kind, now, http.sendAsync(req, HttpResponse.BodyHandlers.ofString()));
+        // a kept-alive connection the gateway closed while idle fails before any byte of an answer: the
+        // request never reached the service, so it is sent once more on a fresh connection, as clients do
+        return new Submitted(kind, now, send(req, 3));
+    }
+
+    private CompletableFuture<HttpResponse<String>> send(HttpRequest req, int attempts) {
+        return http.sendAsync(req, HttpResponse.BodyHandlers.ofString()).exceptionallyCompose(e ->
+                attempts > 1 && staleConnection(e) ? send(req, attempts - 1) : CompletableFuture.failedFuture(e));
+    }
+
+    private static boolean staleConnection(Throwable e) {
+        Throwable c = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+        return c instanceof IOException && String.valueOf(c.getMessage()).contains("received no bytes");
     }
 
     private List<JobSample> collect(List<Submitted> sent, double drainSeconds) throws InterruptedException {

@@ -22,11 +22,14 @@ public final class Results {
      * @param firstAudioP50 submit to first segment fetchable, seconds
      * @param firstAudioP95 same, 95th percentile
      * @param shortP95 95th percentile latency of short jobs only
-     * @param sustained kept up: completion rate at least 90% of offered and p95 within the SLO
+     * @param sustained kept up: every job done, completions kept pace with arrivals, p95 within the SLO
+     * @param notSucceeded jobs that did not succeed, by what happened to them
+     * @param attempt 1, or 2 for the one repeat a step gets when its first attempt was not sustained
      */
     public record Step(double offeredJobsPerSecond, int jobs, int succeeded, double completedJobsPerSecond,
                        double audioSecondsPerSecond, double latencyP50, double latencyP95, double latencyP99,
-                       double firstAudioP50, double firstAudioP95, double shortP95, boolean sustained) {
+                       double firstAudioP50, double firstAudioP95, double shortP95, boolean sustained,
+                       Map<String, Integer> notSucceeded, int attempt) {
     }
 
     /**

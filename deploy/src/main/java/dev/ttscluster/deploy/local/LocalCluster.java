@@ -115,6 +115,7 @@ public final class LocalCluster implements AutoCloseable {
         int metricsPort = Ports.free();
         env.put(WorkerConfig.METRICS_PORT.name(), Integer.toString(metricsPort));
         env.putIfAbsent("TTS_CHILD_GC", "g1");
+        env.putIfAbsent("TTS_CHILD_XMX", "1g"); // a batch's waveforms are large arrays: room for them
         ChildJvm w = ChildJvm.start(id, WorkerMain.class.getName(), env, dataDir.resolve("logs/" + id + ".log"),
                 l -> l.contains(id + ": ready"), START_TIMEOUT_MS);
         synchronized (this) {

@@ -18,7 +18,7 @@ class BenchReportTest {
         for (int i = 0; i < p95s.length; i++) {
             double rate = i + 1;
             steps.add(new Results.Step(rate, 20, 20, Math.min(rate, capacity), rate * 4, p95s[i] / 2, p95s[i], p95s[i] * 1.2,
-                    0.1, 0.2, p95s[i] * 0.8, p95s[i] <= 2.0));
+                    0.1, 0.2, p95s[i] * 0.8, p95s[i] <= 2.0, Map.of(), 1));
         }
         EngineBench.Point engine = new EngineBench.Point(8, 10, 80, 100, 1.25, 0.05);
         return new Results.Mode(name, name + " serving", Map.of("TTS_WORKER_MODE", name), engine,

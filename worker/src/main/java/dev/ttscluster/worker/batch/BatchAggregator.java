@@ -49,6 +49,8 @@ public final class BatchAggregator<T> {
     }
 
     private static final Duration IDLE_POLL = Duration.ofMillis(200);
+    /** Batches' worth of items buffered at most: the pool length grouping picks from. */
+    public static final int LOOKAHEAD_BATCHES = 8;
 
     private final Source<T> source;
     private final BatchPolicy policy;
@@ -204,7 +206,7 @@ public final class BatchAggregator<T> {
 
     /** Beyond this many buffered items, no more are fetched until batches take some: bounded memory. */
     private int maxBuffered() {
-        return policy.maxSize() * 4;
+        return policy.maxSize() * LOOKAHEAD_BATCHES;
     }
 
     private void add(Collection<T> items) {

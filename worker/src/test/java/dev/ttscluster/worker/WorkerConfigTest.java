@@ -1,0 +1,57 @@
+package dev.ttscluster.worker;
+
+import dev.ttscluster.common.config.ConfigException;
+import dev.ttscluster.worker.batch.BatchPolicy;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class WorkerConfigTest {
+    private static Map<String, String> env(String... kv) {
+        Map<String, String> m = new HashMap<>();
+        m.put(WorkerConfig.MODEL_DIR.name(),
+                Path.of(System.getProperty("tts.repo.root", "..")).resolve("models/placeholder").toString());
+        m.put("TTS_S3_ACCESS_KEY", "ak");
+        m.put("TTS_S3_SECRET_KEY", "sk");
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put(kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    @Test
+    void defaultsAreBatchedWithABudgetGroupingAndOverlappedUploads() {
+        WorkerConfig c = WorkerConfig.fromEnv(env());
+
+        assertThat(c.mode()).isEqualTo(WorkerConfig.Mode.BATCHED);
+        assertThat(c.batch()).isEqualTo(new BatchPolicy(16, 2048, 50, true));
+        assertThat(c.storeInFlight()).isEqualTo(2);
+        assertThat(c.uploadThreads()).isEqualTo(4);
+        assertThat(c.metricsPort()).isEqualTo(9464);
+    }
+
+    @Test
+    void perRequestModeIgnoresBatchKeysAndServesOneSegmentAtATime() {
+        WorkerConfig c = WorkerConfig.fromEnv(env("TTS_WORKER_MODE", "per-request", "TTS_WORKER_BATCH_MAX_SIZE", "32",
+                "TTS_WORKER_STORE_IN_FLIGHT", "4"));
+
+        assertThat(c.batch()).isEqualTo(BatchPolicy.perRequest());
+        assertThat(c.storeInFlight()).isZero();
+        assertThat(c.uploadThreads()).isEqualTo(1);
+    }
+
+    @Test
+    void badValuesNameTheirKey() {
+        assertThatThrownBy(() -> WorkerConfig.fromEnv(env("TTS_WORKER_MODE", "turbo")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("TTS_WORKER_MODE");
+        assertThatThrownBy(() -> WorkerConfig.fromEnv(env("TTS_WORKER_BATCH_MAX_TOKENS", "0")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("TTS_WORKER_BATCH_MAX_TOKENS");
+        assertThatThrownBy(() -> WorkerConfig.fromEnv(env("TTS_WORKER_BATCH_GROUP_BY_LENGTH", "maybe")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("TTS_WORKER_BATCH_GROUP_BY_LENGTH");
+    }
+}
