@@ -88,6 +88,15 @@ public final class BatchAggregator<T> {
      * first item. Never returns an empty batch while running.
      */
     public Batch<T> next(BooleanSupplier running) {
+        return next(running, () -> { });
+    }
+
+    /**
+     * As {@link #next(BooleanSupplier)}, running {@code whileIdle} after every poll that found nothing
+     * while no item is buffered (the caller's chance to finish other work, e.g. commit what became
+     * durable, while no traffic comes).
+     */
+    public Batch<T> next(BooleanSupplier running, Runnable whileIdle) {
         if (!buffer.isEmpty() && buffer.size() < maxBuffered()) {
             add(source.poll(Duration.ZERO)); // whatever already arrived may belong in this batch
         }
@@ -97,6 +106,9 @@ public final class BatchAggregator<T> {
                     return new Batch<>(List.of(), 0, Batch.CloseReason.STOPPED);
                 }
                 add(source.poll(IDLE_POLL));
+                if (buffer.isEmpty()) {
+                    whileIdle.run();
+                }
             }
             Plan plan = plan();
             Batch.CloseReason reason = plan.full();

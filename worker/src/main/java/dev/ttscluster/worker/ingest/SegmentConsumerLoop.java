@@ -177,7 +177,7 @@ public final class SegmentConsumerLoop implements Runnable {
 
     private void runOnce() {
         reap();
-        Batch<Item> batch = aggregator.next(running::get);
+        Batch<Item> batch = aggregator.next(running::get, this::reap); // idle: still commit what became durable
         if (batch.isEmpty()) {
             return;
         }

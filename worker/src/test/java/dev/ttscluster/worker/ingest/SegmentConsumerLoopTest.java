@@ -208,4 +208,23 @@ class SegmentConsumerLoopTest {
 
         assertThat(tokens).containsExactly(3, 5);
     }
+
+    @Test
+    void theLastBatchBeforeAQuietSpellIsCommittedWithoutWaitingForMoreTraffic() throws Exception {
+        deliver(List.of(task("j", 0, 1).encode()));
+        SegmentConsumerLoop loop = new SegmentConsumerLoop(consumer, (batch, running) -> r -> { }, new BatchPolicy(4, 0), 2,
+                Clock.systemUTC(), new WorkerMetrics(Clock.systemUTC()));
+        Thread t = new Thread(loop);
+        t.start();
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (committed() == null && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        OffsetAndMetadata whileRunning = committed();
+        loop.stop();
+        t.join(10_000);
+
+        assertThat(whileRunning).as("committed while the loop idles, before it stops").isNotNull();
+        assertThat(whileRunning.offset()).isEqualTo(1);
+    }
 }
