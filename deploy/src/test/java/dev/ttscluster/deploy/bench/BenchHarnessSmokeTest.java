@@ -1,0 +1,39 @@
+package dev.ttscluster.deploy.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ttscluster.common.contract.Json;
+import org.junit.jupiter.api.Test;
+
+import javax.imageio.ImageIO;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The benchmark harness end to end in its quick form (short steps, a small backlog), so it cannot rot:
+ * the engine probe JVM, both modes on real clusters, the report, the plot and the JSON all come out.
+ * Its numbers are not looked at: no test asserts on speed.
+ */
+class BenchHarnessSmokeTest {
+    @Test
+    void quickRunWritesTheReportThePlotAndTheNumbers() throws Exception {
+        Path out = Path.of("target", "bench-smoke").toAbsolutePath();
+        Path data = Path.of("target", "bench-smoke-data").toAbsolutePath();
+
+        BenchMain.main(new String[]{"--quick", "--nice", "0", "--out", out.toString(), "--data", data.toString()});
+
+        String md = Files.readString(out.resolve("BENCHMARKS.md"));
+        assertThat(md).contains("# Benchmarks", "| | per-request | batched |", "system efficiency", "## Load steps",
+                "## Raw engine batch curve");
+        JsonNode run = Json.MAPPER.readTree(out.resolve("bench/results.json").toFile());
+        assertThat(run.get("modes")).hasSize(2);
+        assertThat(run.get("engineCurve")).hasSize(6);
+        for (JsonNode mode : run.get("modes")) {
+            assertThat(mode.get("saturation").get("succeeded").asInt()).as(mode.get("name").asText())
+                    .isEqualTo(mode.get("saturation").get("jobs").asInt());
+            assertThat(mode.get("steps").size()).isPositive();
+        }
+        assertThat(ImageIO.read(out.resolve("bench/load.png").toFile()).getWidth()).isGreaterThan(500);
+    }
+}
