@@ -8,6 +8,9 @@ import dev.ttscluster.common.state.JobStore;
 import dev.ttscluster.common.state.SegmentMark;
 import dev.ttscluster.common.text.Phonemizer;
 import dev.ttscluster.worker.assembly.JobAssembler;
+import dev.ttscluster.worker.cache.CacheKey;
+import dev.ttscluster.worker.cache.CachedAudio;
+import dev.ttscluster.worker.cache.SegmentCache;
 import dev.ttscluster.worker.inference.SynthesisInput;
 import dev.ttscluster.worker.inference.SynthesisModel;
 import dev.ttscluster.worker.inference.SynthesisOutput;
@@ -70,6 +73,7 @@ public final class SynthesisPipeline implements BatchHandler {
     private final long backoffMs;
     private final WorkerMetrics metrics;
     private final ExecutorService uploads;
+    private SegmentCache cache;
 
     /** Sleeps between retries; injected so tests never sleep. */
     @FunctionalInterface
@@ -97,6 +101,15 @@ public final class SynthesisPipeline implements BatchHandler {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /**
+     * Serves segments whose audio is already in {@code cache} without the model, and stores what the
+     * model makes there; null turns the cache off (per-request serving).
+     */
+    public SynthesisPipeline withCache(SegmentCache cache) {
+        this.cache = cache;
+        return this;
     }
 
     /** Runs the text frontend as the segment arrives, so the batcher knows its length in phones. */
@@ -135,20 +148,63 @@ public final class SynthesisPipeline implements BatchHandler {
         if (live.isEmpty()) {
             return DONE;
         }
-        long t0 = System.nanoTime();
-        List<SynthesisOutput> outs = infer(live, rows, running);
-        double inferSeconds = (System.nanoTime() - t0) / 1e9;
+        // the cache first (one round trip for the whole batch), then ONE model call for the misses only
+        List<String> keys = new ArrayList<>(rows.size());
+        List<CachedAudio> cached = null;
+        if (cache != null) {
+            for (SynthesisInput in : rows) {
+                keys.add(CacheKey.of(model.manifest().version(), in.speaker(), in.speed(), in.phones()));
+            }
+            cached = cache.lookup(keys);
+        }
+        List<SegmentTask> missTasks = new ArrayList<>();
+        List<SynthesisInput> missRows = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+            if (cached == null || cached.get(i) == null) {
+                missTasks.add(live.get(i));
+                missRows.add(rows.get(i));
+            }
+        }
+        List<SynthesisOutput> made = List.of();
+        double inferSeconds = 0;
+        if (!missRows.isEmpty()) {
+            long t0 = System.nanoTime();
+            made = infer(missTasks, missRows, running);
+            inferSeconds = (System.nanoTime() - t0) / 1e9;
+        }
+        List<SynthesisOutput> outs = new ArrayList<>(rows.size());
+        Map<String, CachedAudio> fresh = new java.util.HashMap<>();
+        int m = 0;
+        for (int i = 0; i < rows.size(); i++) {
+            if (cached != null && cached.get(i) != null) {
+                outs.add(new SynthesisOutput(cached.get(i).samples(), cached.get(i).durations()));
+                continue;
+            }
+            SynthesisOutput o = made.get(m++);
+            outs.add(o);
+            if (o != null && cache != null) {
+                fresh.put(keys.get(i), new CachedAudio(o.samples(), o.durations()));
+            }
+        }
         long samples = 0;
-        for (SynthesisOutput o : outs) {
+        for (SynthesisOutput o : made) {
             samples += o == null ? 0 : o.samples().length;
         }
         double audio = samples / (double) model.manifest().sampleRate();
-        metrics.inferred(inferSeconds, audio);
-        if (log.isDebugEnabled()) {
-            log.debug("batch of {} rows: inference {} ms, {} s of audio", live.size(), Math.round(inferSeconds * 1000),
-                    String.format("%.2f", audio));
+        if (!missRows.isEmpty()) {
+            metrics.inferred(inferSeconds, audio);
         }
-        return r -> store(live, outs, r);
+        if (log.isDebugEnabled()) {
+            log.debug("batch of {} rows ({} from the cache): inference {} ms, {} s of audio", live.size(),
+                    live.size() - missRows.size(), Math.round(inferSeconds * 1000), String.format("%.2f", audio));
+        }
+        SegmentCache c = cache;
+        return r -> {
+            if (c != null) {
+                c.store(fresh); // never fails the batch: the cache is optional
+            }
+            store(live, outs, r);
+        };
     }
 
     /** Uploads and counts every segment (in parallel when configured), then assembles finished jobs. */

@@ -7,6 +7,8 @@ import dev.ttscluster.common.state.JobStore;
 import dev.ttscluster.common.storage.AudioBucket;
 import dev.ttscluster.worker.assembly.JobAssembler;
 import dev.ttscluster.worker.batch.BatchAggregator;
+import dev.ttscluster.worker.cache.Breaker;
+import dev.ttscluster.worker.cache.SegmentCache;
 import dev.ttscluster.worker.inference.DjlSynthesisModel;
 import dev.ttscluster.worker.inference.Frontends;
 import dev.ttscluster.worker.inference.SynthesisModel;
@@ -46,6 +48,7 @@ public final class Worker implements AutoCloseable {
     private final Thread thread;
     private final WorkerMetrics metrics;
     private final MetricsServer metricsServer;
+    private final SegmentCache cache;
 
     private Worker(WorkerConfig cfg) {
         this.model = DjlSynthesisModel.load(cfg.modelDir(), cfg.inferenceThreads());
@@ -57,6 +60,14 @@ public final class Worker implements AutoCloseable {
         SynthesisPipeline pipeline = new SynthesisPipeline(model, Frontends.forManifest(model.manifest()), jobs,
                 new SegmentWriter(bucket, jobs, rate), new JobAssembler(bucket, jobs, rate), this::deadLetter,
                 Thread::sleep, cfg.retryBackoffMs(), metrics, cfg.uploadThreads());
+        if (cfg.cache() != null) {
+            this.cache = new SegmentCache(SegmentCache.client(cfg.cache().redisUrl(), cfg.cache().timeoutMs()),
+                    new Breaker(3, 5_000, Clock.systemUTC()), cfg.cache().ttlSeconds(), cfg.cache().maxValueBytes());
+            pipeline.withCache(cache);
+            metrics.cacheStats(cache::stats);
+        } else {
+            this.cache = null;
+        }
         this.loop = new SegmentConsumerLoop(consumer(cfg), pipeline, cfg.batch(), cfg.storeInFlight(), Clock.systemUTC(),
                 metrics);
         this.metricsServer = cfg.metricsPort() == 0 ? null
@@ -73,9 +84,9 @@ public final class Worker implements AutoCloseable {
         Worker w = new Worker(cfg);
         w.thread.start();
         log.info("worker {} started: model {} v{} ({}), mode {}, batch {}, {} batches may upload while the next "
-                        + "computes, metrics {}", cfg.workerId(), w.model.manifest().name(), w.model.manifest().version(),
+                        + "computes, cache {}, metrics {}", cfg.workerId(), w.model.manifest().name(), w.model.manifest().version(),
                 w.model.manifest().producesSpeech() ? "speech" : "placeholder, no speech", cfg.mode().wire(), cfg.batch(),
-                cfg.storeInFlight(), w.metricsServer == null ? "off" : "on port " + w.metricsServer.port());
+                cfg.storeInFlight(), w.cache == null ? "off" : cfg.cache().redisUrl(), w.metricsServer == null ? "off" : "on port " + w.metricsServer.port());
         return w;
     }
 
@@ -137,6 +148,9 @@ public final class Worker implements AutoCloseable {
         }
         deadLetterProducer.close(java.time.Duration.ofSeconds(2));
         jobs.close();
+        if (cache != null) {
+            cache.close();
+        }
         model.close();
     }
 }

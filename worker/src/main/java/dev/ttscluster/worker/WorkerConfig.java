@@ -24,14 +24,27 @@ import java.util.Map;
  * @param uploadThreads segments of one batch uploaded at once
  * @param metricsHost address the Prometheus endpoint binds
  * @param metricsPort port of the Prometheus endpoint, 0 for none
+ * @param cache the shared segment cache, or null when off
  * @param inferenceThreads intra-op threads of the engine
  * @param sessionTimeoutMs Kafka session timeout: how fast a dead worker's partitions move
  * @param retryBackoffMs first backoff when Redis or S3 fail (doubles up to 10 s)
  * @param infra where the shared servers are
  */
 public record WorkerConfig(String workerId, Path modelDir, String groupId, Mode mode, BatchPolicy batch,
-                           int storeInFlight, int uploadThreads, String metricsHost, int metricsPort, int inferenceThreads,
+                           int storeInFlight, int uploadThreads, String metricsHost, int metricsPort, Cache cache,
+                           int inferenceThreads,
                            int sessionTimeoutMs, long retryBackoffMs, InfraConfig infra) {
+
+    /**
+     * The segment cache's settings.
+     *
+     * @param redisUrl its Redis (not the job-state one: this one evicts)
+     * @param ttlSeconds entry lifetime
+     * @param maxValueBytes larger values are not cached
+     * @param timeoutMs socket timeout of a cache round trip; slower means unavailable
+     */
+    public record Cache(String redisUrl, long ttlSeconds, int maxValueBytes, int timeoutMs) {
+    }
 
     /** How segments are served. */
     public enum Mode {
@@ -82,6 +95,14 @@ public record WorkerConfig(String workerId, Path modelDir, String groupId, Mode 
             "Address the Prometheus endpoint binds (0.0.0.0 in a cluster)");
     public static final ConfigKey<Integer> METRICS_PORT = ConfigKey.integer("TTS_WORKER_METRICS_PORT", 9464, 0, 65_535,
             "Port of the Prometheus endpoint GET /metrics; 0 turns it off");
+    public static final ConfigKey<String> CACHE_REDIS_URL = ConfigKey.optionalString("TTS_CACHE_REDIS_URL",
+            "Redis of the shared segment cache (maxmemory + allkeys-lru; never the job-state Redis); empty: no cache");
+    public static final ConfigKey<Integer> CACHE_TTL_SECONDS = ConfigKey.integer("TTS_CACHE_TTL_SECONDS", 86_400, 1,
+            30 * 86_400, "Lifetime of a cached segment");
+    public static final ConfigKey<Integer> CACHE_MAX_VALUE_BYTES = ConfigKey.integer("TTS_CACHE_MAX_VALUE_BYTES",
+            1 << 20, 1024, 64 << 20, "Segments whose cached value would be larger are not cached");
+    public static final ConfigKey<Integer> CACHE_TIMEOUT_MS = ConfigKey.integer("TTS_CACHE_TIMEOUT_MS", 200, 1, 10_000,
+            "A cache round trip slower than this counts as a failure (the worker then synthesizes without it)");
     public static final ConfigKey<Integer> INFERENCE_THREADS = ConfigKey.integer("TTS_WORKER_INFERENCE_THREADS", 1, 1,
             256, "Intra-op threads of the inference engine");
     public static final ConfigKey<Integer> SESSION_TIMEOUT_MS = ConfigKey.integer("TTS_WORKER_SESSION_TIMEOUT_MS",
@@ -92,6 +113,7 @@ public record WorkerConfig(String workerId, Path modelDir, String groupId, Mode 
     /** The worker's own keys (see also {@link InfraConfig#KEYS}). */
     public static final List<ConfigKey<?>> KEYS = List.of(WORKER_ID, MODEL_DIR, GROUP_ID, MODE, BATCH_MAX_SIZE,
             BATCH_MAX_TOKENS, BATCH_WINDOW_MS, BATCH_GROUP_BY_LENGTH, STORE_IN_FLIGHT, UPLOAD_THREADS, METRICS_HOST, METRICS_PORT,
+            CACHE_REDIS_URL, CACHE_TTL_SECONDS, CACHE_MAX_VALUE_BYTES, CACHE_TIMEOUT_MS,
             INFERENCE_THREADS, SESSION_TIMEOUT_MS, RETRY_BACKOFF_MS);
 
     /**
@@ -117,8 +139,19 @@ public record WorkerConfig(String workerId, Path modelDir, String groupId, Mode 
         boolean perRequest = mode == Mode.PER_REQUEST;
         return new WorkerConfig(id, model, GROUP_ID.read(env), mode, perRequest ? BatchPolicy.perRequest() : batched,
                 perRequest ? 0 : STORE_IN_FLIGHT.read(env), perRequest ? 1 : UPLOAD_THREADS.read(env),
-                METRICS_HOST.read(env), METRICS_PORT.read(env), INFERENCE_THREADS.read(env), SESSION_TIMEOUT_MS.read(env),
+                METRICS_HOST.read(env), METRICS_PORT.read(env), perRequest ? null : cache(env), INFERENCE_THREADS.read(env), SESSION_TIMEOUT_MS.read(env),
                 RETRY_BACKOFF_MS.read(env), InfraConfig.fromEnv(env));
+    }
+
+    private static Cache cache(Map<String, String> env) {
+        String url = CACHE_REDIS_URL.read(env);
+        if (url.isBlank()) {
+            return null;
+        }
+        if (!url.matches("redis://[^/:]+(:[0-9]{1,5})?/?")) {
+            throw new ConfigException(CACHE_REDIS_URL.name() + "='" + url + "' is invalid: expected redis://host:port");
+        }
+        return new Cache(url, CACHE_TTL_SECONDS.read(env), CACHE_MAX_VALUE_BYTES.read(env), CACHE_TIMEOUT_MS.read(env));
     }
 
     /** Every key the worker reads, its own and the shared ones. */

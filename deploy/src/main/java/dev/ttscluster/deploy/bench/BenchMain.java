@@ -78,6 +78,8 @@ public final class BenchMain {
         batchedEnv.put(WorkerConfig.STORE_IN_FLIGHT.name(), "2");
         batchedEnv.put(WorkerConfig.UPLOAD_THREADS.name(), opt.getOrDefault("--upload-threads", "1"));
         batchedEnv.put(WorkerConfig.INFERENCE_THREADS.name(), "1");
+        // batching alone against per-request: the segment cache is measured on its own workload (issue 5)
+        batchedEnv.put(WorkerConfig.CACHE_REDIS_URL.name(), "");
         Map<String, String> perRequestEnv = new LinkedHashMap<>();
         perRequestEnv.put(WorkerConfig.MODE.name(), "per-request");
         perRequestEnv.put(WorkerConfig.INFERENCE_THREADS.name(), "1");

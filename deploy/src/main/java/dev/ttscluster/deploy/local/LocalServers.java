@@ -14,11 +14,14 @@ import java.util.Map;
 public final class LocalServers implements BackingServers {
     private final KafkaNode kafka;
     private final RedisNode redis;
+    private final RedisNode cache;
     private final S3Node s3;
 
     private LocalServers(Path dataDir) {
         this.kafka = new KafkaNode(dataDir.resolve("kafka"), Ports.free(), Ports.free());
         this.redis = new RedisNode(dataDir.resolve("redis"), Ports.free(), RedisNode.Role.JOB_STATE);
+        // the feature cache evicts (allkeys-lru): a Redis of its own, so eviction never touches job state
+        this.cache = new RedisNode(dataDir.resolve("redis-cache"), Ports.free(), RedisNode.Role.CACHE);
         this.s3 = new S3Node(dataDir.resolve("s3"), Ports.free(), "tts-local",
                 "tts-local-secret-" + Long.toHexString(new java.security.SecureRandom().nextLong()));
     }
@@ -32,6 +35,7 @@ public final class LocalServers implements BackingServers {
         LocalServers s = new LocalServers(dataDir);
         try {
             s.redis.start();
+            s.cache.start();
             s.s3.start();
             s.kafka.start();
         } catch (RuntimeException e) {
@@ -47,6 +51,7 @@ public final class LocalServers implements BackingServers {
         Map<String, String> env = new HashMap<>();
         env.put(InfraConfig.KAFKA_BOOTSTRAP.name(), kafka.bootstrap());
         env.put(InfraConfig.REDIS_URL.name(), redis.url());
+        env.put("TTS_CACHE_REDIS_URL", cache.url());
         env.put(InfraConfig.S3_ENDPOINT.name(), s3.endpoint());
         env.put(InfraConfig.S3_ACCESS_KEY.name(), s3.accessKey());
         env.put(InfraConfig.S3_SECRET_KEY.name(), s3.secretKey());
@@ -62,6 +67,11 @@ public final class LocalServers implements BackingServers {
         return redis;
     }
 
+    /** The segment cache's Redis. */
+    public RedisNode cache() {
+        return cache;
+    }
+
     public S3Node s3() {
         return s3;
     }
@@ -69,7 +79,7 @@ public final class LocalServers implements BackingServers {
     @Override
     public void close() {
         RuntimeException first = null;
-        for (AutoCloseable c : new AutoCloseable[] {kafka, s3, redis}) {
+        for (AutoCloseable c : new AutoCloseable[] {kafka, s3, redis, cache}) {
             try {
                 c.close();
             } catch (Exception e) {

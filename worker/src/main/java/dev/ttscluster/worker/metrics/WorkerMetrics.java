@@ -39,6 +39,7 @@ public final class WorkerMetrics {
     private final DoubleAdder inferenceSeconds = new DoubleAdder();
     private final AtomicLong inFlight = new AtomicLong();
     private final Deque<long[]> recent = new ArrayDeque<>(); // {epoch ms, audio micro-seconds}
+    private volatile java.util.function.Supplier<dev.ttscluster.worker.cache.SegmentCache.Stats> cache;
 
     public WorkerMetrics(Clock clock) {
         this.clock = clock;
@@ -106,6 +107,11 @@ public final class WorkerMetrics {
         return batchSize.count();
     }
 
+    /** Where the segment cache's counters come from, when there is a cache. */
+    public void cacheStats(java.util.function.Supplier<dev.ttscluster.worker.cache.SegmentCache.Stats> stats) {
+        this.cache = stats;
+    }
+
     /** The Prometheus text exposition of every metric. */
     public String render() {
         StringBuilder out = new StringBuilder(4096);
@@ -124,6 +130,17 @@ public final class WorkerMetrics {
         gauge(out, "tts_worker_padding_ratio", "Share of padded phone slots that were padding", paddingRatio());
         gauge(out, "tts_worker_audio_seconds_per_second", "Audio seconds produced per second, last 10 s", audioRate());
         gauge(out, "tts_worker_store_in_flight", "Inferred batches not yet durable", inFlight.get());
+        if (cache != null) {
+            dev.ttscluster.worker.cache.SegmentCache.Stats c = cache.get();
+            counter(out, "tts_worker_cache_hits_total", "Segments served from the shared cache", c.hits());
+            counter(out, "tts_worker_cache_misses_total", "Segments looked up and not found (or corrupt)", c.misses());
+            counter(out, "tts_worker_cache_skipped_total", "Segments not looked up: cache unavailable", c.skipped());
+            counter(out, "tts_worker_cache_read_bytes_total", "Bytes of cache hits", c.bytesRead());
+            counter(out, "tts_worker_cache_written_bytes_total", "Bytes stored in the cache", c.bytesWritten());
+            counter(out, "tts_worker_cache_lookup_seconds_total", "Time in cache lookups", c.lookupSeconds());
+            counter(out, "tts_worker_cache_lookups_total", "Cache lookup round trips", c.lookups());
+            gauge(out, "tts_worker_cache_open", "1 while the cache's breaker is open", c.open() ? 1 : 0);
+        }
         return out.toString();
     }
 
