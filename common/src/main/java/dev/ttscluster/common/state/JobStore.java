@@ -74,11 +74,16 @@ public final class JobStore implements AutoCloseable {
 
     /** A pooled client for {@code redis://host:port} with the given connect and socket timeout. */
     public static UnifiedJedis client(String redisUrl, int timeoutMs) {
+        return client(redisUrl, timeoutMs, timeoutMs);
+    }
+
+    /** A pooled client for {@code redis://host:port} with its own connect and socket (round trip) timeouts. */
+    public static UnifiedJedis client(String redisUrl, int connectTimeoutMs, int socketTimeoutMs) {
         URI uri = URI.create(redisUrl);
         return RedisClient.builder()
                 .hostAndPort(new HostAndPort(uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort()))
                 .clientConfig(DefaultJedisClientConfig.builder()
-                        .connectionTimeoutMillis(timeoutMs).socketTimeoutMillis(timeoutMs).build())
+                        .connectionTimeoutMillis(connectTimeoutMs).socketTimeoutMillis(socketTimeoutMs).build())
                 .build();
     }
 

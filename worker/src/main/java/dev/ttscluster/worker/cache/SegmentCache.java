@@ -1,17 +1,13 @@
 package dev.ttscluster.worker.cache;
 
+import dev.ttscluster.common.state.JobStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.AbstractPipeline;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
 
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -129,12 +125,7 @@ public final class SegmentCache implements AutoCloseable {
      * per pooled connection), a round trip at most {@code timeoutMs}.
      */
     public static UnifiedJedis client(String redisUrl, int timeoutMs) {
-        URI uri = URI.create(redisUrl);
-        return RedisClient.builder()
-                .hostAndPort(new HostAndPort(uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort()))
-                .clientConfig(DefaultJedisClientConfig.builder()
-                        .connectionTimeoutMillis(Math.max(1000, timeoutMs)).socketTimeoutMillis(timeoutMs).build())
-                .build();
+        return JobStore.client(redisUrl, Math.max(1000, timeoutMs), timeoutMs);
     }
 
     /** Hits, misses, skipped lookups, bytes read and written, lookup time: for metrics. */
@@ -167,11 +158,5 @@ public final class SegmentCache implements AutoCloseable {
     @Override
     public void close() {
         redis.close();
-    }
-
-    @Override
-    public String toString() {
-        return "SegmentCache(ttl " + ttlSeconds + " s, max value " + maxValueBytes + " bytes, keys " + Arrays.toString(
-                new String[]{CacheKey.SCHEMA}) + ")";
     }
 }
