@@ -14,6 +14,7 @@ import dev.ttscluster.common.contract.JobStatus;
  * @param segments number of segments
  * @param done distinct segments finished
  * @param duplicates redelivered segments that were not counted again
+ * @param cached distinct segments whose audio came from the segment cache instead of the model
  * @param textChars characters of normalized text
  * @param createdMs accepted at, epoch ms
  * @param updatedMs last change, epoch ms
@@ -26,7 +27,7 @@ import dev.ttscluster.common.contract.JobStatus;
  * @param sampleRate sample rate of the audio once known
  */
 public record JobRecord(String id, String tenant, JobStatus status, String voice, String format, double speed,
-                        int segments, int done, int duplicates, int textChars, long createdMs, long updatedMs,
+                        int segments, int done, int duplicates, int cached, int textChars, long createdMs, long updatedMs,
                         long finishedMs, long firstAudioMs, String error, String audioKey, long audioSamples, int sampleRate) {
 
     /** Fraction of distinct segments done, 0..1; 1 once succeeded. */
@@ -40,7 +41,7 @@ public record JobRecord(String id, String tenant, JobStatus status, String voice
     /** A new queued job. */
     public static JobRecord queued(String id, String tenant, String voice, String format, double speed,
                                    int segments, int textChars, long nowMs) {
-        return new JobRecord(id, tenant, JobStatus.QUEUED, voice, format, speed, segments, 0, 0, textChars,
+        return new JobRecord(id, tenant, JobStatus.QUEUED, voice, format, speed, segments, 0, 0, 0, textChars,
                 nowMs, nowMs, 0, 0, "", "", 0, 0);
     }
 }

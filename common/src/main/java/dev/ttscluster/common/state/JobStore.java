@@ -31,6 +31,7 @@ public final class JobStore implements AutoCloseable {
             local added = redis.call('SADD', KEYS[2], ARGV[1])
             if added == 1 then
               redis.call('HSET', KEYS[3], ARGV[1], ARGV[2])
+              if ARGV[4] == '1' then redis.call('HINCRBY', KEYS[1], 'cached', 1) end
             else
               redis.call('HINCRBY', KEYS[1], 'duplicates', 1)
             end
@@ -104,6 +105,7 @@ public final class JobStore implements AutoCloseable {
             f.put("segments", Integer.toString(job.segments()));
             f.put("done", "0");
             f.put("duplicates", "0");
+            f.put("cached", "0");
             f.put("text_chars", Integer.toString(job.textChars()));
             f.put("created_ms", Long.toString(job.createdMs()));
             f.put("updated_ms", Long.toString(job.updatedMs()));
@@ -126,19 +128,27 @@ public final class JobStore implements AutoCloseable {
         }
         return Optional.of(new JobRecord(f.get("id"), f.get("tenant"), JobStatus.fromWire(f.get("status")),
                 f.get("voice"), f.get("format"), Double.parseDouble(f.getOrDefault("speed", "1")),
-                num(f, "segments"), num(f, "done"), num(f, "duplicates"), num(f, "text_chars"),
+                num(f, "segments"), num(f, "done"), num(f, "duplicates"), num(f, "cached"), num(f, "text_chars"),
                 lng(f, "created_ms"), lng(f, "updated_ms"), lng(f, "finished_ms"), lng(f, "first_audio_ms"), f.getOrDefault("error", ""),
                 f.getOrDefault("audio_key", ""), lng(f, "audio_samples"), num(f, "sample_rate")));
     }
 
     /**
-     * Records that segment {@code index} of the job is stored. Idempotent: a second call for the
-     * same segment counts nothing and increments the job's duplicate counter.
+     * Records that segment {@code index} of the job is stored, synthesized by the model. Idempotent: a
+     * second call for the same segment counts nothing and increments the job's duplicate counter.
      */
     public SegmentMark markSegmentDone(String jobId, int index, long samples) {
+        return markSegmentDone(jobId, index, samples, false);
+    }
+
+    /**
+     * As {@link #markSegmentDone(String, int, long)}; {@code cached} says the audio came from the
+     * segment cache, counted in the job's {@code cached} field when the segment is counted.
+     */
+    public SegmentMark markSegmentDone(String jobId, int index, long samples, boolean cached) {
         String k = jobKey(jobId);
         Object r = call(() -> redis.eval(MARK_DONE, List.of(k, k + ":done", k + ":samples"),
-                List.of(Integer.toString(index), Long.toString(samples), Long.toString(clock.millis()))));
+                List.of(Integer.toString(index), Long.toString(samples), Long.toString(clock.millis()), cached ? "1" : "0")));
         List<?> l = (List<?>) r;
         return new SegmentMark(((Long) l.get(0)) == 1L, ((Long) l.get(1)).intValue(),
                 ((Long) l.get(2)).intValue(), ((Long) l.get(3)) == 1L);

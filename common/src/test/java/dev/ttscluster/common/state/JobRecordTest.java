@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class JobRecordTest {
     private static JobRecord rec(JobStatus status, int segments, int done) {
-        return new JobRecord("j", "t", status, "v", "wav", 1.0, segments, done, 0, 10, 1, 1, 0, 0, "", "", 0, 0);
+        return new JobRecord("j", "t", status, "v", "wav", 1.0, segments, done, 0, 0, 10, 1, 1, 0, 0, "", "", 0, 0);
     }
 
     @Test

@@ -124,6 +124,7 @@ public final class HttpApi {
         m.put("progress", j.progress());
         m.put("segments", j.segments());
         m.put("segments_done", j.status() == dev.ttscluster.common.contract.JobStatus.SUCCEEDED ? j.segments() : j.done());
+        m.put("segments_cached", j.cached());
         m.put("voice", j.voice());
         m.put("format", j.format());
         m.put("speed", j.speed());
