@@ -10,6 +10,7 @@ import dev.ttscluster.common.text.Phonemizer;
 import dev.ttscluster.worker.assembly.JobAssembler;
 import dev.ttscluster.worker.cache.CacheKey;
 import dev.ttscluster.worker.cache.CachedAudio;
+import dev.ttscluster.worker.cache.RecentAudio;
 import dev.ttscluster.worker.cache.SegmentCache;
 import dev.ttscluster.worker.inference.SynthesisInput;
 import dev.ttscluster.worker.inference.SynthesisModel;
@@ -22,6 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,6 +32,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 
 /**
  * The work of one micro-batch: the frontend at intake ({@link #prepare}), then skip segments of
@@ -73,7 +76,14 @@ public final class SynthesisPipeline implements BatchHandler {
     private final long backoffMs;
     private final WorkerMetrics metrics;
     private final ExecutorService uploads;
+    private final ExecutorService servedUploads;
+    /**
+     * Segments served at intake uploaded at once, whatever {@code uploadThreads} says: a served segment's
+     * latency is its upload, and uploads one after another would add up.
+     */
+    static final int SERVED_UPLOAD_THREADS = 4;
     private SegmentCache cache;
+    private RecentAudio recent;
 
     /** Sleeps between retries; injected so tests never sleep. */
     @FunctionalInterface
@@ -96,19 +106,27 @@ public final class SynthesisPipeline implements BatchHandler {
         this.sleeper = sleeper;
         this.backoffMs = backoffMs;
         this.metrics = metrics;
-        this.uploads = uploadThreads <= 1 ? null : Executors.newFixedThreadPool(uploadThreads, r -> {
-            Thread t = new Thread(r, "upload");
+        this.uploads = uploadThreads <= 1 ? null : pool("upload", uploadThreads);
+        this.servedUploads = pool("serve-upload", SERVED_UPLOAD_THREADS);
+    }
+
+    private static ExecutorService pool(String name, int threads) {
+        return Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, name);
             t.setDaemon(true);
             return t;
         });
     }
 
     /**
-     * Serves segments whose audio is already in {@code cache} without the model, and stores what the
-     * model makes there; null turns the cache off (per-request serving).
+     * Serves segments whose audio is already cached without the model, and caches what the model
+     * makes: {@code recent} in this worker's memory (checked first, and again when a batch is computed),
+     * then {@code shared} in Redis for every worker. Either may be null; both null turns caching off
+     * (per-request serving).
      */
-    public SynthesisPipeline withCache(SegmentCache cache) {
-        this.cache = cache;
+    public SynthesisPipeline withCache(SegmentCache shared, RecentAudio recent) {
+        this.cache = shared;
+        this.recent = recent;
         return this;
     }
 
@@ -119,8 +137,93 @@ public final class SynthesisPipeline implements BatchHandler {
     }
 
     /**
-     * Computes the batch (skips segments of finished jobs, ONE batched model call) and returns the
-     * step that uploads each segment, counts it and assembles jobs whose last segment landed.
+     * Looks the polled segments up in the cache (this worker's memory, then ONE round trip to the
+     * shared Redis for the rest) and serves every hit at once, without waiting for a batch or the
+     * model: the returned step checks the jobs are still live, uploads and counts them. Never throws
+     * because of the cache (an unavailable cache finds nothing).
+     */
+    @Override
+    public Served serve(List<Prepared> polled) {
+        if (!caching() || polled.isEmpty()) {
+            return Served.none(polled.size());
+        }
+        String[] keys = new String[polled.size()];
+        CachedAudio[] found = new CachedAudio[polled.size()];
+        List<Integer> ask = new ArrayList<>();
+        for (int i = 0; i < polled.size(); i++) {
+            keys[i] = key(polled.get(i));
+            if (keys[i] != null) {
+                found[i] = recent == null ? null : recent.get(keys[i]);
+                if (found[i] == null) {
+                    ask.add(i);
+                }
+            }
+        }
+        if (cache != null && !ask.isEmpty()) {
+            List<CachedAudio> shared = cache.lookup(ask.stream().map(i -> keys[i]).toList());
+            for (int k = 0; k < ask.size(); k++) {
+                CachedAudio a = shared.get(k);
+                if (a != null) {
+                    found[ask.get(k)] = a;
+                    if (recent != null) {
+                        recent.put(keys[ask.get(k)], a);
+                    }
+                }
+            }
+        }
+        boolean[] taken = new boolean[polled.size()];
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < polled.size(); i++) {
+            if (found[i] != null) {
+                taken[i] = true;
+                Prepared p = polled.get(i);
+                rows.add(new Row(p.task(), new SynthesisOutput(found[i].samples(), found[i].durations()),
+                        WorkerMetrics.Source.CACHE, p.polledNanos()));
+            }
+        }
+        if (rows.isEmpty()) {
+            return Served.none(polled.size());
+        }
+        return new Served(taken, running -> {
+            // the jobs' states are read while the uploads run: they decide only whether a segment is counted
+            List<String> ids = rows.stream().map(r -> r.task().jobId()).distinct().toList();
+            Future<Map<String, JobStatus>> status = servedUploads.submit(() -> retry(() -> jobs.statuses(ids), running));
+            store(rows, running, servedUploads, id -> {
+                JobStatus s = await(status).get(id);
+                return s != null && !s.isFinal();
+            });
+        });
+    }
+
+    private static <T> T await(Future<T> f) {
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Stopped();
+        }
+    }
+
+    private boolean caching() {
+        return cache != null || recent != null;
+    }
+
+    /** The cache key of a prepared segment; null when its voice is not in the model (it fails in its batch). */
+    private String key(Prepared p) {
+        int speaker = model.manifest().speakerId(p.task().voice());
+        if (speaker < 0) {
+            return null;
+        }
+        long[] phones = p.phones() != null ? p.phones() : phonemizer.ids(p.task().text());
+        return CacheKey.of(model.manifest().version(), speaker, (float) p.task().speed(), phones);
+    }
+
+    /**
+     * Computes the batch (skips segments of finished jobs, reuses audio this worker just made for an
+     * identical segment, ONE batched model call for the rest, identical rows synthesized once) and
+     * returns the step that uploads each segment, counts it and assembles jobs whose last segment landed.
      *
      * @throws Stopped when {@code running} turned false while Redis was failing
      */
@@ -128,7 +231,7 @@ public final class SynthesisPipeline implements BatchHandler {
     public Durable process(List<Prepared> batch, BooleanSupplier running) {
         Map<String, JobStatus> status = retry(() -> jobs.statuses(batch.stream().map(p -> p.task().jobId()).distinct()
                 .toList()), running);
-        List<SegmentTask> live = new ArrayList<>();
+        List<Prepared> live = new ArrayList<>();
         List<SynthesisInput> rows = new ArrayList<>();
         for (Prepared p : batch) {
             SegmentTask t = p.task();
@@ -141,103 +244,134 @@ public final class SynthesisPipeline implements BatchHandler {
                 fail(t, "voice '" + t.voice() + "' is not in model " + model.manifest().name(), running);
                 continue;
             }
-            live.add(t);
+            live.add(p);
             rows.add(new SynthesisInput(p.phones() != null ? p.phones() : phonemizer.ids(t.text()), speaker,
                     (float) t.speed()));
         }
         if (live.isEmpty()) {
             return DONE;
         }
-        // the cache first (one round trip for the whole batch), then ONE model call for the misses only
-        List<String> keys = new ArrayList<>(rows.size());
-        List<CachedAudio> cached = null;
-        if (cache != null) {
-            for (SynthesisInput in : rows) {
-                keys.add(CacheKey.of(model.manifest().version(), in.speaker(), in.speed(), in.phones()));
-            }
-            cached = cache.lookup(keys);
-        }
-        List<SegmentTask> missTasks = new ArrayList<>();
-        List<SynthesisInput> missRows = new ArrayList<>();
+        // audio made since intake looked (an earlier batch of this backlog, or a twin in this batch) is
+        // reused; ONE model call for the rest, each distinct segment once
+        String[] keys = new String[rows.size()];
+        SynthesisOutput[] outs = new SynthesisOutput[rows.size()];
+        WorkerMetrics.Source[] source = new WorkerMetrics.Source[rows.size()];
+        Map<String, Integer> firstOfKey = new HashMap<>();
+        List<Integer> missIdx = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {
-            if (cached == null || cached.get(i) == null) {
-                missTasks.add(live.get(i));
-                missRows.add(rows.get(i));
+            source[i] = WorkerMetrics.Source.MODEL;
+            if (caching()) {
+                SynthesisInput in = rows.get(i);
+                keys[i] = CacheKey.of(model.manifest().version(), in.speaker(), in.speed(), in.phones());
+                CachedAudio a = recent == null ? null : recent.get(keys[i]);
+                if (a != null) {
+                    outs[i] = new SynthesisOutput(a.samples(), a.durations());
+                    source[i] = WorkerMetrics.Source.REUSED;
+                    continue;
+                }
+                if (firstOfKey.putIfAbsent(keys[i], i) != null) {
+                    source[i] = WorkerMetrics.Source.REUSED; // filled in from its twin below
+                    continue;
+                }
             }
+            missIdx.add(i);
         }
         List<SynthesisOutput> made = List.of();
         double inferSeconds = 0;
-        if (!missRows.isEmpty()) {
+        if (!missIdx.isEmpty()) {
             long t0 = System.nanoTime();
-            made = infer(missTasks, missRows, running);
+            made = infer(missIdx.stream().map(i -> live.get(i).task()).toList(),
+                    missIdx.stream().map(rows::get).toList(), running);
             inferSeconds = (System.nanoTime() - t0) / 1e9;
         }
-        List<SynthesisOutput> outs = new ArrayList<>(rows.size());
-        Map<String, CachedAudio> fresh = new java.util.HashMap<>();
-        int m = 0;
-        for (int i = 0; i < rows.size(); i++) {
-            if (cached != null && cached.get(i) != null) {
-                outs.add(new SynthesisOutput(cached.get(i).samples(), cached.get(i).durations()));
-                continue;
-            }
-            SynthesisOutput o = made.get(m++);
-            outs.add(o);
-            if (o != null && cache != null) {
-                fresh.put(keys.get(i), new CachedAudio(o.samples(), o.durations()));
+        Map<String, CachedAudio> fresh = new HashMap<>();
+        long samples = 0;
+        for (int k = 0; k < missIdx.size(); k++) {
+            int i = missIdx.get(k);
+            SynthesisOutput o = made.get(k);
+            outs[i] = o;
+            if (o != null) {
+                samples += o.samples().length;
+                if (keys[i] != null) {
+                    CachedAudio a = new CachedAudio(o.samples(), o.durations());
+                    fresh.put(keys[i], a);
+                    if (recent != null) {
+                        recent.put(keys[i], a); // the next poll's intake already finds it
+                    }
+                }
             }
         }
-        long samples = 0;
-        for (SynthesisOutput o : made) {
-            samples += o == null ? 0 : o.samples().length;
+        List<Row> out = new ArrayList<>(rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            SynthesisOutput o = outs[i] != null ? outs[i] : keys[i] == null ? null : outs[firstOfKey.get(keys[i])];
+            if (o != null) {
+                out.add(new Row(live.get(i).task(), o, source[i], live.get(i).polledNanos()));
+            } else if (source[i] == WorkerMetrics.Source.REUSED) {
+                fail(live.get(i).task(), "synthesis failed: an identical segment of the same batch failed", running);
+            }
         }
         double audio = samples / (double) model.manifest().sampleRate();
-        if (!missRows.isEmpty()) {
+        if (!missIdx.isEmpty()) {
             metrics.inferred(inferSeconds, audio);
         }
         if (log.isDebugEnabled()) {
-            log.debug("batch of {} rows ({} from the cache): inference {} ms, {} s of audio", live.size(),
-                    live.size() - missRows.size(), Math.round(inferSeconds * 1000), String.format("%.2f", audio));
+            log.debug("batch of {} rows ({} reused): inference {} ms, {} s of audio", live.size(),
+                    live.size() - missIdx.size(), Math.round(inferSeconds * 1000), String.format("%.2f", audio));
         }
         SegmentCache c = cache;
         return r -> {
             if (c != null) {
                 c.store(fresh); // never fails the batch: the cache is optional
             }
-            store(live, outs, r);
+            store(out, r, uploads, id -> true);
         };
     }
 
-    /** Uploads and counts every segment (in parallel when configured), then assembles finished jobs. */
-    private void store(List<SegmentTask> live, List<SynthesisOutput> outs, BooleanSupplier running) {
+    /** A segment with its audio, where the audio came from, and when it was polled. */
+    private record Row(SegmentTask task, SynthesisOutput out, WorkerMetrics.Source source, long polledNanos) {
+    }
+
+    /**
+     * Uploads and counts every segment (in parallel on {@code pool}, or one after another when it is
+     * null), then assembles finished jobs; a segment whose job is not {@code live} after its upload is
+     * not counted. Each counted segment's poll-to-durable time goes to the metrics by where its audio
+     * came from.
+     */
+    private void store(List<Row> rows, BooleanSupplier running, ExecutorService pool, Predicate<String> live) {
         Map<String, Map<Integer, byte[]>> uploaded = new ConcurrentHashMap<>();
         List<Runnable> writes = new ArrayList<>();
-        for (int i = 0; i < live.size(); i++) {
-            SynthesisOutput o = outs.get(i);
-            if (o == null) {
-                continue;
-            }
-            SegmentTask task = live.get(i);
+        for (Row row : rows) {
+            SegmentTask task = row.task();
+            float[] samples = row.out().samples();
+            boolean cached = row.source() != WorkerMetrics.Source.MODEL;
             writes.add(() -> {
-                byte[] wav = retry(() -> writer.upload(task, o.samples()), running);
+                long t0 = System.nanoTime();
+                byte[] wav = retry(() -> writer.upload(task, samples), running);
+                metrics.uploaded((System.nanoTime() - t0) / 1e9);
+                if (!live.test(task.jobId())) {
+                    return; // finished meanwhile (cancelled, failed, expired): nothing to count
+                }
                 Map<Integer, byte[]> mine = uploaded.computeIfAbsent(task.jobId(), k -> new ConcurrentHashMap<>());
                 mine.put(task.index(), wav); // before counting: whoever counts last may join from memory
-                SegmentMark mark = retry(() -> writer.count(task, o.samples().length), running);
+                SegmentMark mark = retry(() -> writer.count(task, samples.length, cached), running);
+                metrics.segmentDurable(row.source(), (System.nanoTime() - row.polledNanos()) / 1e9);
                 if (mark.readyToAssemble()) {
                     retry(() -> assembler.assemble(task, mine), running);
                 }
             });
         }
-        runAll(writes);
+        runAll(writes, pool);
     }
 
-    private void runAll(List<Runnable> work) {
-        if (uploads == null || work.size() == 1) {
+    /** Runs every piece of work on {@code pool} (null: one after another here) and waits for all of it. */
+    private static void runAll(List<Runnable> work, ExecutorService pool) {
+        if (pool == null || work.size() == 1) {
             work.forEach(Runnable::run);
             return;
         }
         List<Future<?>> futures = new ArrayList<>(work.size());
         for (Runnable r : work) {
-            futures.add(uploads.submit(r));
+            futures.add(pool.submit(r));
         }
         RuntimeException first = null;
         for (Future<?> f : futures) {

@@ -8,6 +8,7 @@ import dev.ttscluster.common.storage.AudioBucket;
 import dev.ttscluster.worker.assembly.JobAssembler;
 import dev.ttscluster.worker.batch.BatchAggregator;
 import dev.ttscluster.worker.cache.Breaker;
+import dev.ttscluster.worker.cache.RecentAudio;
 import dev.ttscluster.worker.cache.SegmentCache;
 import dev.ttscluster.worker.inference.DjlSynthesisModel;
 import dev.ttscluster.worker.inference.Frontends;
@@ -63,7 +64,7 @@ public final class Worker implements AutoCloseable {
         if (cfg.cache() != null) {
             this.cache = new SegmentCache(SegmentCache.client(cfg.cache().redisUrl(), cfg.cache().timeoutMs()),
                     new Breaker(3, 5_000, Clock.systemUTC()), cfg.cache().ttlSeconds(), cfg.cache().maxValueBytes());
-            pipeline.withCache(cache);
+            pipeline.withCache(cache, cfg.cache().localBytes() == 0 ? null : new RecentAudio(cfg.cache().localBytes()));
             metrics.cacheStats(cache::stats);
         } else {
             this.cache = null;

@@ -42,8 +42,9 @@ public record WorkerConfig(String workerId, Path modelDir, String groupId, Mode 
      * @param ttlSeconds entry lifetime
      * @param maxValueBytes larger values are not cached
      * @param timeoutMs socket timeout of a cache round trip; slower means unavailable
+     * @param localBytes bytes of recent segments this worker also keeps in its own memory (0: none)
      */
-    public record Cache(String redisUrl, long ttlSeconds, int maxValueBytes, int timeoutMs) {
+    public record Cache(String redisUrl, long ttlSeconds, int maxValueBytes, int timeoutMs, long localBytes) {
     }
 
     /** How segments are served. */
@@ -103,6 +104,9 @@ public record WorkerConfig(String workerId, Path modelDir, String groupId, Mode 
             1 << 20, 1024, 64 << 20, "Segments whose cached value would be larger are not cached");
     public static final ConfigKey<Integer> CACHE_TIMEOUT_MS = ConfigKey.integer("TTS_CACHE_TIMEOUT_MS", 200, 1, 10_000,
             "A cache round trip slower than this counts as a failure (the worker then synthesizes without it)");
+    public static final ConfigKey<Integer> CACHE_LOCAL_MB = ConfigKey.integer("TTS_CACHE_LOCAL_MB", 64, 0, 4096,
+            "MiB of recently made or fetched segments each worker also keeps in its own memory, in front of the "
+                    + "shared cache (0: none); counts against the worker's heap");
     public static final ConfigKey<Integer> INFERENCE_THREADS = ConfigKey.integer("TTS_WORKER_INFERENCE_THREADS", 1, 1,
             256, "Intra-op threads of the inference engine");
     public static final ConfigKey<Integer> SESSION_TIMEOUT_MS = ConfigKey.integer("TTS_WORKER_SESSION_TIMEOUT_MS",
@@ -113,7 +117,7 @@ public record WorkerConfig(String workerId, Path modelDir, String groupId, Mode 
     /** The worker's own keys (see also {@link InfraConfig#KEYS}). */
     public static final List<ConfigKey<?>> KEYS = List.of(WORKER_ID, MODEL_DIR, GROUP_ID, MODE, BATCH_MAX_SIZE,
             BATCH_MAX_TOKENS, BATCH_WINDOW_MS, BATCH_GROUP_BY_LENGTH, STORE_IN_FLIGHT, UPLOAD_THREADS, METRICS_HOST, METRICS_PORT,
-            CACHE_REDIS_URL, CACHE_TTL_SECONDS, CACHE_MAX_VALUE_BYTES, CACHE_TIMEOUT_MS,
+            CACHE_REDIS_URL, CACHE_TTL_SECONDS, CACHE_MAX_VALUE_BYTES, CACHE_TIMEOUT_MS, CACHE_LOCAL_MB,
             INFERENCE_THREADS, SESSION_TIMEOUT_MS, RETRY_BACKOFF_MS);
 
     /**
@@ -151,7 +155,8 @@ public record WorkerConfig(String workerId, Path modelDir, String groupId, Mode 
         if (!url.matches("redis://[^/:]+(:[0-9]{1,5})?/?")) {
             throw new ConfigException(CACHE_REDIS_URL.name() + "='" + url + "' is invalid: expected redis://host:port");
         }
-        return new Cache(url, CACHE_TTL_SECONDS.read(env), CACHE_MAX_VALUE_BYTES.read(env), CACHE_TIMEOUT_MS.read(env));
+        return new Cache(url, CACHE_TTL_SECONDS.read(env), CACHE_MAX_VALUE_BYTES.read(env), CACHE_TIMEOUT_MS.read(env),
+                CACHE_LOCAL_MB.read(env) * 1024L * 1024L);
     }
 
     /** Every key the worker reads, its own and the shared ones. */

@@ -36,6 +36,40 @@ public interface BatchHandler {
     }
 
     /**
+     * What {@link #serve} took: which of the polled segments it answered without a batch, and the
+     * step that makes them durable.
+     *
+     * @param taken one flag per polled segment, true where served
+     * @param durable uploads and progress of the served ones
+     */
+    record Served(boolean[] taken, Durable durable) {
+        /** Nothing served. */
+        public static Served none(int polled) {
+            return new Served(new boolean[polled], DONE);
+        }
+
+        /** How many were served. */
+        public int count() {
+            int n = 0;
+            for (boolean t : taken) {
+                n += t ? 1 : 0;
+            }
+            return n;
+        }
+    }
+
+    /**
+     * Answers what it can of freshly polled segments without waiting for a batch (e.g. from a cache),
+     * once per poll on the polling thread; the rest go on to the batcher. The default serves nothing.
+     * Must not throw because an optional helper (the cache) failed.
+     *
+     * @param polled the segments of one poll, prepared, in arrival order
+     */
+    default Served serve(List<Prepared> polled) {
+        return Served.none(polled.size());
+    }
+
+    /**
      * Computes the batch and returns what makes it durable.
      *
      * @param running turns false when the worker is stopping

@@ -40,7 +40,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * micro-batches under the {@link BatchPolicy}, computes each batch and hands its durable step (uploads,
  * progress) to a store thread, so the next batch computes while the last one uploads; at most
  * {@code storeInFlight} batches wait to become durable (0: each batch is made durable and committed on
- * the polling thread before the next one starts, the per-request way). Offsets are committed only up
+ * the polling thread before the next one starts, the per-request way). What the handler can answer as
+ * it is polled ({@link BatchHandler#serve}: cache hits) skips the batcher and becomes durable on serve
+ * threads of its own, so it never waits for a batch window, a model call or a batch's uploads; at most
+ * {@value #SERVED_IN_FLIGHT} such groups are in flight, each on its own thread. Offsets are committed only up
  * to records whose effects are durable ({@link OffsetTracker}), asynchronously while running and
  * synchronously before partitions are revoked and at the end: at-least-once delivery with idempotent
  * effects.
@@ -58,14 +61,19 @@ public final class SegmentConsumerLoop implements Runnable {
         }
     }
 
-    private record InFlight(List<Item> items, Future<?> durable) {
+    /** Items whose durable step runs on another thread; {@code served} when they skipped the batcher. */
+    private record InFlight(List<Item> items, Future<?> durable, boolean served) {
     }
+
+    /** Groups of served-at-intake segments that may be storing at once, beyond the batches in flight. */
+    static final int SERVED_IN_FLIGHT = 4;
 
     private final Consumer<String, byte[]> consumer;
     private final BatchHandler handler;
     private final BatchAggregator<Item> aggregator;
     private final int storeInFlight;
     private final ExecutorService store;
+    private final ExecutorService served;
     private final Clock clock;
     private final WorkerMetrics metrics;
     private final OffsetTracker offsets = new OffsetTracker();
@@ -87,19 +95,11 @@ public final class SegmentConsumerLoop implements Runnable {
         this.storeInFlight = storeInFlight;
         this.clock = clock;
         this.metrics = metrics;
-        this.store = storeInFlight == 0 ? null : Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "store");
-            t.setDaemon(true);
-            return t;
-        });
-        this.aggregator = new BatchAggregator<>(timeout -> {
-            List<Item> out = new ArrayList<>();
-            for (ConsumerRecord<String, byte[]> r : consumer.poll(timeout)) {
-                offsets.taken(new TopicPartition(r.topic(), r.partition()), r.offset());
-                out.add(new Item(r, prepare(r)));
-            }
-            return out;
-        }, policy, new BatchAggregator.Sizer<>() {
+        this.store = storeInFlight == 0 ? null : daemonThreads("store", 1);
+        // served segments store on threads of their own: they never queue behind a batch's uploads, nor
+        // behind each other's
+        this.served = storeInFlight == 0 ? null : daemonThreads("serve", SERVED_IN_FLIGHT);
+        this.aggregator = new BatchAggregator<>(timeout -> intake(consumer.poll(timeout)), policy, new BatchAggregator.Sizer<>() {
             @Override
             public int tokens(Item item) {
                 return item.prepared() == null ? 0 : item.prepared().tokens();
@@ -115,6 +115,60 @@ public final class SegmentConsumerLoop implements Runnable {
     /** Synchronous store, own clock and metrics: for tests. */
     public SegmentConsumerLoop(Consumer<String, byte[]> consumer, BatchHandler handler, BatchPolicy policy, Clock clock) {
         this(consumer, handler, policy, 0, clock, new WorkerMetrics(clock));
+    }
+
+    private static ExecutorService daemonThreads(String name, int threads) {
+        return Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Prepares what one poll brought and lets the handler serve what it can at once (cache hits): those
+     * become durable on the serve threads, the rest go to the batcher.
+     */
+    private List<Item> intake(Iterable<ConsumerRecord<String, byte[]>> records) {
+        List<Item> items = new ArrayList<>();
+        List<Prepared> ready = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> r : records) {
+            offsets.taken(new TopicPartition(r.topic(), r.partition()), r.offset());
+            Item item = new Item(r, prepare(r));
+            items.add(item);
+            if (item.prepared() != null) {
+                ready.add(item.prepared());
+            }
+        }
+        if (ready.isEmpty()) {
+            return items;
+        }
+        BatchHandler.Served answer = handler.serve(ready);
+        if (answer.count() == 0) {
+            return items;
+        }
+        List<Item> rest = new ArrayList<>(items.size());
+        List<Item> fast = new ArrayList<>();
+        int k = 0;
+        for (Item i : items) {
+            if (i.prepared() != null && answer.taken()[k++]) {
+                fast.add(i);
+            } else {
+                rest.add(i);
+            }
+        }
+        segments += fast.size();
+        if (served == null) {
+            answer.durable().complete(running::get); // synchronous serving: durable before the next poll
+            done(fast);
+            return rest;
+        }
+        while (inFlight.stream().filter(InFlight::served).count() >= SERVED_IN_FLIGHT) {
+            awaitOldest(Long.MAX_VALUE);
+        }
+        inFlight.addLast(new InFlight(fast, served.submit(() -> answer.durable().complete(running::get)), true));
+        metrics.inFlight(inFlight.size());
+        return rest;
     }
 
     private Prepared prepare(ConsumerRecord<String, byte[]> r) {
@@ -165,6 +219,7 @@ public final class SegmentConsumerLoop implements Runnable {
         } finally {
             if (store != null) {
                 store.shutdownNow();
+                served.shutdownNow();
             }
             try {
                 consumer.close();
@@ -203,9 +258,9 @@ public final class SegmentConsumerLoop implements Runnable {
         inFlight.addLast(new InFlight(batch.items(), store.submit(() -> {
             durable.complete(running::get);
             metrics.stored((System.nanoTime() - t0) / 1e9);
-        })));
+        }), false));
         metrics.inFlight(inFlight.size());
-        while (inFlight.size() > storeInFlight) {
+        while (inFlight.stream().filter(f -> !f.served()).count() > storeInFlight) {
             awaitOldest(Long.MAX_VALUE);
         }
     }

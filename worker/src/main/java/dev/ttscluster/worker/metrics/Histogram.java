@@ -8,6 +8,7 @@ import java.util.Locale;
 public final class Histogram {
     private final String name;
     private final String help;
+    private final String labels;
     private final double[] bounds;
     private final long[] counts;
     private long count;
@@ -17,8 +18,19 @@ public final class Histogram {
      * @param bounds ascending upper bounds; an implicit +Inf bucket follows
      */
     public Histogram(String name, String help, double... bounds) {
+        this(name, help, "", bounds);
+    }
+
+    /**
+     * One series of a labelled family.
+     *
+     * @param labels label pairs as Prometheus writes them, e.g. {@code source="cache"}; empty for none
+     * @param bounds ascending upper bounds; an implicit +Inf bucket follows
+     */
+    public Histogram(String name, String help, String labels, double... bounds) {
         this.name = name;
         this.help = help;
+        this.labels = labels;
         this.bounds = bounds.clone();
         this.counts = new long[bounds.length];
     }
@@ -47,14 +59,24 @@ public final class Histogram {
     }
 
     synchronized void render(StringBuilder out) {
-        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
-        out.append("# TYPE ").append(name).append(" histogram\n");
-        for (int i = 0; i < bounds.length; i++) {
-            out.append(name).append("_bucket{le=\"").append(num(bounds[i])).append("\"} ").append(counts[i]).append('\n');
+        render(out, true);
+    }
+
+    /** Renders the series; {@code header} adds the family's HELP and TYPE lines (once per family). */
+    synchronized void render(StringBuilder out, boolean header) {
+        if (header) {
+            out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+            out.append("# TYPE ").append(name).append(" histogram\n");
         }
-        out.append(name).append("_bucket{le=\"+Inf\"} ").append(count).append('\n');
-        out.append(name).append("_sum ").append(num(sum)).append('\n');
-        out.append(name).append("_count ").append(count).append('\n');
+        String sep = labels.isEmpty() ? "" : labels + ",";
+        String own = labels.isEmpty() ? "" : "{" + labels + "}";
+        for (int i = 0; i < bounds.length; i++) {
+            out.append(name).append("_bucket{").append(sep).append("le=\"").append(num(bounds[i])).append("\"} ")
+                    .append(counts[i]).append('\n');
+        }
+        out.append(name).append("_bucket{").append(sep).append("le=\"+Inf\"} ").append(count).append('\n');
+        out.append(name).append("_sum").append(own).append(' ').append(num(sum)).append('\n');
+        out.append(name).append("_count").append(own).append(' ').append(count).append('\n');
     }
 
     static String num(double v) {

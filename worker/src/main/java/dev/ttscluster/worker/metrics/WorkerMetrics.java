@@ -19,6 +19,21 @@ import java.util.concurrent.atomic.LongAdder;
 public final class WorkerMetrics {
     private static final long RATE_WINDOW_MS = 10_000;
 
+    /** Where a stored segment's audio came from. */
+    public enum Source {
+        /** Found in the cache (this worker's memory or the shared Redis) as it was polled: no batch, no model. */
+        CACHE,
+        /** Found when its batch was computed: audio this worker made since (or a twin in the batch). */
+        REUSED,
+        /** Synthesized by the model. */
+        MODEL;
+
+        /** The label value. */
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
     private final Clock clock;
     private final Histogram batchSize = new Histogram("tts_worker_batch_size", "Segments per model call",
             1, 2, 4, 8, 16, 32, 64, 128);
@@ -31,6 +46,10 @@ public final class WorkerMetrics {
     private final Histogram store = new Histogram("tts_worker_store_seconds",
             "Time to make a batch durable (uploads, progress, assembly)", 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
             2.5, 5);
+    private final Histogram upload = new Histogram("tts_worker_upload_seconds",
+            "Time to upload one segment's audio to S3 (retries included)", 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25,
+            0.5, 1, 2.5);
+    private final Map<Source, Histogram> segmentLatency = new EnumMap<>(Source.class);
     private final Map<Batch.CloseReason, LongAdder> closed = new EnumMap<>(Batch.CloseReason.class);
     private final LongAdder segments = new LongAdder();
     private final LongAdder paddedTokens = new LongAdder();
@@ -46,6 +65,31 @@ public final class WorkerMetrics {
         for (Batch.CloseReason r : Batch.CloseReason.values()) {
             closed.put(r, new LongAdder());
         }
+        for (Source s : Source.values()) {
+            segmentLatency.put(s, new Histogram("tts_worker_segment_seconds",
+                    "Time from a segment being polled to its audio being stored and counted, by where the audio came from",
+                    "source=\"" + s.label() + "\"", 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10));
+        }
+    }
+
+    /** A segment became durable {@code seconds} after it was polled; its audio came from {@code source}. */
+    public void segmentDurable(Source source, double seconds) {
+        segmentLatency.get(source).observe(seconds);
+    }
+
+    /** One segment's audio took {@code seconds} to upload. */
+    public void uploaded(double seconds) {
+        upload.observe(seconds);
+    }
+
+    /** Segments stored so far whose audio came from {@code source}. */
+    public long segmentsStored(Source source) {
+        return segmentLatency.get(source).count();
+    }
+
+    /** Mean poll-to-durable seconds of segments whose audio came from {@code source}; 0 when none. */
+    public double meanSegmentSeconds(Source source) {
+        return segmentLatency.get(source).mean();
     }
 
     /** A batch closed by the batcher. */
@@ -119,6 +163,12 @@ public final class WorkerMetrics {
         batchWait.render(out);
         inference.render(out);
         store.render(out);
+        upload.render(out);
+        boolean header = true;
+        for (Histogram h : segmentLatency.values()) {
+            h.render(out, header);
+            header = false;
+        }
         out.append("# HELP tts_worker_batches_total Batches by what closed them\n# TYPE tts_worker_batches_total counter\n");
         closed.forEach((r, n) -> out.append("tts_worker_batches_total{reason=\"").append(r.name().toLowerCase())
                 .append("\"} ").append(n.sum()).append('\n'));

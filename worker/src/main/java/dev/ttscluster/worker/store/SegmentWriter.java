@@ -15,15 +15,6 @@ import dev.ttscluster.common.storage.ObjectKeys;
  * counted again. Thread-safe.
  */
 public final class SegmentWriter {
-    /**
-     * A stored segment.
-     *
-     * @param mark the job's progress after counting it
-     * @param wav the bytes uploaded, for an assembly in the same batch
-     */
-    public record Written(SegmentMark mark, byte[] wav) {
-    }
-
     private final AudioBucket bucket;
     private final JobStore jobs;
     private final int sampleRate;
@@ -41,17 +32,7 @@ public final class SegmentWriter {
     }
 
     /**
-     * Uploads and counts one segment.
-     *
-     * @throws dev.ttscluster.common.error.RetriableException when S3 or Redis is unavailable
-     */
-    public Written write(SegmentTask task, float[] samples) {
-        byte[] wav = upload(task, samples);
-        return new Written(count(task, samples.length), wav);
-    }
-
-    /**
-     * The first half of {@link #write}: encodes and uploads; returns the bytes.
+     * Encodes and uploads a segment's audio; returns the bytes.
      *
      * @throws dev.ttscluster.common.error.RetriableException when S3 is unavailable
      */
@@ -62,11 +43,12 @@ public final class SegmentWriter {
     }
 
     /**
-     * The second half of {@link #write}, only after its upload: counts the segment.
+     * Counts the segment in its job's progress, only after its upload; {@code cached} records that its
+     * audio came from the cache rather than the model.
      *
      * @throws dev.ttscluster.common.error.RetriableException when Redis is unavailable
      */
-    public SegmentMark count(SegmentTask task, long samples) {
-        return jobs.markSegmentDone(task.jobId(), task.index(), samples);
+    public SegmentMark count(SegmentTask task, long samples, boolean cached) {
+        return jobs.markSegmentDone(task.jobId(), task.index(), samples, cached);
     }
 }

@@ -227,4 +227,92 @@ class SegmentConsumerLoopTest {
         assertThat(whileRunning).as("committed while the loop idles, before it stops").isNotNull();
         assertThat(whileRunning.offset()).isEqualTo(1);
     }
+    @Test
+    void segmentsTheHandlerServesAtIntakeSkipTheBatcherAndAreCommittedOnceDurable() throws Exception {
+        deliver(List.of(task("hit", 0, 2).encode(), task("miss", 0, 1).encode(), task("hit", 1, 2).encode()));
+        List<String> batched = new CopyOnWriteArrayList<>();
+        List<String> served = new CopyOnWriteArrayList<>();
+        CountDownLatch servedDurable = new CountDownLatch(1);
+        SegmentConsumerLoop[] loop = new SegmentConsumerLoop[1];
+        loop[0] = new SegmentConsumerLoop(consumer, new BatchHandler() {
+            @Override
+            public Served serve(List<Prepared> polled) {
+                boolean[] taken = new boolean[polled.size()];
+                List<String> mine = new ArrayList<>();
+                for (int i = 0; i < polled.size(); i++) {
+                    taken[i] = polled.get(i).task().jobId().equals("hit");
+                    if (taken[i]) {
+                        mine.add(polled.get(i).task().recordKey());
+                    }
+                }
+                return new Served(taken, running -> {
+                    served.addAll(mine);
+                    servedDurable.countDown();
+                });
+            }
+
+            @Override
+            public Durable process(List<Prepared> batch, java.util.function.BooleanSupplier running) {
+                batch.forEach(p -> batched.add(p.task().recordKey()));
+                return DONE;
+            }
+        }, new BatchPolicy(4, 0), 2, Clock.systemUTC(), new WorkerMetrics(Clock.systemUTC()));
+        Thread t = new Thread(loop[0]);
+        t.start();
+        assertThat(servedDurable.await(10, TimeUnit.SECONDS)).isTrue();
+        long deadline = System.currentTimeMillis() + 10_000;
+        while ((committed() == null || committed().offset() < 3) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        loop[0].stop();
+        t.join(10_000);
+
+        assertThat(served).containsExactly("hit/0", "hit/1");
+        assertThat(batched).containsExactly("miss/0");
+        assertThat(committed().offset()).isEqualTo(3);
+    }
+
+    @Test
+    void nothingServedAtIntakeIsCommittedBeforeItIsDurable() throws Exception {
+        deliver(List.of(task("hit", 0, 1).encode(), task("miss", 0, 1).encode()));
+        CountDownLatch release = new CountDownLatch(1);
+        List<Long> commitsBeforeRelease = new CopyOnWriteArrayList<>();
+        SegmentConsumerLoop[] loop = new SegmentConsumerLoop[1];
+        loop[0] = new SegmentConsumerLoop(consumer, new BatchHandler() {
+            @Override
+            public Served serve(List<Prepared> polled) {
+                boolean[] taken = new boolean[polled.size()];
+                taken[0] = true; // the first record, "hit", is served; its upload hangs until released
+                return new Served(taken, running -> {
+                    try {
+                        release.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+            }
+
+            @Override
+            public Durable process(List<Prepared> batch, java.util.function.BooleanSupplier running) {
+                return r -> {
+                    OffsetAndMetadata c = committed();
+                    commitsBeforeRelease.add(c == null ? -1L : c.offset());
+                };
+            }
+        }, new BatchPolicy(4, 0), 2, Clock.systemUTC(), new WorkerMetrics(Clock.systemUTC()));
+        Thread t = new Thread(loop[0]);
+        t.start();
+        Thread.sleep(300); // the batched record is durable; the served one before it is not
+        OffsetAndMetadata whileHanging = committed();
+        release.countDown();
+        long deadline = System.currentTimeMillis() + 10_000;
+        while ((committed() == null || committed().offset() < 2) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        loop[0].stop();
+        t.join(10_000);
+
+        assertThat(whileHanging).as("offset 0 is not durable yet, so nothing may be committed").isNull();
+        assertThat(committed().offset()).isEqualTo(2);
+    }
 }

@@ -47,10 +47,29 @@ class WorkerMetricsTest {
     void everySampleLineIsNameValue() {
         WorkerMetrics m = new WorkerMetrics(new MutableClock(0));
         m.stored(0.02);
+        m.segmentDurable(WorkerMetrics.Source.CACHE, 0.004);
         for (String line : m.render().split("\n")) {
             if (!line.startsWith("#")) {
-                assertThat(line).matches("[a-z_]+(\\{[a-z]+=\"[^\"]+\"})? -?[0-9.e+-]+");
+                assertThat(line).matches("[a-z_]+(\\{[a-z]+=\"[^\"]+\"(,[a-z]+=\"[^\"]+\")*})? -?[0-9.e+-]+");
             }
         }
+    }
+
+    @Test
+    void segmentLatencyIsKeptPerSourceInOneLabelledFamily() {
+        WorkerMetrics m = new WorkerMetrics(new MutableClock(0));
+        m.segmentDurable(WorkerMetrics.Source.CACHE, 0.004);
+        m.segmentDurable(WorkerMetrics.Source.CACHE, 0.006);
+        m.segmentDurable(WorkerMetrics.Source.MODEL, 0.3);
+
+        String text = m.render();
+
+        assertThat(m.segmentsStored(WorkerMetrics.Source.CACHE)).isEqualTo(2);
+        assertThat(m.meanSegmentSeconds(WorkerMetrics.Source.CACHE)).isCloseTo(0.005, within(1e-12));
+        assertThat(m.segmentsStored(WorkerMetrics.Source.REUSED)).isZero();
+        assertThat(text).contains("tts_worker_segment_seconds_bucket{source=\"cache\",le=\"0.00500000\"} 1",
+                "tts_worker_segment_seconds_count{source=\"cache\"} 2", "tts_worker_segment_seconds_count{source=\"model\"} 1",
+                "tts_worker_segment_seconds_bucket{source=\"model\",le=\"+Inf\"} 1");
+        assertThat(text.split("# TYPE tts_worker_segment_seconds histogram", -1)).as("one TYPE line").hasSize(2);
     }
 }
