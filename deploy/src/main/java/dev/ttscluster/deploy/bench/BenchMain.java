@@ -25,7 +25,9 @@ import java.util.Map;
  * steps and a small backlog: checks the harness, its numbers are not for the report), {@code --backlog N}
  * (jobs in the saturation backlog), {@code --nice N} (nice value of everything but the worker, default
  * 10; 0 leaves priorities alone), {@code --upload-threads N} (the batched worker's, default 1),
- * {@code --render results.json} (only the report and plot again, from a run's saved numbers).
+ * {@code --render results.json} (only the report and plot again, from a run's saved numbers),
+ * {@code --only cache} (only the segment cache's workload, merged into the saved results.json of an
+ * earlier run: for iterating on the cache; the report says when each part ran).
  */
 public final class BenchMain {
     static final int LONG_EVERY = 4;
@@ -61,6 +63,8 @@ public final class BenchMain {
             return;
         }
         int nice = Integer.parseInt(opt.getOrDefault("--nice", "10"));
+        CacheBench.Options cacheOpts = quick ? new CacheBench.Options(3, 6, 8, 24, 60, nice)
+                : new CacheBench.Options(6, 60, 30, 150, 90, nice);
         ClusterBench.Options o = quick ? new ClusterBench.Options(4, 24, 24, LONG_EVERY, 2.0, 60, nice)
                 : new ClusterBench.Options(20, 150, 500, LONG_EVERY, 2.0, 90, nice);
         o = new ClusterBench.Options(o.stepSeconds(), Integer.parseInt(opt.getOrDefault("--warmup", "" + o.warmupJobs())),
@@ -84,6 +88,17 @@ public final class BenchMain {
         perRequestEnv.put(WorkerConfig.MODE.name(), "per-request");
         perRequestEnv.put(WorkerConfig.INFERENCE_THREADS.name(), "1");
 
+        if ("cache".equals(opt.get("--only"))) {
+            Results.Run saved = Json.MAPPER.readValue(out.resolve("bench/results.json").toFile(), Results.Run.class);
+            Files.createDirectories(data);
+            Results.CacheRun cache = new CacheBench(data, model, cacheOpts, BenchMain::say).run(batchedEnv);
+            write(new Results.Run(saved.date(), saved.command(), saved.machine(), saved.model(), saved.workload(),
+                    saved.sloSeconds(), saved.engineCurve(), saved.modes(), saved.gpu(), cache), out);
+            return;
+        } else if (opt.containsKey("--only")) {
+            System.err.println("--only takes: cache");
+            System.exit(2);
+        }
         say("raw engine: " + model + ", 1 intra-op thread, in a JVM of its own (warming up)");
         Files.createDirectories(data);
         List<EngineBench.Point> curve;
@@ -115,11 +130,12 @@ public final class BenchMain {
                     probe(engine, BatchPolicy.perRequest(), 1, rows, secs * 1.5), backlog, capacity -> rates));
         }
 
+        Results.CacheRun cache = new CacheBench(data, model, cacheOpts, BenchMain::say).run(batchedEnv);
         Results.Run run = new Results.Run(LocalDate.now(ZoneOffset.UTC).toString(),
                 "deploy/bench/run-benchmarks" + (quick ? " --quick" : ""), Machine.describe(), modelName,
                 "jobs of about 20 characters (short) and about 200 characters (long, 2-3 sentences), every "
                         + LONG_EVERY + "th job long; customer-service phrases with varying names and numbers",
-                o.sloSeconds(), curve, modes, Machine.gpu());
+                o.sloSeconds(), curve, modes, Machine.gpu(), cache);
         write(run, out);
     }
 

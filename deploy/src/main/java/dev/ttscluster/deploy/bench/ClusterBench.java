@@ -64,17 +64,7 @@ public final class ClusterBench {
         try (LocalCluster cluster = LocalCluster.start(data, 0, 1, model, env);
              LoadRun load = new LoadRun(cluster.gatewayUrl())) {
             ChildJvm worker = cluster.workers().get(0);
-            if (opts.nice() > 0) {
-                // everything but the worker (servers and load generator in this JVM, the gateway, Redis)
-                List<Long> others = new ArrayList<>();
-                others.add(ProcessHandle.current().pid());
-                ProcessHandle.current().descendants()
-                        .filter(p -> p.pid() != worker.pid())
-                        .filter(p -> !p.info().commandLine().orElse("").contains(EngineProbe.class.getSimpleName()))
-                        .map(ProcessHandle::pid).forEach(others::add);
-                log.accept(name + ": nice " + opts.nice() + " for " + Priorities.deprioritize(others, opts.nice())
-                        + " threads of the servers, gateway and load generator");
-            }
+            deprioritizeAllBut(worker, opts.nice(), name, log);
             load.burst(new Workload(99).mix(opts.warmupJobs(), opts.longEvery()), opts.longEvery(), 300); // warm-up
             // the raw engine right before and right after the backlog, so slow drifts of this machine's
             // speed cancel out of the efficiency
@@ -126,6 +116,24 @@ public final class ClusterBench {
                     saturation.audioSecondsPerSecond() / engine.audioSecondsPerSecond(), steps, maxSustained,
                     peakRssMb(worker.pid()), peakRssMb(cluster.gateway().pid()), workerStats(end));
         }
+    }
+
+    /**
+     * Lowers the CPU priority of everything but {@code worker} (servers and load generator in this JVM,
+     * the gateway, Redis), as they would run on other nodes in a real cluster; 0 leaves priorities alone.
+     */
+    static void deprioritizeAllBut(ChildJvm worker, int nice, String name, Consumer<String> log) {
+        if (nice <= 0) {
+            return;
+        }
+        List<Long> others = new ArrayList<>();
+        others.add(ProcessHandle.current().pid());
+        ProcessHandle.current().descendants()
+                .filter(p -> p.pid() != worker.pid())
+                .filter(p -> !p.info().commandLine().orElse("").contains(EngineProbe.class.getSimpleName()))
+                .map(ProcessHandle::pid).forEach(others::add);
+        log.accept(name + ": nice " + nice + " for " + Priorities.deprioritize(others, nice)
+                + " threads of the servers, gateway and load generator");
     }
 
     private Results.Step step(double rate, List<JobSample> samples, int attempt) {

@@ -9,9 +9,16 @@ package dev.ttscluster.deploy.bench;
  * @param finishedMs the job reached a final state, epoch ms; 0 if it did not in time
  * @param status final status, or "timeout"/"rejected"
  * @param audioSeconds audio length once succeeded
+ * @param segments segments of the job (0 when unknown)
+ * @param segmentsCached segments whose audio came from the segment cache
  */
 public record JobSample(Workload.Kind kind, long submitMs, long firstAudioMs, long finishedMs, String status,
-                        double audioSeconds) {
+                        double audioSeconds, int segments, int segmentsCached) {
+    /** A job that never got a final state or was refused. */
+    static JobSample unfinished(Workload.Kind kind, long submitMs, String status) {
+        return new JobSample(kind, submitMs, 0, 0, status, 0, 0, 0);
+    }
+
     public boolean succeeded() {
         return "succeeded".equals(status);
     }

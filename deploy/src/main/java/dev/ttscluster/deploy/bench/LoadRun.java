@@ -17,6 +17,7 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 
 /**
  * Drives the gateway like its users: submits jobs (open loop: arrivals do not wait for answers),
@@ -26,6 +27,9 @@ import java.util.concurrent.Executors;
  * same machine clock.
  */
 public final class LoadRun implements AutoCloseable {
+    /** Characters from which a job counts as long in {@link #openLoop(double, double, Supplier, long, double)}. */
+    public static final int LONG_CHARS = 100;
+
     private record Submitted(Workload.Kind kind, long submitMs, CompletableFuture<HttpResponse<String>> response) {
     }
 
@@ -53,11 +57,21 @@ public final class LoadRun implements AutoCloseable {
      */
     public List<JobSample> openLoop(double ratePerSecond, double seconds, int longEvery, Workload workload, long seed,
                                     double drainSeconds) throws InterruptedException {
+        int[] i = {0};
+        return openLoop(ratePerSecond, seconds, () -> workload.next(kind(i[0]++, longEvery)), seed, drainSeconds);
+    }
+
+    /**
+     * Open-loop load: Poisson arrivals at {@code ratePerSecond} for {@code seconds}, each job's text the
+     * next of {@code texts}; waits for every job to finish (at most {@code drainSeconds} after the last
+     * arrival). A job counts as long from {@link #LONG_CHARS} characters.
+     */
+    public List<JobSample> openLoop(double ratePerSecond, double seconds, Supplier<String> texts, long seed,
+                                    double drainSeconds) throws InterruptedException {
         Random r = new Random(seed);
         List<Submitted> sent = new ArrayList<>();
         long start = System.nanoTime();
         double t = 0;
-        int i = 0;
         while (true) {
             t += -Math.log(1.0 - r.nextDouble()) / ratePerSecond;
             if (t >= seconds) {
@@ -68,19 +82,21 @@ public final class LoadRun implements AutoCloseable {
             if (wait > 0) {
                 Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
             }
-            Workload.Kind kind = longEvery > 0 && i % longEvery == longEvery - 1 ? Workload.Kind.LONG : Workload.Kind.SHORT;
-            sent.add(submit(kind, workload.next(kind)));
-            i++;
+            String text = texts.get();
+            sent.add(submit(text.length() >= LONG_CHARS ? Workload.Kind.LONG : Workload.Kind.SHORT, text));
         }
         return collect(sent, drainSeconds);
+    }
+
+    private static Workload.Kind kind(int i, int longEvery) {
+        return longEvery > 0 && i % longEvery == longEvery - 1 ? Workload.Kind.LONG : Workload.Kind.SHORT;
     }
 
     /** All {@code texts} at once (a backlog): the cluster's throughput at saturation. */
     public List<JobSample> burst(List<String> texts, int longEvery, double drainSeconds) throws InterruptedException {
         List<Submitted> sent = new ArrayList<>();
         for (int i = 0; i < texts.size(); i++) {
-            Workload.Kind kind = longEvery > 0 && i % longEvery == longEvery - 1 ? Workload.Kind.LONG : Workload.Kind.SHORT;
-            sent.add(submit(kind, texts.get(i)));
+            sent.add(submit(kind(i, longEvery), texts.get(i)));
         }
         return collect(sent, drainSeconds);
     }
@@ -119,13 +135,13 @@ public final class LoadRun implements AutoCloseable {
             try {
                 HttpResponse<String> resp = s.response().join();
                 if (resp.statusCode() != 202) {
-                    out[i] = new JobSample(s.kind(), s.submitMs(), 0, 0, "rejected " + resp.statusCode(), 0);
+                    out[i] = JobSample.unfinished(s.kind(), s.submitMs(), "rejected " + resp.statusCode());
                     ids.add(null);
                     continue;
                 }
                 ids.add(Json.MAPPER.readTree(resp.body()).get("id").asText());
             } catch (RuntimeException | IOException e) {
-                out[i] = new JobSample(s.kind(), s.submitMs(), 0, 0, "rejected " + e.getMessage(), 0);
+                out[i] = JobSample.unfinished(s.kind(), s.submitMs(), "rejected " + e.getMessage());
                 ids.add(null);
             }
         }
@@ -139,7 +155,8 @@ public final class LoadRun implements AutoCloseable {
                 String status = job == null ? "" : job.path("status").asText();
                 if (status.equals("succeeded") || status.equals("failed") || status.equals("cancelled")) {
                     out[i] = new JobSample(sent.get(i).kind(), sent.get(i).submitMs(), millis(job.get("first_audio_at")),
-                            millis(job.get("finished_at")), status, job.path("audio_seconds").asDouble(0));
+                            millis(job.get("finished_at")), status, job.path("audio_seconds").asDouble(0),
+                            job.path("segments").asInt(0), job.path("segments_cached").asInt(0));
                     open--;
                 } else {
                     break; // jobs finish roughly in order: look again later rather than poll every open job
@@ -152,7 +169,7 @@ public final class LoadRun implements AutoCloseable {
         List<JobSample> result = new ArrayList<>(sent.size());
         for (int i = 0; i < sent.size(); i++) {
             result.add(out[i] != null ? out[i]
-                    : new JobSample(sent.get(i).kind(), sent.get(i).submitMs(), 0, 0, "timeout", 0));
+                    : JobSample.unfinished(sent.get(i).kind(), sent.get(i).submitMs(), "timeout"));
         }
         return result;
     }

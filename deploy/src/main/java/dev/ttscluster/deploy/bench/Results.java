@@ -85,6 +85,61 @@ public final class Results {
     }
 
     /**
+     * Job latencies of a group of jobs, submit to audio ready, seconds.
+     *
+     * @param jobs jobs in the group
+     * @param mean mean latency
+     * @param p50 median
+     * @param p95 95th percentile
+     */
+    public record Latency(int jobs, double mean, double p50, double p95) {
+    }
+
+    /**
+     * The repeated-phrase workload on one cluster, with or without the segment cache.
+     *
+     * @param name "cache" or "no cache"
+     * @param env worker configuration used
+     * @param jobs jobs submitted
+     * @param succeeded jobs that succeeded
+     * @param all latency of every succeeded job
+     * @param fullyCached jobs whose every segment came from the cache
+     * @param noneCached jobs none of whose segments came from the cache
+     * @param oneSegmentCached one-segment jobs served from the cache (the end-to-end latency of a cached segment)
+     * @param oneSegmentSynthesized one-segment jobs synthesized
+     * @param segmentsBySource segments stored during the load, by where their audio came from (worker metrics)
+     * @param workerMeanMsBySource mean time from poll to stored and counted in the worker, by source, ms
+     * @param sharedLookups round trips to the shared cache
+     * @param meanLookupMs mean time of one such round trip, ms
+     * @param sharedHits segments found in the shared cache
+     * @param meanUploadMs mean S3 upload of one segment's audio during the load (both sources), ms
+     */
+    public record CacheMode(String name, Map<String, String> env, int jobs, int succeeded, Latency all,
+                            Latency fullyCached, Latency noneCached, Latency oneSegmentCached,
+                            Latency oneSegmentSynthesized, Map<String, Long> segmentsBySource,
+                            Map<String, Double> workerMeanMsBySource, long sharedLookups, double meanLookupMs,
+                            long sharedHits, double meanUploadMs) {
+        /** Segments served without their own model row, per segment stored, 0..1. */
+        public double hitRate() {
+            long all = segmentsBySource.values().stream().mapToLong(Long::longValue).sum();
+            long model = segmentsBySource.getOrDefault("model", 0L);
+            return all == 0 ? 0 : (all - model) / (double) all;
+        }
+    }
+
+    /**
+     * The segment cache measured on the repeated-phrase workload: the same arrivals with and without it.
+     *
+     * @param date when it ran
+     * @param workload what the jobs were
+     * @param ratePerSecond offered jobs per second (open loop, Poisson)
+     * @param seconds length of the load
+     * @param modes with the cache, then without
+     */
+    public record CacheRun(String date, String workload, double ratePerSecond, double seconds, List<CacheMode> modes) {
+    }
+
+    /**
      * A whole run.
      *
      * @param date when
@@ -96,8 +151,10 @@ public final class Results {
      * @param engineCurve raw engine throughput by fixed batch size (arrival order, no grouping)
      * @param modes per-request and batched
      * @param gpu the GPU batch curve, or a sentence saying why there is none
+     * @param cache the segment cache on the repeated-phrase workload (null in runs from before it)
      */
     public record Run(String date, String command, Map<String, String> machine, String model, String workload,
-                      double sloSeconds, List<EngineBench.Point> engineCurve, List<Mode> modes, String gpu) {
+                      double sloSeconds, List<EngineBench.Point> engineCurve, List<Mode> modes, String gpu,
+                      CacheRun cache) {
     }
 }

@@ -12,7 +12,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The benchmark harness end to end in its quick form (short steps, a small backlog), so it cannot rot:
- * the engine probe JVM, both modes on real clusters, the report, the plot and the JSON all come out.
+ * the engine probe JVM, both modes on real clusters, the segment cache's workload with and without the
+ * cache, the report, the plot and the JSON all come out.
  * Its numbers are not looked at: no test asserts on speed.
  */
 class BenchHarnessSmokeTest {
@@ -25,7 +26,7 @@ class BenchHarnessSmokeTest {
 
         String md = Files.readString(out.resolve("BENCHMARKS.md"));
         assertThat(md).contains("# Benchmarks", "| | per-request | batched |", "system efficiency", "## Load steps",
-                "## Raw engine batch curve");
+                "## Raw engine batch curve", "## Segment cache on a repeated-phrase workload", "**hit rate**");
         JsonNode run = Json.MAPPER.readTree(out.resolve("bench/results.json").toFile());
         assertThat(run.get("modes")).hasSize(2);
         assertThat(run.get("engineCurve")).hasSize(6);
@@ -33,6 +34,10 @@ class BenchHarnessSmokeTest {
             assertThat(mode.get("saturation").get("succeeded").asInt()).as(mode.get("name").asText())
                     .isEqualTo(mode.get("saturation").get("jobs").asInt());
             assertThat(mode.get("steps").size()).isPositive();
+        }
+        assertThat(run.get("cache").get("modes")).hasSize(2);
+        for (JsonNode mode : run.get("cache").get("modes")) {
+            assertThat(mode.get("succeeded").asInt()).as(mode.get("name").asText()).isEqualTo(mode.get("jobs").asInt());
         }
         assertThat(ImageIO.read(out.resolve("bench/load.png").toFile()).getWidth()).isGreaterThan(500);
     }

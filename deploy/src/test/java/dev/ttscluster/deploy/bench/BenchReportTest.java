@@ -33,7 +33,7 @@ class BenchReportTest {
         Results.Run run = new Results.Run("2026-11-25", "deploy/bench/run-benchmarks", Map.of("cores", "2"), "slt v1",
                 "mixed", 2.0, List.of(new EngineBench.Point(1, 10, 10, 20, 0.3, 0)),
                 List.of(mode("per-request", 2, 0.6, 0.3, 0.5, 3.0), mode("batched", 4, 0.93, 0.3, 0.4, 0.6, 2.5)),
-                "not measured");
+                "not measured", null);
 
         String md = BenchReport.render(run);
         Path png = dir.resolve("load.png");
@@ -47,6 +47,43 @@ class BenchReportTest {
         BufferedImage img = ImageIO.read(png.toFile());
         assertThat(img.getWidth()).isGreaterThan(500);
         assertThat(img.getHeight()).isGreaterThan(200);
+    }
+
+    private static Results.CacheMode cacheMode(String name, long cache, long reused, long model, double cacheMs,
+                                               double modelMs) {
+        Results.Latency l = new Results.Latency(10, 0.2, 0.18, 0.4);
+        Results.Latency none = new Results.Latency(0, Double.NaN, Double.NaN, Double.NaN);
+        Map<String, Long> by = new java.util.LinkedHashMap<>();
+        by.put("cache", cache);
+        by.put("reused", reused);
+        by.put("model", model);
+        Map<String, Double> ms = new java.util.LinkedHashMap<>();
+        ms.put("cache", cache == 0 ? Double.NaN : cacheMs);
+        ms.put("reused", Double.NaN);
+        ms.put("model", modelMs);
+        return new Results.CacheMode(name, Map.of(), 20, 20, l, cache == 0 ? none : l, l,
+                cache == 0 ? none : new Results.Latency(5, 0.05, 0.04, 0.08), new Results.Latency(5, 0.25, 0.2, 0.5),
+                by, ms, 30, 0.4, cache, 9.5);
+    }
+
+    @Test
+    void cacheSectionCountsHitsPerSegmentAndJudgesItsGates() {
+        Results.CacheRun cache = new Results.CacheRun("2026-12-01", "script", 6, 60, List.of(
+                cacheMode("cache", 50, 10, 40, 15, 200), cacheMode("no cache", 0, 0, 100, 0, 300)));
+        StringBuilder md = new StringBuilder();
+
+        BenchReport.cache(md, cache);
+
+        assertThat(md.toString()).contains("| **hit rate** (segments served without a model row of their own / segments stored) | **60%** | 0% |",
+                "| segments found at intake / reused when their batch ran / synthesized | 50 / 10 / 40 | 0 / 0 / 100 |",
+                "hit rate >= 37%: **met** (60% of segments)",
+                "against the run without the cache: **met** (15.0 ms against 300.0 ms: 5.0%)",
+                "which had less to do: **met** (15.0 ms against 200.0 ms: 7.5%)", "- (no such jobs)");
+        StringBuilder slow = new StringBuilder();
+        BenchReport.cache(slow, new Results.CacheRun("2026-12-01", "script", 6, 60, List.of(
+                cacheMode("cache", 10, 0, 90, 40, 200), cacheMode("no cache", 0, 0, 100, 0, 300))));
+        assertThat(slow.toString()).contains("hit rate >= 37%: **NOT met** (10% of segments)", "which had less to do: **NOT met** (40.0 ms against 200.0 ms: 20.0%)",
+                "without the cache: **NOT met** (40.0 ms against 300.0 ms: 13.3%)");
     }
 
     @Test

@@ -51,10 +51,23 @@ class SegmentCacheEndToEndTest {
     }
 
     private static byte[] synthesize(String text) throws Exception {
+        return api.getBytes("/v1/jobs/" + finished(text).get("id").asText() + "/audio").body();
+    }
+
+    /** Submits {@code text} and returns the job's view once it succeeded. */
+    private static JsonNode finished(String text) throws Exception {
         String id = Api.json(api.submit(Map.of("text", text)).body()).get("id").asText();
         JsonNode done = api.awaitFinal(id, Duration.ofSeconds(120));
         assertThat(done.get("status").asText()).as(done.toString()).isEqualTo("succeeded");
-        return api.getBytes("/v1/jobs/" + id + "/audio").body();
+        return done;
+    }
+
+    private static double sum(String metric) throws Exception {
+        double total = 0;
+        for (ChildJvm w : cluster.workers()) {
+            total += metric(w, metric);
+        }
+        return total;
     }
 
     @Test
@@ -83,9 +96,11 @@ class SegmentCacheEndToEndTest {
         try {
             double hitsBefore = metric(others.get(0), "tts_worker_cache_hits_total");
 
-            byte[] second = synthesize(text);
+            JsonNode job = finished(text);
+            byte[] second = api.getBytes("/v1/jobs/" + job.get("id").asText() + "/audio").body();
 
             assertThat(second).as("byte-identical audio").isEqualTo(first);
+            assertThat(job.get("segments_cached").asInt()).as("the job view counts it").isEqualTo(1);
             assertThat(metric(others.get(0), "tts_worker_cache_hits_total") - hitsBefore)
                     .as("the segment came from the cache (misses %s, skipped %s)",
                             metric(others.get(0), "tts_worker_cache_misses_total"),
@@ -96,7 +111,7 @@ class SegmentCacheEndToEndTest {
     }
 
     @Test
-    @Order(2)
+    @Order(3)
     void everyJobSucceedsWhileTheCacheRedisIsDownAndTheCacheComesBackByItself() throws Exception {
         Assumptions.assumeTrue(cluster.servers() instanceof LocalServers, "needs the local cache Redis to stop");
         LocalServers servers = (LocalServers) cluster.servers();
@@ -109,25 +124,33 @@ class SegmentCacheEndToEndTest {
         } finally {
             servers.cache().start();
         }
-        // the breaker lets a probe through after a few seconds; then results are cached again
-        String again = "Cache recovery check " + tag + ".";
-        byte[] first = synthesize(again);
+        // the breaker lets a probe through after a few seconds; then new audio reaches the shared cache again
+        // (the restarted cache Redis kept nothing) and workers that never made it find it there
+        double written = sum("tts_worker_cache_written_bytes_total");
         long deadline = System.currentTimeMillis() + 60_000;
-        double hits = 0;
-        double before = 0;
-        for (ChildJvm w : cluster.workers()) {
-            before += metric(w, "tts_worker_cache_hits_total");
+        int n = 0;
+        while (sum("tts_worker_cache_written_bytes_total") <= written && System.currentTimeMillis() < deadline) {
+            assertThat(synthesize("Cache recovery check " + tag + ", round " + n++ + ".")).isNotEmpty();
+            Thread.sleep(500);
         }
-        while (hits <= before && System.currentTimeMillis() < deadline) {
-            assertThat(synthesize(again)).isEqualTo(first);
-            hits = 0;
-            for (ChildJvm w : cluster.workers()) {
-                hits += metric(w, "tts_worker_cache_hits_total");
-            }
-            if (hits <= before) {
-                Thread.sleep(1000);
-            }
+        assertThat(sum("tts_worker_cache_written_bytes_total")).as("stores after the cache Redis came back")
+                .isGreaterThan(written);
+        try (redis.clients.jedis.UnifiedJedis cache = dev.ttscluster.common.state.JobStore.client(servers.cache().url(), 2000)) {
+            assertThat(cache.dbSize()).as("entries in the restarted cache Redis").isPositive();
         }
-        assertThat(hits).as("cache hits after the cache Redis came back").isGreaterThan(before);
+    }
+
+    @Test
+    @Order(2)
+    void aSentenceRepeatedWithinAJobIsSynthesizedOncePerWorker() throws Exception {
+        String sentence = "Please stay on the line, caller " + (System.nanoTime() % 100_000) + ".";
+        String text = String.join(" ", java.util.Collections.nCopies(6, sentence));
+
+        JsonNode job = finished(text);
+
+        assertThat(job.get("segments").asInt()).isEqualTo(6);
+        // a job's segments spread over the workers' partitions; each worker makes the sentence at most once
+        assertThat(job.get("segments_cached").asInt()).as(job.toString())
+                .isGreaterThanOrEqualTo(6 - cluster.workers().size());
     }
 }
