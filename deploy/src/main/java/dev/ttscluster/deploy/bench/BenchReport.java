@@ -213,7 +213,12 @@ public final class BenchReport {
                 .append("(this worker's recent segments in memory, then one MGET to the shared Redis for the whole poll), or, when ")
                 .append("it missed there, found when its batch ran (made meanwhile by an earlier batch of this worker, or an ")
                 .append("identical segment in the same batch). Keys are the bundle's content hash, voice, speed and the segment's ")
-                .append("phones with the pauses at its edges, so a hit is byte-identical to synthesizing again.\n\n");
+                .append("phones with the pauses at its edges, so a hit is byte-identical to synthesizing again. ")
+                .append("A worker looks in its own memory first, so with one worker, as here, ")
+                .append(on.sharedHits() == 0 ? "every hit came from there" : on.sharedHits() + " hits came from the shared Redis")
+                .append("; the shared Redis serves what other workers made (the end-to-end suite checks that a worker that ")
+                .append("never synthesized a segment serves it from there, byte-identical) and what outlives a worker's ")
+                .append("memory.\n\n");
     }
 
     private static String sources(Results.CacheMode m) {
