@@ -39,10 +39,14 @@ class WorkerCrashEndToEndTest {
     void everyJobSucceedsAfterAWorkerIsKilledMidRun() throws Exception {
         List<String> ids = new ArrayList<>();
         List<String> texts = new ArrayList<>();
+        // every sentence unique (a numbered clause), so the segment cache cannot finish the jobs before the kill
+        long run = System.nanoTime() % 1000;
         for (int i = 0; i < 40; i++) {
             StringBuilder sb = new StringBuilder();
             for (int k = 0; k < 6; k++) {
-                sb.append(JobLifecycleEndToEndTest.SENTENCES[(i + k) % JobLifecycleEndToEndTest.SENTENCES.length]).append(' ');
+                String s = JobLifecycleEndToEndTest.SENTENCES[(i + k) % JobLifecycleEndToEndTest.SENTENCES.length];
+                sb.append(s, 0, s.length() - 1).append(", case ").append(run).append(' ').append(i * 6 + k)
+                        .append(s.charAt(s.length() - 1)).append(' ');
             }
             texts.add(sb.toString().trim());
             var r = api.submit(Map.of("text", texts.get(i)));
