@@ -4,6 +4,8 @@ import dev.ttscluster.common.state.JobStore;
 import dev.ttscluster.common.storage.AudioBucket;
 import dev.ttscluster.common.text.Segmenter;
 import dev.ttscluster.gateway.api.HttpApi;
+import dev.ttscluster.gateway.books.BookService;
+import dev.ttscluster.gateway.books.EpubBook;
 import dev.ttscluster.gateway.jobs.JobService;
 import dev.ttscluster.gateway.jobs.SegmentPublisher;
 import dev.ttscluster.gateway.jobs.TopicProvisioner;
@@ -46,8 +48,11 @@ public final class Gateway implements AutoCloseable {
                 TopicProvisioner.ensureTopics(cfg.infra().kafkaBootstrap(), cfg.partitions(), (short) 1);
             }
             g.bucket.ensureBucket();
-            JobService jobs = new JobService(g.store, g.publisher, new Segmenter(cfg.segmentMaxChars()), Clock.systemUTC());
-            g.app = new HttpApi(cfg, jobs, g.bucket, g.readiness::ready).create().start(cfg.bindHost(), cfg.port());
+            Segmenter segmenter = new Segmenter(cfg.segmentMaxChars());
+            JobService jobs = new JobService(g.store, g.publisher, segmenter, Clock.systemUTC());
+            BookService books = new BookService(g.store, g.publisher, g.bucket, segmenter,
+                    new EpubBook(EpubBook.Limits.ofDefaults(4L * cfg.maxBookBytes())), cfg.maxBookChars(), Clock.systemUTC());
+            g.app = new HttpApi(cfg, jobs, books, g.bucket, g.readiness::ready).create().start(cfg.bindHost(), cfg.port());
         } catch (RuntimeException e) {
             g.close();
             throw e;

@@ -27,11 +27,14 @@ import java.util.Set;
  * @param partitions partitions of the segments topic when the gateway creates it
  * @param createTopics whether the gateway creates missing topics at start
  * @param publishTimeoutMs how long a submission waits for Kafka to acknowledge its segments
+ * @param maxBookBytes largest accepted book upload
+ * @param maxBookChars most characters of text in one book
  * @param infra where the shared servers are
  */
 public record GatewayConfig(String bindHost, int port, int maxTextChars, int maxBodyBytes, int segmentMaxChars,
                             List<String> voices, List<String> formats, int presignTtlSeconds, long jobTtlSeconds,
-                            int partitions, boolean createTopics, int publishTimeoutMs, InfraConfig infra) {
+                            int partitions, boolean createTopics, int publishTimeoutMs, int maxBookBytes,
+                            long maxBookChars, InfraConfig infra) {
 
     public static final ConfigKey<String> BIND_HOST = ConfigKey.string("TTS_GATEWAY_BIND_HOST", "127.0.0.1",
             "Address the HTTP server binds (0.0.0.0 in containers)");
@@ -58,10 +61,15 @@ public record GatewayConfig(String bindHost, int port, int maxTextChars, int max
     public static final ConfigKey<Integer> PUBLISH_TIMEOUT_MS = ConfigKey.integer("TTS_GATEWAY_PUBLISH_TIMEOUT_MS",
             10_000, 100, 120_000, "How long a submission waits for Kafka to acknowledge its segments");
 
+    public static final ConfigKey<Integer> MAX_BOOK_BYTES = ConfigKey.integer("TTS_GATEWAY_MAX_BOOK_BYTES", 32 << 20,
+            1024, 1 << 30, "Largest accepted book upload (POST /v1/books), in bytes; an EPUB may unpack to 4x this");
+    public static final ConfigKey<Long> MAX_BOOK_CHARS = ConfigKey.longInt("TTS_GATEWAY_MAX_BOOK_CHARS", 3_000_000L, 1,
+            1_000_000_000L, "Most characters of text in one book");
+
     /** The gateway's own keys (see also {@link InfraConfig#KEYS}). */
     public static final List<ConfigKey<?>> KEYS = List.of(BIND_HOST, PORT, MAX_TEXT_CHARS, MAX_BODY_BYTES,
             SEGMENT_MAX_CHARS, VOICES, FORMATS, PRESIGN_TTL_SECONDS, JOB_TTL_SECONDS, PARTITIONS, CREATE_TOPICS,
-            PUBLISH_TIMEOUT_MS);
+            PUBLISH_TIMEOUT_MS, MAX_BOOK_BYTES, MAX_BOOK_CHARS);
 
     private static final Set<String> SUPPORTED_FORMATS = Set.of("wav");
 
@@ -87,7 +95,8 @@ public record GatewayConfig(String bindHost, int port, int maxTextChars, int max
         return new GatewayConfig(BIND_HOST.read(env), PORT.read(env), MAX_TEXT_CHARS.read(env),
                 MAX_BODY_BYTES.read(env), SEGMENT_MAX_CHARS.read(env), voices, formats,
                 PRESIGN_TTL_SECONDS.read(env), JOB_TTL_SECONDS.read(env), PARTITIONS.read(env),
-                CREATE_TOPICS.read(env), PUBLISH_TIMEOUT_MS.read(env), InfraConfig.fromEnv(env));
+                CREATE_TOPICS.read(env), PUBLISH_TIMEOUT_MS.read(env), MAX_BOOK_BYTES.read(env), MAX_BOOK_CHARS.read(env),
+                InfraConfig.fromEnv(env));
     }
 
     /** Every key the gateway reads, its own and the shared ones. */

@@ -415,6 +415,9 @@ public final class SynthesisPipeline implements BatchHandler {
         log.warn("job {} segment {} failed: {}", t.jobId(), t.index(), reason);
         retry(() -> {
             deadLetters.send(t, reason);
+            if (t.inBook()) {
+                jobs.books().markFailed(t.book(), "chapter " + t.chapter() + " failed: " + reason);
+            }
             return jobs.markFailed(t.jobId(), reason);
         }, running);
     }

@@ -69,8 +69,8 @@ public final class Worker implements AutoCloseable {
         } else {
             this.cache = null;
         }
-        this.loop = new SegmentConsumerLoop(consumer(cfg), pipeline, cfg.batch(), cfg.storeInFlight(), Clock.systemUTC(),
-                metrics);
+        this.loop = new SegmentConsumerLoop(consumer(cfg), pipeline, cfg.batch(), cfg.bulkBatch(), cfg.storeInFlight(),
+                Clock.systemUTC(), metrics);
         this.metricsServer = cfg.metricsPort() == 0 ? null
                 : MetricsServer.start(cfg.metricsHost(), cfg.metricsPort(), metrics::render);
         this.thread = new Thread(loop, cfg.workerId() + "-poll");

@@ -20,6 +20,7 @@ import java.util.Map;
  * @param groupId Kafka consumer group
  * @param mode batched (the default) or per-request serving
  * @param batch batch policy (size, padded-token budget, window, length grouping)
+ * @param bulkBatch batch policy of the bulk lane (books): the same but for its padded-token budget
  * @param storeInFlight computed batches that may still be uploading while the next one computes
  * @param uploadThreads segments of one batch uploaded at once
  * @param metricsHost address the Prometheus endpoint binds
@@ -31,6 +32,7 @@ import java.util.Map;
  * @param infra where the shared servers are
  */
 public record WorkerConfig(String workerId, Path modelDir, String groupId, Mode mode, BatchPolicy batch,
+                           BatchPolicy bulkBatch,
                            int storeInFlight, int uploadThreads, String metricsHost, int metricsPort, Cache cache,
                            int inferenceThreads,
                            int sessionTimeoutMs, long retryBackoffMs, InfraConfig infra) {
@@ -86,6 +88,9 @@ public record WorkerConfig(String workerId, Path modelDir, String groupId, Mode 
             60_000, "Longest wait for a batch to fill after its first segment, in ms");
     public static final ConfigKey<Integer> BATCH_MAX_TOKENS = ConfigKey.integer("TTS_WORKER_BATCH_MAX_TOKENS", 2048, 1,
             1_000_000, "Padded-token budget of a micro-batch: rows x longest row, in phones");
+    public static final ConfigKey<Integer> BULK_BATCH_MAX_TOKENS = ConfigKey.integer("TTS_WORKER_BULK_BATCH_MAX_TOKENS",
+            512, 1, 1_000_000, "Padded-token budget of a bulk (book) batch: small, so an interactive segment never "
+                    + "waits long behind one");
     public static final ConfigKey<Boolean> BATCH_GROUP_BY_LENGTH = ConfigKey.bool("TTS_WORKER_BATCH_GROUP_BY_LENGTH",
             true, "Pick segments of similar length from what is buffered, to cut padding");
     public static final ConfigKey<Integer> STORE_IN_FLIGHT = ConfigKey.integer("TTS_WORKER_STORE_IN_FLIGHT", 2, 0, 16,
@@ -116,7 +121,7 @@ public record WorkerConfig(String workerId, Path modelDir, String groupId, Mode 
 
     /** The worker's own keys (see also {@link InfraConfig#KEYS}). */
     public static final List<ConfigKey<?>> KEYS = List.of(WORKER_ID, MODEL_DIR, GROUP_ID, MODE, BATCH_MAX_SIZE,
-            BATCH_MAX_TOKENS, BATCH_WINDOW_MS, BATCH_GROUP_BY_LENGTH, STORE_IN_FLIGHT, UPLOAD_THREADS, METRICS_HOST, METRICS_PORT,
+            BATCH_MAX_TOKENS, BULK_BATCH_MAX_TOKENS, BATCH_WINDOW_MS, BATCH_GROUP_BY_LENGTH, STORE_IN_FLIGHT, UPLOAD_THREADS, METRICS_HOST, METRICS_PORT,
             CACHE_REDIS_URL, CACHE_TTL_SECONDS, CACHE_MAX_VALUE_BYTES, CACHE_TIMEOUT_MS, CACHE_LOCAL_MB,
             INFERENCE_THREADS, SESSION_TIMEOUT_MS, RETRY_BACKOFF_MS);
 
@@ -140,8 +145,11 @@ public record WorkerConfig(String workerId, Path modelDir, String groupId, Mode 
         Mode mode = Mode.parse(MODE.read(env));
         BatchPolicy batched = new BatchPolicy(BATCH_MAX_SIZE.read(env), BATCH_MAX_TOKENS.read(env),
                 BATCH_WINDOW_MS.read(env), BATCH_GROUP_BY_LENGTH.read(env));
+        BatchPolicy bulk = new BatchPolicy(batched.maxSize(), BULK_BATCH_MAX_TOKENS.read(env), batched.windowMs(),
+                batched.groupByLength());
         boolean perRequest = mode == Mode.PER_REQUEST;
         return new WorkerConfig(id, model, GROUP_ID.read(env), mode, perRequest ? BatchPolicy.perRequest() : batched,
+                perRequest ? BatchPolicy.perRequest() : bulk,
                 perRequest ? 0 : STORE_IN_FLIGHT.read(env), perRequest ? 1 : UPLOAD_THREADS.read(env),
                 METRICS_HOST.read(env), METRICS_PORT.read(env), perRequest ? null : cache(env), INFERENCE_THREADS.read(env), SESSION_TIMEOUT_MS.read(env),
                 RETRY_BACKOFF_MS.read(env), InfraConfig.fromEnv(env));

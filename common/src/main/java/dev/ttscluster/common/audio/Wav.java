@@ -38,6 +38,30 @@ public final class Wav {
         return b.array();
     }
 
+    /** Encodes 16-bit samples as a WAV file. */
+    public static byte[] encodePcm(short[] pcm, int sampleRate) {
+        ByteBuffer b = header(pcm.length, sampleRate);
+        for (short v : pcm) {
+            b.putShort(v);
+        }
+        return b.array();
+    }
+
+    /**
+     * The 16-bit samples of a mono 16-bit WAV file at {@code sampleRate}.
+     *
+     * @throws FatalException if it is not one
+     */
+    public static short[] pcm(byte[] wav, int sampleRate) {
+        Info info = parse(wav);
+        if (info.sampleRate() != sampleRate || info.channels() != 1 || info.bitsPerSample() != 16) {
+            throw new FatalException("WAV has format " + info + ", expected 16-bit mono at " + sampleRate);
+        }
+        short[] out = new short[info.dataBytes() / 2];
+        ByteBuffer.wrap(wav, info.dataOffset(), info.dataBytes()).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(out);
+        return out;
+    }
+
     /**
      * Joins WAV files of the same format into one, in order.
      *

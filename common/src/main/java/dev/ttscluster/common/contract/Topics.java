@@ -4,6 +4,8 @@ package dev.ttscluster.common.contract;
 public final class Topics {
     /** Segments of interactive jobs: served first. */
     public static final String SEGMENTS_INTERACTIVE = "tts.segments.interactive";
+    /** Segments of bulk work (books' chapters): served when no interactive segment waits. */
+    public static final String SEGMENTS_BULK = "tts.segments.bulk";
     /** Segments that failed for good, with the reason in a header. */
     public static final String SEGMENTS_DEAD_LETTER = "tts.segments.dlq";
     /** The consumer group every worker joins. */

@@ -45,7 +45,8 @@ public final class JobStore implements AutoCloseable {
             if fin == 0 then redis.call('HSET', KEYS[1], 'updated_ms', ARGV[3], 'done', done) end
             return {added, done, tonumber(redis.call('HGET', KEYS[1], 'segments')), fin}
             """;
-    private static final String FINISH = """
+    /** Moves a state hash (KEYS[1]) to a final status ARGV[1] at ARGV[2] with further fields, unless already final. */
+    static final String FINISH = """
             local st = redis.call('HGET', KEYS[1], 'status')
             if not st or st == 'succeeded' or st == 'failed' or st == 'cancelled' then return 0 end
             redis.call('HSET', KEYS[1], 'status', ARGV[1], 'updated_ms', ARGV[2], 'finished_ms', ARGV[2])
@@ -207,10 +208,20 @@ public final class JobStore implements AutoCloseable {
     }
 
     private boolean finish(String jobId, JobStatus status, String... fields) {
-        List<String> args = new java.util.ArrayList<>(List.of(status.wire(), Long.toString(clock.millis())));
+        return finish(redis, jobKey(jobId), status, clock.millis(), fields);
+    }
+
+    /** Moves the state hash at {@code key} (a job's or a book's) to a final status; false if already final. */
+    static boolean finish(UnifiedJedis redis, String key, JobStatus status, long nowMs, String... fields) {
+        List<String> args = new java.util.ArrayList<>(List.of(status.wire(), Long.toString(nowMs)));
         args.addAll(List.of(fields));
-        Object r = call(() -> redis.eval(FINISH, List.of(jobKey(jobId)), args));
+        Object r = call(() -> redis.eval(FINISH, List.of(key), args));
         return ((Long) r) == 1L;
+    }
+
+    /** Books in the same Redis, through the same client (closed with this store). */
+    public BookStore books() {
+        return new BookStore(redis, clock, ttlSeconds);
     }
 
     /** True when Redis answers a PING. */
@@ -222,7 +233,8 @@ public final class JobStore implements AutoCloseable {
         }
     }
 
-    private static <T> T call(Supplier<T> op) {
+    /** Runs a Redis operation; a Redis failure becomes {@link RetriableException}. */
+    static <T> T call(Supplier<T> op) {
         try {
             return op.get();
         } catch (JedisException e) {

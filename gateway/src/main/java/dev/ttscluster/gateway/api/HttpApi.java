@@ -7,6 +7,7 @@ import dev.ttscluster.common.state.JobRecord;
 import dev.ttscluster.common.storage.AudioBucket;
 import dev.ttscluster.gateway.GatewayConfig;
 import dev.ttscluster.gateway.jobs.JobRequest;
+import dev.ttscluster.gateway.books.BookService;
 import dev.ttscluster.gateway.jobs.JobService;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -34,12 +35,14 @@ public final class HttpApi {
 
     private final GatewayConfig cfg;
     private final JobService jobs;
+    private final BookService books;
     private final AudioBucket bucket;
     private final BooleanSupplier ready;
 
-    public HttpApi(GatewayConfig cfg, JobService jobs, AudioBucket bucket, BooleanSupplier ready) {
+    public HttpApi(GatewayConfig cfg, JobService jobs, BookService books, AudioBucket bucket, BooleanSupplier ready) {
         this.cfg = cfg;
         this.jobs = jobs;
+        this.books = books;
         this.bucket = bucket;
         this.ready = ready;
     }
@@ -48,7 +51,7 @@ public final class HttpApi {
     public Javalin create() {
         Javalin app = Javalin.create(c -> {
             c.showJavalinBanner = false;
-            c.http.maxRequestSize = cfg.maxBodyBytes();
+            c.http.maxRequestSize = Math.max(cfg.maxBodyBytes(), cfg.maxBookBytes()); // each route checks its own
             c.http.prefer405over404 = true;
             c.jsonMapper(new JavalinJackson(Json.MAPPER, false));
             c.jetty.modifyServer(server -> server.setStopTimeout(5000));
@@ -59,6 +62,11 @@ public final class HttpApi {
         app.get("/v1/jobs/{id}", ctx -> ctx.json(view(job(ctx))));
         app.get("/v1/jobs/{id}/audio", this::audio);
         app.post("/v1/jobs/{id}/cancel", ctx -> ctx.json(view(jobs.cancel(DEFAULT_TENANT, ctx.pathParam("id")))));
+        BookRoutes bookRoutes = new BookRoutes(cfg, books, bucket);
+        app.post("/v1/books", bookRoutes::submit);
+        app.get("/v1/books/{id}", bookRoutes::get);
+        app.get("/v1/books/{id}/manifest", bookRoutes::manifest);
+        app.post("/v1/books/{id}/cancel", bookRoutes::cancel);
 
         app.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage(), e.retryAfterSeconds()));
         app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), codeFor(e.getStatus()),
@@ -84,9 +92,10 @@ public final class HttpApi {
         if (ct == null || !ct.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
             throw new ApiException(415, "unsupported_media_type", "Content-Type must be application/json");
         }
+        byte[] raw = body(ctx, cfg.maxBodyBytes(), "the body");
         JsonNode body;
         try {
-            body = Json.MAPPER.readTree(ctx.bodyAsBytes());
+            body = Json.MAPPER.readTree(raw);
         } catch (java.io.IOException e) {
             throw ApiException.badRequest("body is not valid JSON: " + firstLine(e.getMessage()));
         }
@@ -141,6 +150,23 @@ public final class HttpApi {
             m.put("audio_url", null);
         }
         return m;
+    }
+
+    /**
+     * The request body, at most {@code limit} bytes (the server's own bound is the largest route's).
+     *
+     * @throws ApiException 413 naming {@code what} and the limit
+     */
+    static byte[] body(Context ctx, long limit, String what) {
+        long length = ctx.contentLength();
+        if (length > limit) {
+            throw new ApiException(413, "payload_too_large", what + " has " + length + " bytes; the limit is " + limit);
+        }
+        byte[] raw = ctx.bodyAsBytes();
+        if (raw.length > limit) {
+            throw new ApiException(413, "payload_too_large", what + " has more than " + limit + " bytes");
+        }
+        return raw;
     }
 
     private static void error(Context ctx, int status, String code, String message, Integer retryAfter) {

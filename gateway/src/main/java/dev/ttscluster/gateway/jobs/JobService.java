@@ -2,6 +2,7 @@ package dev.ttscluster.gateway.jobs;
 
 import dev.ttscluster.common.contract.JobStatus;
 import dev.ttscluster.common.contract.SegmentTask;
+import dev.ttscluster.common.contract.Topics;
 import dev.ttscluster.common.error.RetriableException;
 import dev.ttscluster.common.state.JobRecord;
 import dev.ttscluster.common.state.JobStore;
@@ -63,7 +64,7 @@ public final class JobService {
                     req.voice(), req.speed(), now));
         }
         try {
-            publisher.publish(tasks);
+            publisher.publish(Topics.SEGMENTS_INTERACTIVE, tasks);
         } catch (RetriableException e) {
             try {
                 store.markFailed(id, "could not enqueue: " + e.getMessage());

@@ -1,7 +1,6 @@
 package dev.ttscluster.gateway.jobs;
 
 import dev.ttscluster.common.contract.SegmentTask;
-import dev.ttscluster.common.contract.Topics;
 import dev.ttscluster.common.error.RetriableException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -20,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Publishes a job's segments to the segments topic and waits until Kafka has acknowledged all of
+ * Publishes a job's segments to a segments topic (the interactive or the bulk lane) and waits until Kafka has acknowledged all of
  * them (acks=all, idempotent producer), so an accepted job is never lost. Thread-safe.
  */
 public final class SegmentPublisher implements AutoCloseable {
@@ -47,17 +46,17 @@ public final class SegmentPublisher implements AutoCloseable {
     }
 
     /**
-     * Sends every task and waits for all acknowledgements.
+     * Sends every task to {@code topic} (a lane) and waits for all acknowledgements.
      *
      * @throws RetriableException when Kafka does not acknowledge them in time; some tasks may have
      *     been written, which is harmless because workers treat (job, index) idempotently
      */
-    public void publish(List<SegmentTask> tasks) {
+    public void publish(String topic, List<SegmentTask> tasks) {
         List<Future<RecordMetadata>> acks = new ArrayList<>(tasks.size());
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         try {
             for (SegmentTask t : tasks) {
-                acks.add(producer.send(new ProducerRecord<>(Topics.SEGMENTS_INTERACTIVE, t.recordKey(), t.encode())));
+                acks.add(producer.send(new ProducerRecord<>(topic, t.recordKey(), t.encode())));
             }
             for (Future<RecordMetadata> f : acks) {
                 f.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);

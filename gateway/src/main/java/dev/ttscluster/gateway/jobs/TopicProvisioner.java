@@ -20,7 +20,7 @@ public final class TopicProvisioner {
     }
 
     /**
-     * Ensures the segments and dead-letter topics exist.
+     * Ensures the segments topics (interactive and bulk lanes) and the dead-letter topic exist.
      *
      * @throws RetriableException when the broker cannot be reached in time
      */
@@ -34,6 +34,9 @@ public final class TopicProvisioner {
             List<NewTopic> missing = new java.util.ArrayList<>();
             if (!existing.contains(Topics.SEGMENTS_INTERACTIVE)) {
                 missing.add(new NewTopic(Topics.SEGMENTS_INTERACTIVE, partitions, replication));
+            }
+            if (!existing.contains(Topics.SEGMENTS_BULK)) {
+                missing.add(new NewTopic(Topics.SEGMENTS_BULK, partitions, replication));
             }
             if (!existing.contains(Topics.SEGMENTS_DEAD_LETTER)) {
                 missing.add(new NewTopic(Topics.SEGMENTS_DEAD_LETTER, 1, replication)

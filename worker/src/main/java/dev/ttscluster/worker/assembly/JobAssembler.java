@@ -15,7 +15,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Joins a job's segments, in order, into its audio object and marks the job succeeded. Segments this
+ * Joins a job's segments, in order, into its audio object and marks the job succeeded; a book's chapter
+ * goes to the {@link ChapterAssembler} (pauses, loudness, timestamps, the book's manifest). Segments this
  * worker still holds in memory (same batch) are not downloaded again; a one-segment job's audio is
  * already in place ({@link SegmentWriter}). Idempotent: running it twice writes the same bytes to the
  * same key and counts the job once. Thread-safe.
@@ -25,11 +26,13 @@ public final class JobAssembler {
     private final AudioBucket bucket;
     private final JobStore jobs;
     private final int sampleRate;
+    private final ChapterAssembler chapters;
 
     public JobAssembler(AudioBucket bucket, JobStore jobs, int sampleRate) {
         this.bucket = bucket;
         this.jobs = jobs;
         this.sampleRate = sampleRate;
+        this.chapters = new ChapterAssembler(bucket, jobs, sampleRate);
     }
 
     /** Assembles from S3 alone. */
@@ -45,6 +48,9 @@ public final class JobAssembler {
      * @throws RetriableException when S3 or Redis is unavailable, or a segment object is missing
      */
     public boolean assemble(SegmentTask task, Map<Integer, byte[]> known) {
+        if (task.inBook()) {
+            return chapters.assemble(task, known);
+        }
         String key = ObjectKeys.jobAudio(task.tenant(), task.jobId(), "wav");
         long samples;
         if (task.count() == 1) {

@@ -21,7 +21,10 @@ import java.util.function.Predicate;
  * {@link BatchPolicy#groupByLength()} the rest are the buffered items closest in length to it, else
  * the buffered items in arrival order. Either way an item of a group (a job) is only taken together
  * with or after every earlier-arrived item of the same group, and a batch lists its items in arrival
- * order: nothing is reordered within a job. Not thread-safe: the polling thread owns it.
+ * order: nothing is reordered within a job. Items have lanes ({@link Sizer#lane}): while an item of a
+ * lower lane is buffered, only items of the lowest lane buffered are batched, and the window counts from
+ * the oldest of them, so interactive work never waits for bulk work that is merely buffered. Not
+ * thread-safe: the polling thread owns it.
  *
  * @param <T> item type
  */
@@ -40,12 +43,25 @@ public final class BatchAggregator<T> {
 
         /** The group whose arrival order must be kept (the job); null for none. */
         String group(T item);
+
+        /**
+         * The item's lane: while any item of a lower lane is buffered, batches hold only items of the lowest
+         * lane there is (interactive work before bulk). Items of one group share a lane. Default 0.
+         */
+        default int lane(T item) {
+            return 0;
+        }
     }
 
-    private record Entry<T>(T item, int tokens, String group, long arrivedMs) {
+    private record Entry<T>(T item, int tokens, String group, long arrivedMs, int lane) {
     }
 
-    private record Plan(List<Integer> picked, Batch.CloseReason full, int longest, long realTokens) {
+    /**
+     * {@code anchor}: index of the oldest buffered item of the lane being served, the window counts from it;
+     * {@code policy}: that lane's.
+     */
+    private record Plan(List<Integer> picked, Batch.CloseReason full, int longest, long realTokens, int anchor,
+                        BatchPolicy policy) {
     }
 
     private static final Duration IDLE_POLL = Duration.ofMillis(200);
@@ -54,6 +70,7 @@ public final class BatchAggregator<T> {
 
     private final Source<T> source;
     private final BatchPolicy policy;
+    private final Map<Integer, BatchPolicy> lanePolicies = new HashMap<>();
     private final Sizer<T> sizer;
     private final Clock clock;
     private final List<Entry<T>> buffer = new ArrayList<>();
@@ -113,7 +130,7 @@ public final class BatchAggregator<T> {
             Plan plan = plan();
             Batch.CloseReason reason = plan.full();
             if (reason == null) {
-                long left = policy.windowMs() - (clock.millis() - buffer.get(0).arrivedMs());
+                long left = plan.policy().windowMs() - (clock.millis() - buffer.get(plan.anchor()).arrivedMs());
                 if (left <= 0) {
                     reason = Batch.CloseReason.WINDOW;
                 } else if (!running.getAsBoolean()) {
@@ -129,7 +146,7 @@ public final class BatchAggregator<T> {
     }
 
     private Batch<T> take(Plan plan, Batch.CloseReason reason) {
-        long waited = clock.millis() - buffer.get(0).arrivedMs();
+        long waited = clock.millis() - buffer.get(plan.anchor()).arrivedMs();
         List<Integer> picked = new ArrayList<>(plan.picked());
         picked.sort(Comparator.naturalOrder());
         List<T> items = new ArrayList<>(picked.size());
@@ -142,10 +159,25 @@ public final class BatchAggregator<T> {
         return new Batch<>(items, waited, reason, (long) plan.longest() * items.size(), plan.realTokens());
     }
 
-    /** Chooses the next batch from the buffer; {@code full} is null while more items could still join. */
+    /**
+     * Chooses the next batch from the buffer, among the items of the lowest lane buffered; {@code full} is
+     * null while more items could still join.
+     */
     private Plan plan() {
+        int lane = Integer.MAX_VALUE;
+        int anchor = 0;
+        for (int i = 0; i < buffer.size(); i++) {
+            if (buffer.get(i).lane() < lane) {
+                lane = buffer.get(i).lane();
+                anchor = i;
+            }
+        }
+        BatchPolicy policy = policyOf(lane);
         List<Integer> picked = new ArrayList<>();
         boolean[] taken = new boolean[buffer.size()];
+        for (int i = 0; i < buffer.size(); i++) {
+            taken[i] = buffer.get(i).lane() != lane; // other lanes wait for a later batch
+        }
         Map<String, Integer> nextOfGroup = new HashMap<>(); // index of the group's first item not yet taken
         for (int i = buffer.size() - 1; i >= 0; i--) {
             String g = buffer.get(i).group();
@@ -155,11 +187,14 @@ public final class BatchAggregator<T> {
         }
         List<Integer> order = new ArrayList<>(buffer.size());
         for (int i = 0; i < buffer.size(); i++) {
-            order.add(i);
+            if (!taken[i]) {
+                order.add(i);
+            }
         }
         if (policy.groupByLength()) {
-            int anchor = buffer.get(0).tokens();
-            order.sort(Comparator.<Integer>comparingInt(i -> i == 0 ? -1 : Math.abs(buffer.get(i).tokens() - anchor))
+            int first = anchor;
+            int length = buffer.get(anchor).tokens();
+            order.sort(Comparator.<Integer>comparingInt(i -> i == first ? -1 : Math.abs(buffer.get(i).tokens() - length))
                     .thenComparingInt(i -> i));
         }
         int longest = 0;
@@ -213,7 +248,26 @@ public final class BatchAggregator<T> {
         if (full == null && picked.size() >= policy.maxSize()) {
             full = Batch.CloseReason.SIZE;
         }
-        return new Plan(picked, full, longest, real);
+        return new Plan(picked, full, longest, real, anchor, policy);
+    }
+
+    /**
+     * Batches of {@code lane} follow {@code lanePolicy} instead of the aggregator's policy (e.g. smaller
+     * bulk batches, so interactive work never waits long behind one); its size must not pass the main
+     * policy's, which bounds the buffer.
+     *
+     * @return this
+     */
+    public BatchAggregator<T> withLanePolicy(int lane, BatchPolicy lanePolicy) {
+        if (lanePolicy.maxSize() > policy.maxSize()) {
+            throw new IllegalArgumentException("a lane's batches may not be larger than the main policy's");
+        }
+        lanePolicies.put(lane, lanePolicy);
+        return this;
+    }
+
+    private BatchPolicy policyOf(int lane) {
+        return lanePolicies.getOrDefault(lane, policy);
     }
 
     /** Beyond this many buffered items, no more are fetched until batches take some: bounded memory. */
@@ -224,7 +278,7 @@ public final class BatchAggregator<T> {
     private void add(Collection<T> items) {
         long now = clock.millis();
         for (T item : items) {
-            buffer.add(new Entry<>(item, Math.max(0, sizer.tokens(item)), sizer.group(item), now));
+            buffer.add(new Entry<>(item, Math.max(0, sizer.tokens(item)), sizer.group(item), now, sizer.lane(item)));
         }
     }
 
@@ -236,5 +290,14 @@ public final class BatchAggregator<T> {
     /** Items buffered for later batches. */
     public int buffered() {
         return buffer.size();
+    }
+
+    /** Items of {@code lane} buffered for later batches. */
+    public int buffered(int lane) {
+        int n = 0;
+        for (Entry<T> e : buffer) {
+            n += e.lane() == lane ? 1 : 0;
+        }
+        return n;
     }
 }

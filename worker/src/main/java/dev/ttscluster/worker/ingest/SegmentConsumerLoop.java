@@ -59,10 +59,24 @@ public final class SegmentConsumerLoop implements Runnable {
         TopicPartition partition() {
             return new TopicPartition(record.topic(), record.partition());
         }
+
+        /** 0 for the interactive lane, 1 for bulk (books). */
+        int lane() {
+            return Topics.SEGMENTS_BULK.equals(record.topic()) ? 1 : 0;
+        }
     }
 
-    /** Items whose durable step runs on another thread; {@code served} when they skipped the batcher. */
-    private record InFlight(List<Item> items, Future<?> durable, boolean served) {
+    /**
+     * Bulk segments buffered beyond which bulk partitions are paused: polls keep fetching interactive
+     * work however large a book is, and at most this many bulk segments wait in this worker's memory.
+     */
+    static final int BULK_BUFFERED = 32;
+
+    /** What an in-flight durable step belongs to: each kind has its own threads and its own bound. */
+    private enum Kind { INTERACTIVE, BULK, SERVED }
+
+    /** Items whose durable step runs on another thread. */
+    private record InFlight(List<Item> items, Future<?> durable, Kind kind) {
     }
 
     /** Groups of served-at-intake segments that may be storing at once, beyond the batches in flight. */
@@ -73,6 +87,7 @@ public final class SegmentConsumerLoop implements Runnable {
     private final BatchAggregator<Item> aggregator;
     private final int storeInFlight;
     private final ExecutorService store;
+    private final ExecutorService bulkStore;
     private final ExecutorService served;
     private final Clock clock;
     private final WorkerMetrics metrics;
@@ -96,6 +111,9 @@ public final class SegmentConsumerLoop implements Runnable {
         this.clock = clock;
         this.metrics = metrics;
         this.store = storeInFlight == 0 ? null : daemonThreads("store", 1);
+        // a book's batches (and its chapters' assembly) store on a thread of their own: interactive batches
+        // never queue behind them
+        this.bulkStore = storeInFlight == 0 ? null : daemonThreads("bulk-store", 1);
         // served segments store on threads of their own: they never queue behind a batch's uploads, nor
         // behind each other's
         this.served = storeInFlight == 0 ? null : daemonThreads("serve", SERVED_IN_FLIGHT);
@@ -109,7 +127,21 @@ public final class SegmentConsumerLoop implements Runnable {
             public String group(Item item) {
                 return item.prepared() == null ? null : item.prepared().task().jobId();
             }
+
+            @Override
+            public int lane(Item item) {
+                return item.lane();
+            }
         }, clock);
+    }
+
+    /**
+     * As the other constructor, with bulk (book) batches under {@code bulkPolicy}.
+     */
+    public SegmentConsumerLoop(Consumer<String, byte[]> consumer, BatchHandler handler, BatchPolicy policy,
+                               BatchPolicy bulkPolicy, int storeInFlight, Clock clock, WorkerMetrics metrics) {
+        this(consumer, handler, policy, storeInFlight, clock, metrics);
+        aggregator.withLanePolicy(1, bulkPolicy);
     }
 
     /** Synchronous store, own clock and metrics: for tests. */
@@ -130,6 +162,38 @@ public final class SegmentConsumerLoop implements Runnable {
      * become durable on the serve threads, the rest go to the batcher.
      */
     private List<Item> intake(Iterable<ConsumerRecord<String, byte[]>> records) {
+        List<Item> items = intake0(records);
+        throttleBulk(items);
+        return items;
+    }
+
+    /**
+     * Pauses the bulk lane's partitions while enough bulk work is buffered, resumes them when it ran low:
+     * bulk never fills the buffer, so interactive records are always fetched at the next poll.
+     */
+    private void throttleBulk(List<Item> arriving) {
+        int bulk = aggregator.buffered(1);
+        for (Item i : arriving) {
+            bulk += i.lane();
+        }
+        List<TopicPartition> lane = new ArrayList<>();
+        for (TopicPartition tp : consumer.assignment()) {
+            if (tp.topic().equals(Topics.SEGMENTS_BULK)) {
+                lane.add(tp);
+            }
+        }
+        if (lane.isEmpty()) {
+            return;
+        }
+        boolean paused = consumer.paused().containsAll(lane);
+        if (bulk >= BULK_BUFFERED && !paused) {
+            consumer.pause(lane);
+        } else if (bulk < BULK_BUFFERED / 2 && !consumer.paused().isEmpty()) {
+            consumer.resume(lane);
+        }
+    }
+
+    private List<Item> intake0(Iterable<ConsumerRecord<String, byte[]>> records) {
         List<Item> items = new ArrayList<>();
         List<Prepared> ready = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> r : records) {
@@ -163,10 +227,8 @@ public final class SegmentConsumerLoop implements Runnable {
             done(fast);
             return rest;
         }
-        while (inFlight.stream().filter(InFlight::served).count() >= SERVED_IN_FLIGHT) {
-            awaitOldest(Long.MAX_VALUE);
-        }
-        inFlight.addLast(new InFlight(fast, served.submit(() -> answer.durable().complete(running::get)), true));
+        bound(Kind.SERVED, SERVED_IN_FLIGHT - 1);
+        inFlight.addLast(new InFlight(fast, served.submit(() -> answer.durable().complete(running::get)), Kind.SERVED));
         metrics.inFlight(inFlight.size());
         return rest;
     }
@@ -182,7 +244,7 @@ public final class SegmentConsumerLoop implements Runnable {
 
     @Override
     public void run() {
-        consumer.subscribe(List.of(Topics.SEGMENTS_INTERACTIVE), new ConsumerRebalanceListener() {
+        consumer.subscribe(List.of(Topics.SEGMENTS_INTERACTIVE, Topics.SEGMENTS_BULK), new ConsumerRebalanceListener() {
             @Override
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
                 // finish what is in flight and commit it while the partitions are still ours
@@ -219,6 +281,7 @@ public final class SegmentConsumerLoop implements Runnable {
         } finally {
             if (store != null) {
                 store.shutdownNow();
+                bulkStore.shutdownNow();
                 served.shutdownNow();
             }
             try {
@@ -255,13 +318,23 @@ public final class SegmentConsumerLoop implements Runnable {
             return;
         }
         long t0 = System.nanoTime();
-        inFlight.addLast(new InFlight(batch.items(), store.submit(() -> {
+        Kind kind = batch.items().get(0).lane() == 0 ? Kind.INTERACTIVE : Kind.BULK; // a batch holds one lane
+        inFlight.addLast(new InFlight(batch.items(), (kind == Kind.BULK ? bulkStore : store).submit(() -> {
             durable.complete(running::get);
             metrics.stored((System.nanoTime() - t0) / 1e9);
-        }), false));
+        }), kind));
         metrics.inFlight(inFlight.size());
-        while (inFlight.stream().filter(f -> !f.served()).count() > storeInFlight) {
-            awaitOldest(Long.MAX_VALUE);
+        bound(kind, storeInFlight);
+    }
+
+    /** Waits, oldest first, until at most {@code max} durable steps of {@code kind} are in flight. */
+    private void bound(Kind kind, int max) {
+        while (true) {
+            List<InFlight> mine = inFlight.stream().filter(f -> f.kind() == kind).toList();
+            if (mine.size() <= max) {
+                return;
+            }
+            await(mine.get(0), Long.MAX_VALUE);
         }
     }
 
@@ -283,17 +356,26 @@ public final class SegmentConsumerLoop implements Runnable {
      * @throws SynthesisPipeline.Stopped when the step was abandoned because the worker is stopping
      */
     private void awaitOldest(long timeoutMs) {
-        InFlight f = inFlight.peekFirst();
+        await(inFlight.peekFirst(), timeoutMs);
+    }
+
+    /**
+     * Waits for one in-flight durable step; marks its records done when it succeeded (commits still only
+     * advance past records whose every predecessor is done).
+     *
+     * @throws SynthesisPipeline.Stopped when the step was abandoned because the worker is stopping
+     */
+    private void await(InFlight f, long timeoutMs) {
         try {
             if (timeoutMs == Long.MAX_VALUE) {
                 f.durable().get();
             } else {
                 f.durable().get(timeoutMs, TimeUnit.MILLISECONDS);
             }
-            inFlight.pollFirst();
+            inFlight.removeFirstOccurrence(f);
             done(f.items());
         } catch (ExecutionException e) {
-            inFlight.pollFirst();
+            inFlight.removeFirstOccurrence(f);
             if (e.getCause() instanceof SynthesisPipeline.Stopped s) {
                 throw s;
             }

@@ -25,10 +25,13 @@ public final class SegmentWriter {
         this.sampleRate = sampleRate;
     }
 
-    /** The object key a segment is stored under. */
+    /**
+     * The object key a segment is stored under; a plain job of one segment has nothing to join, so its
+     * segment is the job's audio (a book's chapter is always assembled: pauses, loudness, timestamps).
+     */
     public static String key(SegmentTask task, String format) {
-        return task.count() == 1 ? ObjectKeys.jobAudio(task.tenant(), task.jobId(), format)
-                : ObjectKeys.segment(task.tenant(), task.jobId(), task.index());
+        return task.count() == 1 && !task.inBook() ? ObjectKeys.audioOf(task, format)
+                : ObjectKeys.segmentOf(task, task.index());
     }
 
     /**

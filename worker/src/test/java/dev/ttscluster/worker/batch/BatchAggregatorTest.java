@@ -131,4 +131,54 @@ class BatchAggregatorTest {
 
         assertThat(agg.next(() -> true).items()).containsExactly(4, 6);
     }
+    /** Items >= 100 are bulk (lane 1), the rest interactive; all one token, no groups. */
+    private static BatchAggregator.Sizer<Integer> lanes() {
+        return new BatchAggregator.Sizer<>() {
+            @Override
+            public int tokens(Integer item) {
+                return 1;
+            }
+
+            @Override
+            public String group(Integer item) {
+                return null;
+            }
+
+            @Override
+            public int lane(Integer item) {
+                return item >= 100 ? 1 : 0;
+            }
+        };
+    }
+
+    @Test
+    void interactiveItemsGoBeforeBulkItemsBufferedEarlier() {
+        MutableClock clock = new MutableClock(0);
+        ScriptedSource src = new ScriptedSource(clock).then(100, 101, 102).then(1, 2);
+        BatchAggregator<Integer> agg = new BatchAggregator<>(src, new BatchPolicy(2, 50), lanes(), clock);
+
+        Batch<Integer> first = agg.next(() -> true);
+        assertThat(agg.buffered(1)).isEqualTo(1);
+        Batch<Integer> second = agg.next(() -> true);
+
+        assertThat(first.items()).containsExactly(100, 101); // nothing interactive had arrived yet
+        assertThat(second.items()).as("interactive first, though bulk 102 is older").containsExactly(1, 2);
+        assertThat(agg.next(() -> true).items()).containsExactly(102);
+    }
+
+    @Test
+    void aBatchNeverMixesLanesAndTheWindowCountsFromTheOldestInteractiveItem() {
+        MutableClock clock = new MutableClock(0);
+        ScriptedSource src = new ScriptedSource(clock).then(100, 101);
+        BatchAggregator<Integer> agg = new BatchAggregator<>(src, new BatchPolicy(8, 50), lanes(), clock);
+        Batch<Integer> bulk = agg.next(() -> true);
+        assertThat(bulk.items()).containsExactly(100, 101);
+        assertThat(bulk.reason()).isEqualTo(Batch.CloseReason.WINDOW);
+
+        src.then(102).then(3);
+        clock.advance(1000);
+        Batch<Integer> next = agg.next(() -> true);
+        assertThat(next.items()).containsExactly(3);
+        assertThat(next.waitedMs()).as("counted from the interactive item, not from bulk 102").isLessThanOrEqualTo(50);
+    }
 }

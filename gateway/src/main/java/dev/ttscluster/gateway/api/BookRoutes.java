@@ -1,0 +1,157 @@
+package dev.ttscluster.gateway.api;
+
+import dev.ttscluster.common.contract.JobStatus;
+import dev.ttscluster.common.state.BookStore;
+import dev.ttscluster.common.state.JobRecord;
+import dev.ttscluster.common.storage.AudioBucket;
+import dev.ttscluster.common.storage.ObjectKeys;
+import dev.ttscluster.gateway.GatewayConfig;
+import dev.ttscluster.gateway.books.BookService;
+import dev.ttscluster.gateway.jobs.JobRequest;
+import io.javalin.http.Context;
+
+import java.io.InputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The book routes: {@code POST /v1/books} (the upload is the body: {@code text/plain},
+ * {@code text/markdown} or {@code application/epub+zip}; {@code title}, {@code voice} and {@code speed}
+ * are query parameters), {@code GET /v1/books/{id}} (progress per chapter and for the book, and once a
+ * chapter is done its files' presigned URLs), {@code GET /v1/books/{id}/manifest} and
+ * {@code POST /v1/books/{id}/cancel}. Errors are {@link ApiException}s. Thread-safe.
+ */
+final class BookRoutes {
+    private static final Set<String> PARAMS = Set.of("title", "voice", "speed");
+    /** Files of a finished chapter, by the view's field name. */
+    private static final Map<String, String> CHAPTER_FILES = Map.of("audio_url", "audio.wav",
+            "timestamps_url", "timestamps.json", "vtt_url", "subtitles.vtt", "srt_url", "subtitles.srt");
+
+    private final GatewayConfig cfg;
+    private final BookService books;
+    private final AudioBucket bucket;
+
+    BookRoutes(GatewayConfig cfg, BookService books, AudioBucket bucket) {
+        this.cfg = cfg;
+        this.books = books;
+        this.bucket = bucket;
+    }
+
+    void submit(Context ctx) {
+        BookService.Format format = BookService.Format.of(ctx.contentType()).orElseThrow(() -> new ApiException(415,
+                "unsupported_media_type", "Content-Type must be text/plain, text/markdown or application/epub+zip"));
+        for (String p : ctx.queryParamMap().keySet()) {
+            if (!PARAMS.contains(p)) {
+                throw ApiException.badRequest("unknown parameter '" + JobRequest.abbreviate(p) + "'; allowed: title, voice, speed");
+            }
+        }
+        byte[] body = HttpApi.body(ctx, cfg.maxBookBytes(), "the book");
+        String title = ctx.queryParam("title");
+        if (title != null && (title.isBlank() || title.length() > 300)) {
+            throw ApiException.badRequest("'title' must have 1 to 300 characters");
+        }
+        String voice = Optional.ofNullable(ctx.queryParam("voice")).orElse(cfg.voices().get(0));
+        if (!cfg.voices().contains(voice)) {
+            throw ApiException.badRequest("unknown voice '" + JobRequest.abbreviate(voice) + "'; available: " + cfg.voices());
+        }
+        double speed = 1.0;
+        String s = ctx.queryParam("speed");
+        if (s != null) {
+            try {
+                speed = Double.parseDouble(s);
+            } catch (NumberFormatException e) {
+                throw ApiException.badRequest("'speed' must be a number");
+            }
+            if (!(speed >= JobRequest.MIN_SPEED && speed <= JobRequest.MAX_SPEED)) {
+                throw ApiException.badRequest("'speed' must be between " + JobRequest.MIN_SPEED + " and " + JobRequest.MAX_SPEED);
+            }
+        }
+        BookStore.Book book = books.submit(HttpApi.DEFAULT_TENANT, new BookService.Upload(format, body, title, voice, speed));
+        ctx.status(202).header("Location", "/v1/books/" + book.id()).json(view(book));
+    }
+
+    void get(Context ctx) {
+        ctx.json(view(book(ctx)));
+    }
+
+    void cancel(Context ctx) {
+        ctx.json(view(books.cancel(HttpApi.DEFAULT_TENANT, ctx.pathParam("id"))));
+    }
+
+    void manifest(Context ctx) {
+        BookStore.Book book = book(ctx);
+        if (book.status() != JobStatus.SUCCEEDED || book.manifestKey().isEmpty()) {
+            throw new ApiException(409, "not_ready", "book is " + book.status().wire() + "; its manifest comes when every "
+                    + "chapter is done");
+        }
+        InputStream in = bucket.open(book.manifestKey())
+                .orElseThrow(() -> new ApiException(404, "not_found", "the manifest of book " + book.id() + " has expired"));
+        ctx.contentType("application/json");
+        ctx.result(in);
+    }
+
+    private BookStore.Book book(Context ctx) {
+        String id = ctx.pathParam("id");
+        return books.find(HttpApi.DEFAULT_TENANT, id)
+                .orElseThrow(() -> ApiException.notFound("no book '" + JobRequest.abbreviate(id) + "'"));
+    }
+
+    private Map<String, Object> view(BookStore.Book b) {
+        List<Optional<JobRecord>> chapters = books.chapters(b);
+        long segments = 0;
+        long done = 0;
+        List<Map<String, Object>> cs = new ArrayList<>();
+        Duration ttl = Duration.ofSeconds(cfg.presignTtlSeconds());
+        for (int i = 0; i < chapters.size(); i++) {
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("index", i);
+            c.put("title", i < b.chapterTitles().size() ? b.chapterTitles().get(i) : "Chapter " + (i + 1));
+            Optional<JobRecord> j = chapters.get(i);
+            c.put("job_id", b.chapterJobs().get(i));
+            if (j.isEmpty()) {
+                c.put("status", "expired");
+                cs.add(c);
+                continue;
+            }
+            JobRecord job = j.get();
+            boolean ok = job.status() == JobStatus.SUCCEEDED;
+            segments += job.segments();
+            done += ok ? job.segments() : job.done();
+            c.put("status", job.status().wire());
+            c.put("progress", job.progress());
+            c.put("segments", job.segments());
+            c.put("segments_done", ok ? job.segments() : job.done());
+            c.put("audio_seconds", ok && job.sampleRate() > 0 ? job.audioSamples() / (double) job.sampleRate() : null);
+            for (Map.Entry<String, String> f : new java.util.TreeMap<>(CHAPTER_FILES).entrySet()) {
+                c.put(f.getKey(), ok ? bucket.presignGet(ObjectKeys.chapterFile(b.tenant(), b.id(), i, f.getValue()), ttl) : null);
+            }
+            c.put("error", job.error().isEmpty() ? null : job.error());
+            cs.add(c);
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", b.id());
+        m.put("title", b.title());
+        m.put("status", b.status().wire());
+        m.put("progress", b.status() == JobStatus.SUCCEEDED ? 1.0 : segments == 0 ? 0.0 : done / (double) segments);
+        m.put("chapters_total", b.chapterJobs().size());
+        m.put("chapters_done", b.chaptersDone());
+        m.put("segments", segments);
+        m.put("segments_done", done);
+        m.put("voice", b.voice());
+        m.put("speed", b.speed());
+        m.put("source_format", b.sourceFormat());
+        m.put("text_chars", b.textChars());
+        m.put("created_at", Instant.ofEpochMilli(b.createdMs()).toString());
+        m.put("finished_at", b.finishedMs() == 0 ? null : Instant.ofEpochMilli(b.finishedMs()).toString());
+        m.put("error", b.error().isEmpty() ? null : b.error());
+        m.put("manifest_url", b.manifestKey().isEmpty() ? null : bucket.presignGet(b.manifestKey(), ttl));
+        m.put("chapters", cs);
+        return m;
+    }
+}
