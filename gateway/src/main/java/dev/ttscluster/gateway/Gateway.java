@@ -50,7 +50,7 @@ public final class Gateway implements AutoCloseable {
             g.bucket.ensureBucket();
             Segmenter segmenter = new Segmenter(cfg.segmentMaxChars());
             JobService jobs = new JobService(g.store, g.publisher, segmenter, Clock.systemUTC());
-            BookService books = new BookService(g.store, g.publisher, g.bucket, segmenter,
+            BookService books = new BookService(g.store, g.publisher, g.bucket, new Segmenter(cfg.bookSegmentMaxChars()),
                     new EpubBook(EpubBook.Limits.ofDefaults(4L * cfg.maxBookBytes())), cfg.maxBookChars(), Clock.systemUTC());
             g.app = new HttpApi(cfg, jobs, books, g.bucket, g.readiness::ready).create().start(cfg.bindHost(), cfg.port());
         } catch (RuntimeException e) {

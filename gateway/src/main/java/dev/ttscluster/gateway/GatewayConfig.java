@@ -29,12 +29,14 @@ import java.util.Set;
  * @param publishTimeoutMs how long a submission waits for Kafka to acknowledge its segments
  * @param maxBookBytes largest accepted book upload
  * @param maxBookChars most characters of text in one book
+ * @param bookSegmentMaxChars longest segment of a book (shorter than a job's: a worker cannot interrupt a
+ *     model call, so short book segments keep interactive work from waiting long behind them)
  * @param infra where the shared servers are
  */
 public record GatewayConfig(String bindHost, int port, int maxTextChars, int maxBodyBytes, int segmentMaxChars,
                             List<String> voices, List<String> formats, int presignTtlSeconds, long jobTtlSeconds,
                             int partitions, boolean createTopics, int publishTimeoutMs, int maxBookBytes,
-                            long maxBookChars, InfraConfig infra) {
+                            long maxBookChars, int bookSegmentMaxChars, InfraConfig infra) {
 
     public static final ConfigKey<String> BIND_HOST = ConfigKey.string("TTS_GATEWAY_BIND_HOST", "127.0.0.1",
             "Address the HTTP server binds (0.0.0.0 in containers)");
@@ -66,10 +68,13 @@ public record GatewayConfig(String bindHost, int port, int maxTextChars, int max
     public static final ConfigKey<Long> MAX_BOOK_CHARS = ConfigKey.longInt("TTS_GATEWAY_MAX_BOOK_CHARS", 3_000_000L, 1,
             1_000_000_000L, "Most characters of text in one book");
 
+    public static final ConfigKey<Integer> BOOK_SEGMENT_MAX_CHARS = ConfigKey.integer("TTS_GATEWAY_BOOK_SEGMENT_MAX_CHARS",
+            200, 16, 2000, "Longest segment of a book; longer sentences split at clause punctuation, then words");
+
     /** The gateway's own keys (see also {@link InfraConfig#KEYS}). */
     public static final List<ConfigKey<?>> KEYS = List.of(BIND_HOST, PORT, MAX_TEXT_CHARS, MAX_BODY_BYTES,
             SEGMENT_MAX_CHARS, VOICES, FORMATS, PRESIGN_TTL_SECONDS, JOB_TTL_SECONDS, PARTITIONS, CREATE_TOPICS,
-            PUBLISH_TIMEOUT_MS, MAX_BOOK_BYTES, MAX_BOOK_CHARS);
+            PUBLISH_TIMEOUT_MS, MAX_BOOK_BYTES, MAX_BOOK_CHARS, BOOK_SEGMENT_MAX_CHARS);
 
     private static final Set<String> SUPPORTED_FORMATS = Set.of("wav");
 
@@ -96,7 +101,7 @@ public record GatewayConfig(String bindHost, int port, int maxTextChars, int max
                 MAX_BODY_BYTES.read(env), SEGMENT_MAX_CHARS.read(env), voices, formats,
                 PRESIGN_TTL_SECONDS.read(env), JOB_TTL_SECONDS.read(env), PARTITIONS.read(env),
                 CREATE_TOPICS.read(env), PUBLISH_TIMEOUT_MS.read(env), MAX_BOOK_BYTES.read(env), MAX_BOOK_CHARS.read(env),
-                InfraConfig.fromEnv(env));
+                BOOK_SEGMENT_MAX_CHARS.read(env), InfraConfig.fromEnv(env));
     }
 
     /** Every key the gateway reads, its own and the shared ones. */

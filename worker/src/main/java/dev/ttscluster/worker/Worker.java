@@ -113,7 +113,10 @@ public final class Worker implements AutoCloseable {
                 : Math.min(1024, cfg.batch().maxSize() * BatchAggregator.LOOKAHEAD_BATCHES)));
         p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, Integer.toString(cfg.sessionTimeoutMs()));
         p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Integer.toString(Math.max(500, cfg.sessionTimeoutMs() / 4)));
-        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "20");
+        // the broker holds a fetch until data comes (min 1 byte) for up to this long: a fetch stays outstanding
+        // while a batch is in the model, so a segment that arrives meanwhile is already here at the next poll
+        // (with a short wait the fetch came back empty mid-batch and the segment waited one more batch)
+        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "500");
         return new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
     }
 

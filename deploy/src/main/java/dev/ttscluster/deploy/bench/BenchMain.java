@@ -26,8 +26,8 @@ import java.util.Map;
  * (jobs in the saturation backlog), {@code --nice N} (nice value of everything but the worker, default
  * 10; 0 leaves priorities alone), {@code --upload-threads N} (the batched worker's, default 1),
  * {@code --render results.json} (only the report and plot again, from a run's saved numbers),
- * {@code --only cache} (only the segment cache's workload, merged into the saved results.json of an
- * earlier run: for iterating on the cache; the report says when each part ran).
+ * {@code --only cache|book} (only the segment cache's workload, or only interactive latency under a book,
+ * merged into the saved results.json of an earlier run; the report says when each part ran).
  */
 public final class BenchMain {
     static final int LONG_EVERY = 4;
@@ -65,6 +65,8 @@ public final class BenchMain {
         int nice = Integer.parseInt(opt.getOrDefault("--nice", "10"));
         CacheBench.Options cacheOpts = quick ? new CacheBench.Options(3, 6, 8, 24, 60, nice)
                 : new CacheBench.Options(6, 60, 30, 150, 90, nice);
+        BookBench.Options bookOpts = quick ? new BookBench.Options(2, 6, 3, 30, 24, 60, nice)
+                : new BookBench.Options(3, 40, 20, 60, 150, 90, nice);
         ClusterBench.Options o = quick ? new ClusterBench.Options(4, 24, 24, LONG_EVERY, 2.0, 60, nice)
                 : new ClusterBench.Options(20, 150, 500, LONG_EVERY, 2.0, 90, nice);
         o = new ClusterBench.Options(o.stepSeconds(), Integer.parseInt(opt.getOrDefault("--warmup", "" + o.warmupJobs())),
@@ -88,16 +90,23 @@ public final class BenchMain {
         perRequestEnv.put(WorkerConfig.MODE.name(), "per-request");
         perRequestEnv.put(WorkerConfig.INFERENCE_THREADS.name(), "1");
 
-        if ("cache".equals(opt.get("--only"))) {
+        if (opt.containsKey("--only")) {
+            // one part again, merged into an earlier run's saved numbers (the report dates each part)
             Results.Run saved = Json.MAPPER.readValue(out.resolve("bench/results.json").toFile(), Results.Run.class);
             Files.createDirectories(data);
-            Results.CacheRun cache = new CacheBench(data, model, cacheOpts, BenchMain::say).run(batchedEnv);
+            Results.CacheRun cache = saved.cache();
+            Results.BookRun book = saved.book();
+            switch (opt.get("--only")) {
+                case "cache" -> cache = new CacheBench(data, model, cacheOpts, BenchMain::say).run(batchedEnv);
+                case "book" -> book = new BookBench(data, model, bookOpts, BenchMain::say).run(batchedEnv);
+                default -> {
+                    System.err.println("--only takes: cache, book");
+                    System.exit(2);
+                }
+            }
             write(new Results.Run(saved.date(), saved.command(), saved.machine(), saved.model(), saved.workload(),
-                    saved.sloSeconds(), saved.engineCurve(), saved.modes(), saved.gpu(), cache), out);
+                    saved.sloSeconds(), saved.engineCurve(), saved.modes(), saved.gpu(), cache, book), out);
             return;
-        } else if (opt.containsKey("--only")) {
-            System.err.println("--only takes: cache");
-            System.exit(2);
         }
         say("raw engine: " + model + ", 1 intra-op thread, in a JVM of its own (warming up)");
         Files.createDirectories(data);
@@ -131,11 +140,12 @@ public final class BenchMain {
         }
 
         Results.CacheRun cache = new CacheBench(data, model, cacheOpts, BenchMain::say).run(batchedEnv);
+        Results.BookRun book = new BookBench(data, model, bookOpts, BenchMain::say).run(batchedEnv);
         Results.Run run = new Results.Run(LocalDate.now(ZoneOffset.UTC).toString(),
                 "deploy/bench/run-benchmarks" + (quick ? " --quick" : ""), Machine.describe(), modelName,
                 "jobs of about 20 characters (short) and about 200 characters (long, 2-3 sentences), every "
                         + LONG_EVERY + "th job long; customer-service phrases with varying names and numbers",
-                o.sloSeconds(), curve, modes, Machine.gpu(), cache);
+                o.sloSeconds(), curve, modes, Machine.gpu(), cache, book);
         write(run, out);
     }
 

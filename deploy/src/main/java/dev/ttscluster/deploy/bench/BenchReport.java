@@ -139,6 +139,9 @@ public final class BenchReport {
         if (run.cache() != null) {
             cache(md, run.cache());
         }
+        if (run.book() != null) {
+            book(md, run.book());
+        }
         md.append("## GPU\n\n").append(run.gpu()).append("\n\n");
         md.append("## Definitions\n\n")
                 .append("- Throughput in audio-seconds per second (seconds of speech produced per wall-clock second) and jobs per second.\n")
@@ -219,6 +222,31 @@ public final class BenchReport {
                 .append("; the shared Redis serves what other workers made (the end-to-end suite checks that a worker that ")
                 .append("never synthesized a segment serves it from there, byte-identical) and what outlives a worker's ")
                 .append("memory.\n\n");
+    }
+
+    /** Interactive latency while a book runs, with its gate (issue 6). */
+    static void book(StringBuilder md, Results.BookRun b) {
+        double ratio = b.withBook().p95() / b.idle().p95();
+        md.append("## Interactive jobs while a book runs\n\n");
+        md.append("Run ").append(b.date()).append(". One worker, batched mode as above (no cache). The same open-loop ")
+                .append("interactive load (").append(f2(b.ratePerSecond())).append(" jobs/s for ").append(f1(b.seconds()))
+                .append(" s, every ").append(BenchMain.LONG_EVERY).append("th job long) first with nothing else to do, then while a book of ")
+                .append(b.bookChars()).append(" characters (").append(b.bookSegments()).append(" segments) is synthesized on the ")
+                .append("bulk lane. During the loaded step the book went from ").append(b.segmentsDoneBefore()).append(" to ")
+                .append(b.segmentsDoneAfter()).append(" segments done (status ").append(b.bookStatusAfter())
+                .append(" at its end), so the worker had book work the whole time.\n\n");
+        md.append("| interactive jobs | jobs | mean | p50 | p95 |\n|---|---|---|---|---|\n");
+        md.append("| idle | ").append(b.idle().jobs()).append(" | ").append(s(b.idle().mean())).append(" | ")
+                .append(s(b.idle().p50())).append(" | ").append(s(b.idle().p95())).append(" |\n");
+        md.append("| while the book runs | ").append(b.withBook().jobs()).append(" | ").append(s(b.withBook().mean()))
+                .append(" | ").append(s(b.withBook().p50())).append(" | ").append(s(b.withBook().p95())).append(" |\n\n");
+        md.append("**Gate** (issue 6): interactive p95 while a book saturates the workers <= 1.5x the idle p95: **")
+                .append(ratio <= 1.5 ? "met" : "NOT met").append("** (").append(f2(ratio)).append("x). Interactive segments ")
+                .append("are batched before any buffered book segment, never in one batch with them, and book batches are ")
+                .append("kept small (").append(b.env().getOrDefault("TTS_WORKER_BULK_BATCH_MAX_TOKENS",
+                        Integer.toString(dev.ttscluster.worker.WorkerConfig.BULK_BATCH_MAX_TOKENS.read(Map.of()))))
+                .append(" padded phones), so an interactive segment waits at most for the one book batch already in the ")
+                .append("model: a model call cannot be interrupted.\n\n");
     }
 
     private static String sources(Results.CacheMode m) {

@@ -140,6 +140,26 @@ public final class Results {
     }
 
     /**
+     * Interactive latency while a book saturates the worker.
+     *
+     * @param date when it ran
+     * @param ratePerSecond interactive jobs per second in both steps
+     * @param seconds length of each step
+     * @param bookChars characters of the book
+     * @param bookSegments segments of the book
+     * @param segmentsDoneBefore book segments done when the loaded step began
+     * @param segmentsDoneAfter book segments done when it ended
+     * @param bookStatusAfter the book's status when the step ended (running: it kept the worker busy)
+     * @param idle interactive latency with nothing else to do
+     * @param withBook interactive latency while the book runs
+     * @param env worker configuration used
+     */
+    public record BookRun(String date, double ratePerSecond, double seconds, long bookChars, long bookSegments,
+                          long segmentsDoneBefore, long segmentsDoneAfter, String bookStatusAfter, Latency idle,
+                          Latency withBook, Map<String, String> env) {
+    }
+
+    /**
      * A whole run.
      *
      * @param date when
@@ -152,9 +172,10 @@ public final class Results {
      * @param modes per-request and batched
      * @param gpu the GPU batch curve, or a sentence saying why there is none
      * @param cache the segment cache on the repeated-phrase workload (null in runs from before it)
+     * @param book interactive latency while a book runs (null in runs from before it)
      */
     public record Run(String date, String command, Map<String, String> machine, String model, String workload,
                       double sloSeconds, List<EngineBench.Point> engineCurve, List<Mode> modes, String gpu,
-                      CacheRun cache) {
+                      CacheRun cache, BookRun book) {
     }
 }

@@ -26,7 +26,8 @@ class BenchHarnessSmokeTest {
 
         String md = Files.readString(out.resolve("BENCHMARKS.md"));
         assertThat(md).contains("# Benchmarks", "| | per-request | batched |", "system efficiency", "## Load steps",
-                "## Raw engine batch curve", "## Segment cache on a repeated-phrase workload", "**hit rate**");
+                "## Raw engine batch curve", "## Segment cache on a repeated-phrase workload", "**hit rate**",
+                "## Interactive jobs while a book runs");
         JsonNode run = Json.MAPPER.readTree(out.resolve("bench/results.json").toFile());
         assertThat(run.get("modes")).hasSize(2);
         assertThat(run.get("engineCurve")).hasSize(6);
@@ -39,6 +40,8 @@ class BenchHarnessSmokeTest {
         for (JsonNode mode : run.get("cache").get("modes")) {
             assertThat(mode.get("succeeded").asInt()).as(mode.get("name").asText()).isEqualTo(mode.get("jobs").asInt());
         }
+        assertThat(run.get("book").get("idle").get("jobs").asInt()).isPositive();
+        assertThat(run.get("book").get("withBook").get("jobs").asInt()).isPositive();
         assertThat(ImageIO.read(out.resolve("bench/load.png").toFile()).getWidth()).isGreaterThan(500);
     }
 }

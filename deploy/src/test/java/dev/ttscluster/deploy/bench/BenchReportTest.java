@@ -33,7 +33,7 @@ class BenchReportTest {
         Results.Run run = new Results.Run("2026-11-25", "deploy/bench/run-benchmarks", Map.of("cores", "2"), "slt v1",
                 "mixed", 2.0, List.of(new EngineBench.Point(1, 10, 10, 20, 0.3, 0)),
                 List.of(mode("per-request", 2, 0.6, 0.3, 0.5, 3.0), mode("batched", 4, 0.93, 0.3, 0.4, 0.6, 2.5)),
-                "not measured", null);
+                "not measured", null, null);
 
         String md = BenchReport.render(run);
         Path png = dir.resolve("load.png");
@@ -84,6 +84,18 @@ class BenchReportTest {
                 cacheMode("cache", 10, 0, 90, 40, 200), cacheMode("no cache", 0, 0, 100, 0, 300))));
         assertThat(slow.toString()).contains("hit rate >= 37%: **NOT met** (10% of segments)", "which had less to do: **NOT met** (40.0 ms against 200.0 ms: 20.0%)",
                 "without the cache: **NOT met** (40.0 ms against 300.0 ms: 13.3%)");
+    }
+
+    @Test
+    void bookSectionComparesInteractiveP95WithAndWithoutTheBook() {
+        Results.BookRun b = new Results.BookRun("2026-12-01", 3, 40, 80_000, 800, 2, 260, "running",
+                new Results.Latency(100, 0.2, 0.18, 0.40), new Results.Latency(100, 0.25, 0.22, 0.50), Map.of());
+        StringBuilder md = new StringBuilder();
+
+        BenchReport.book(md, b);
+
+        assertThat(md.toString()).contains("| idle | 100 | 0.200 s | 0.180 s | 0.400 s |",
+                "went from 2 to 260 segments done (status running", "<= 1.5x the idle p95: **met** (1.25x)");
     }
 
     @Test

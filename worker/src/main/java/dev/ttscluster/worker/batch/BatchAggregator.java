@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntPredicate;
 import java.util.function.Predicate;
 
 /**
@@ -65,12 +66,14 @@ public final class BatchAggregator<T> {
     }
 
     private static final Duration IDLE_POLL = Duration.ofMillis(200);
+    private static final Duration GATED_POLL = Duration.ofMillis(5);
     /** Batches' worth of items buffered at most: the pool length grouping picks from. */
     public static final int LOOKAHEAD_BATCHES = 8;
 
     private final Source<T> source;
     private final BatchPolicy policy;
     private final Map<Integer, BatchPolicy> lanePolicies = new HashMap<>();
+    private IntPredicate laneOpen = lane -> true;
     private final Sizer<T> sizer;
     private final Clock clock;
     private final List<Entry<T>> buffer = new ArrayList<>();
@@ -114,16 +117,19 @@ public final class BatchAggregator<T> {
      * durable, while no traffic comes).
      */
     public Batch<T> next(BooleanSupplier running, Runnable whileIdle) {
-        if (!buffer.isEmpty() && buffer.size() < maxBuffered()) {
-            add(source.poll(Duration.ZERO)); // whatever already arrived may belong in this batch
+        if (!buffer.isEmpty() && buffered(0) < maxBuffered()) {
+            // whatever already arrived may belong in this batch; a buffer full of lower-priority (bulk) work
+            // still lets interactive items in (the source bounds how much bulk work it hands out)
+            add(source.poll(Duration.ZERO));
         }
         while (true) {
-            while (buffer.isEmpty()) {
+            while (!hasOpenItems()) {
                 if (!running.getAsBoolean()) {
                     return new Batch<>(List.of(), 0, Batch.CloseReason.STOPPED);
                 }
-                add(source.poll(IDLE_POLL));
-                if (buffer.isEmpty()) {
+                // items of a closed lane only: look again soon, the lane opens when the caller's work drains
+                add(source.poll(buffer.isEmpty() ? IDLE_POLL : GATED_POLL));
+                if (!hasOpenItems()) {
                     whileIdle.run();
                 }
             }
@@ -167,7 +173,7 @@ public final class BatchAggregator<T> {
         int lane = Integer.MAX_VALUE;
         int anchor = 0;
         for (int i = 0; i < buffer.size(); i++) {
-            if (buffer.get(i).lane() < lane) {
+            if (buffer.get(i).lane() < lane && laneOpen.test(buffer.get(i).lane())) {
                 lane = buffer.get(i).lane();
                 anchor = i;
             }
@@ -264,6 +270,27 @@ public final class BatchAggregator<T> {
         }
         lanePolicies.put(lane, lanePolicy);
         return this;
+    }
+
+    /**
+     * Batches are made only of lanes {@code open} accepts (asked before every batch; e.g. a lane whose
+     * earlier batches are still being stored waits, rather than blocking the caller): items of a closed
+     * lane stay buffered, and the window of an item that waited for its lane to open is already over.
+     *
+     * @return this
+     */
+    public BatchAggregator<T> whenLaneOpen(IntPredicate open) {
+        this.laneOpen = open;
+        return this;
+    }
+
+    private boolean hasOpenItems() {
+        for (Entry<T> e : buffer) {
+            if (laneOpen.test(e.lane())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private BatchPolicy policyOf(int lane) {

@@ -132,7 +132,7 @@ public final class SegmentConsumerLoop implements Runnable {
             public int lane(Item item) {
                 return item.lane();
             }
-        }, clock);
+        }, clock).whenLaneOpen(lane -> lane == 0 || bulkOpen());
     }
 
     /**
@@ -142,6 +142,12 @@ public final class SegmentConsumerLoop implements Runnable {
                                BatchPolicy bulkPolicy, int storeInFlight, Clock clock, WorkerMetrics metrics) {
         this(consumer, handler, policy, storeInFlight, clock, metrics);
         aggregator.withLanePolicy(1, bulkPolicy);
+    }
+
+    /** Bulk batches may start while fewer than {@code storeInFlight} of them are still being stored. */
+    private boolean bulkOpen() {
+        return store == null || inFlight.stream().filter(f -> f.kind() == Kind.BULK && !f.durable().isDone()).count()
+                < storeInFlight;
     }
 
     /** Synchronous store, own clock and metrics: for tests. */
@@ -324,7 +330,9 @@ public final class SegmentConsumerLoop implements Runnable {
             metrics.stored((System.nanoTime() - t0) / 1e9);
         }), kind));
         metrics.inFlight(inFlight.size());
-        bound(kind, storeInFlight);
+        if (kind == Kind.INTERACTIVE) {
+            bound(kind, storeInFlight);
+        } // bulk: the batcher starts no bulk batch until one of these is stored (bulkOpen), nothing blocks here
     }
 
     /** Waits, oldest first, until at most {@code max} durable steps of {@code kind} are in flight. */

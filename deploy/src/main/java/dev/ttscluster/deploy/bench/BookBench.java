@@ -1,0 +1,126 @@
+package dev.ttscluster.deploy.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ttscluster.common.contract.Json;
+import dev.ttscluster.deploy.local.ChildJvm;
+import dev.ttscluster.deploy.local.LocalCluster;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Interactive latency while a book saturates the worker (issue 6): on one fresh cluster, the same
+ * open-loop interactive load first with nothing else to do (idle), then while a book far longer than
+ * the step is being synthesized on the bulk lane. The book's own progress during the step shows it kept
+ * the worker busy; it is cancelled afterwards.
+ */
+final class BookBench {
+    /**
+     * @param ratePerSecond interactive jobs per second
+     * @param seconds length of each step
+     * @param bookChapters chapters of the book
+     * @param chapterSentences sentences per chapter
+     * @param warmupJobs jobs run first
+     * @param drainSeconds longest wait for a step's jobs after its last arrival
+     * @param nice nice value for every process but the worker
+     */
+    record Options(double ratePerSecond, double seconds, int bookChapters, int chapterSentences, int warmupJobs,
+                   double drainSeconds, int nice) {
+    }
+
+    static final long SEED = 61;
+
+    private final Path dataRoot;
+    private final Path model;
+    private final Options opts;
+    private final Consumer<String> log;
+
+    BookBench(Path dataRoot, Path model, Options opts, Consumer<String> log) {
+        this.dataRoot = dataRoot;
+        this.model = model;
+        this.opts = opts;
+        this.log = log;
+    }
+
+    Results.BookRun run(Map<String, String> env) throws Exception {
+        Path data = dataRoot.resolve("book-bench");
+        Files.createDirectories(data);
+        log.accept("book lane: starting the cluster (Kafka, Redis, S3, gateway, 1 worker)");
+        try (LocalCluster cluster = LocalCluster.start(data, 0, 1, model, env);
+             LoadRun load = new LoadRun(cluster.gatewayUrl())) {
+            ChildJvm worker = cluster.workers().get(0);
+            ClusterBench.deprioritizeAllBut(worker, opts.nice(), "book lane", log);
+            load.burst(new Workload(99).mix(opts.warmupJobs(), BenchMain.LONG_EVERY), BenchMain.LONG_EVERY, 300);
+            Results.Latency idle = step(load, "idle");
+
+            String book = book();
+            HttpClient http = HttpClient.newHttpClient();
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(cluster.gatewayUrl() + "/v1/books?title=Bench"))
+                    .header("Content-Type", "text/markdown").timeout(Duration.ofSeconds(120))
+                    .POST(HttpRequest.BodyPublishers.ofString(book, StandardCharsets.UTF_8)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 202) {
+                throw new IllegalStateException("book refused: " + r.statusCode() + " " + r.body());
+            }
+            String id = Json.MAPPER.readTree(r.body()).get("id").asText();
+            long deadline = System.currentTimeMillis() + 60_000;
+            JsonNode view = view(http, cluster, id);
+            while (view.get("segments_done").asLong() == 0 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(100); // the worker is on the book now
+                view = view(http, cluster, id);
+            }
+            long before = view.get("segments_done").asLong();
+            long total = view.get("segments").asLong();
+            Results.Latency loaded = step(load, "while the book runs");
+            JsonNode after = view(http, cluster, id);
+            long done = after.get("segments_done").asLong();
+            http.send(HttpRequest.newBuilder(URI.create(cluster.gatewayUrl() + "/v1/books/" + id + "/cancel"))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            log.accept(String.format("book lane: interactive p95 idle %.3f s, with the book %.3f s (%.2fx); the book went "
+                    + "from %d to %d of %d segments during the step", idle.p95(), loaded.p95(), loaded.p95() / idle.p95(),
+                    before, done, total));
+            return new Results.BookRun(LocalDate.now(ZoneOffset.UTC).toString(), opts.ratePerSecond(), opts.seconds(),
+                    book.length(), total, before, done, after.get("status").asText(), idle, loaded, env);
+        }
+    }
+
+    private Results.Latency step(LoadRun load, String name) throws InterruptedException {
+        List<JobSample> samples = load.openLoop(opts.ratePerSecond(), opts.seconds(), BenchMain.LONG_EVERY,
+                new Workload(SEED), SEED, opts.drainSeconds());
+        List<JobSample> ok = samples.stream().filter(JobSample::succeeded).toList();
+        if (ok.size() < samples.size()) {
+            log.accept("book lane, " + name + ": " + (samples.size() - ok.size()) + " of " + samples.size()
+                    + " interactive jobs did not succeed");
+        }
+        return CacheBench.latency(ok, j -> true);
+    }
+
+    /** A book far longer than one step: chapters of long customer-service paragraphs, none alike. */
+    private String book() {
+        Workload w = new Workload(SEED + 1);
+        StringBuilder md = new StringBuilder("# Bench\n\n");
+        for (int c = 0; c < opts.bookChapters(); c++) {
+            md.append("## Chapter ").append(c + 1).append("\n\n");
+            for (int s = 0; s < opts.chapterSentences(); s += 3) {
+                md.append(w.next(Workload.Kind.LONG)).append("\n\n");
+            }
+        }
+        return md.toString();
+    }
+
+    private static JsonNode view(HttpClient http, LocalCluster cluster, String id) throws Exception {
+        return Json.MAPPER.readTree(http.send(HttpRequest.newBuilder(URI.create(cluster.gatewayUrl() + "/v1/books/" + id))
+                .build(), HttpResponse.BodyHandlers.ofString()).body());
+    }
+}
