@@ -8,6 +8,7 @@ import dev.ttscluster.common.state.JobStore;
 import dev.ttscluster.common.state.SegmentMark;
 import dev.ttscluster.common.text.Phonemizer;
 import dev.ttscluster.worker.assembly.JobAssembler;
+import dev.ttscluster.worker.assembly.WordTimings;
 import dev.ttscluster.worker.cache.CacheKey;
 import dev.ttscluster.worker.cache.CachedAudio;
 import dev.ttscluster.worker.cache.RecentAudio;
@@ -350,6 +351,14 @@ public final class SynthesisPipeline implements BatchHandler {
                 metrics.uploaded((System.nanoTime() - t0) / 1e9);
                 if (!live.test(task.jobId())) {
                     return; // finished meanwhile (cancelled, failed, expired): nothing to count
+                }
+                if (task.inBook()) { // before counting: the chapter's assembly reads every segment's words
+                    String words = WordTimings.json(phonemizer.words(task.text()), row.out().durations(), samples.length,
+                            model.manifest().sampleRate());
+                    retry(() -> {
+                        jobs.putWords(task.jobId(), task.index(), words);
+                        return null;
+                    }, running);
                 }
                 Map<Integer, byte[]> mine = uploaded.computeIfAbsent(task.jobId(), k -> new ConcurrentHashMap<>());
                 mine.put(task.index(), wav); // before counting: whoever counts last may join from memory

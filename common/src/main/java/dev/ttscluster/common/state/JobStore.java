@@ -156,6 +156,30 @@ public final class JobStore implements AutoCloseable {
     }
 
     /**
+     * Keeps segment {@code index}'s word timings (an opaque string, e.g. JSON) for the job's assembly;
+     * they expire with the job.
+     */
+    public void putWords(String jobId, int index, String words) {
+        String k = jobKey(jobId) + ":words";
+        call(() -> {
+            try (redis.clients.jedis.AbstractPipeline p = redis.pipelined()) {
+                p.hset(k, Integer.toString(index), words);
+                p.expire(k, ttlSeconds);
+                p.sync();
+            }
+            return null;
+        });
+    }
+
+    /** The word timings kept for each segment of the job, by index. */
+    public Map<Integer, String> words(String jobId) {
+        Map<String, String> m = call(() -> redis.hgetAll(jobKey(jobId) + ":words"));
+        Map<Integer, String> out = new HashMap<>();
+        m.forEach((k, v) -> out.put(Integer.parseInt(k), v));
+        return out;
+    }
+
+    /**
      * Status of each job in one round trip; jobs that are unknown or expired are absent.
      */
     public Map<String, JobStatus> statuses(java.util.Collection<String> ids) {

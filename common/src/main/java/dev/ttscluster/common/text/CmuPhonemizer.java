@@ -155,12 +155,48 @@ public final class CmuPhonemizer implements Phonemizer {
     /** The symbol ids of {@link #phones}; names missing from the phone set are dropped, pau never doubled. */
     @Override
     public long[] ids(String segment) {
-        List<String> phones = phones(segment);
+        return kept(phones(segment, null, null), null);
+    }
+
+    /** The words of {@link #ids}, each with the span of its phones there. */
+    @Override
+    public List<WordSpan> words(String segment) {
+        List<String> tokens = new ArrayList<>();
+        List<Integer> owner = new ArrayList<>();
+        List<String> phones = phones(segment, tokens, owner);
+        int[] wordOf = owner.stream().mapToInt(Integer::intValue).toArray();
+        long[] ids = kept(phones, wordOf);
+        List<WordSpan> out = new ArrayList<>();
+        int i = 0;
+        while (i < ids.length) {
+            int w = wordOf[i];
+            int j = i;
+            while (j < ids.length && wordOf[j] == w) {
+                j++;
+            }
+            if (w >= 0) {
+                out.add(new WordSpan(tokens.get(w), i, j));
+            }
+            i = j;
+        }
+        return out;
+    }
+
+    /**
+     * The ids of phone names that are in the phone set, pau never doubled; with {@code wordOf}, also the
+     * word of each kept id (its index in the phone list's words, or -1 for a pause), in place.
+     */
+    private long[] kept(List<String> phones, int[] wordOf) {
         long[] out = new long[phones.size()];
+        int[] words = wordOf == null ? null : wordOf.clone();
         int n = 0;
-        for (String p : phones) {
+        for (int k = 0; k < phones.size(); k++) {
+            String p = phones.get(k);
             Long id = ids.get(p);
             if (id != null && !(id == pauseId && n > 0 && out[n - 1] == id)) {
+                if (words != null) {
+                    wordOf[n] = words[k];
+                }
                 out[n++] = id;
             }
         }
@@ -169,6 +205,14 @@ public final class CmuPhonemizer implements Phonemizer {
 
     /** The phone names of a segment, with pau at the ends and at clause punctuation, never doubled. */
     public List<String> phones(String segment) {
+        return phones(segment, null, null);
+    }
+
+    /**
+     * As {@link #phones(String)}; when {@code words} is given, appends to it each spoken word, and to
+     * {@code owner} the index in {@code words} of each phone's word (-1 for a pause).
+     */
+    private List<String> phones(String segment, List<String> words, List<Integer> owner) {
         String text = fold(normalizer.normalize(cleaner.normalize(segment)));
         List<String> tokens = new ArrayList<>();
         Matcher m = TOKEN.matcher(text);
@@ -177,20 +221,37 @@ public final class CmuPhonemizer implements Phonemizer {
         }
         List<String> out = new ArrayList<>();
         out.add(PAUSE);
+        track(owner, out, -1);
         for (int i = 0; i < tokens.size(); i++) {
             String tok = tokens.get(i);
             if (isPunctuation(tok)) {
                 addPause(out);
+                track(owner, out, -1);
             } else {
                 String prev = i > 0 && !isPunctuation(tokens.get(i - 1)) ? tokens.get(i - 1) : null;
                 String next = i + 1 < tokens.size() && !isPunctuation(tokens.get(i + 1)) ? tokens.get(i + 1) : null;
                 for (String p : word(tok, prev, next)) {
                     out.add(p);
                 }
+                if (words != null) {
+                    words.add(tok);
+                    track(owner, out, words.size() - 1);
+                }
             }
         }
         addPause(out);
+        track(owner, out, -1);
         return out;
+    }
+
+    /** Extends {@code owner} to the length of {@code phones} with {@code word}; nothing without an owner list. */
+    private static void track(List<Integer> owner, List<String> phones, int word) {
+        if (owner == null) {
+            return;
+        }
+        while (owner.size() < phones.size()) {
+            owner.add(word);
+        }
     }
 
     private static boolean isPunctuation(String tok) {

@@ -125,4 +125,26 @@ class CmuPhonemizerTest {
             assertThat(String.join(" ", phones)).as(in).doesNotContain("pau pau");
         }
     }
+    @Test
+    void wordSpansCoverEveryIdButThePausesInOrder() {
+        String segment = "Hello there, Mr. Smith paid 42 dollars!";
+        long[] ids = p.ids(segment);
+        java.util.List<Phonemizer.WordSpan> words = p.words(segment);
+        long pau = PHONES.indexOf("pau");
+
+        assertThat(words).extracting(Phonemizer.WordSpan::word).contains("Hello", "there", "Smith", "dollars");
+        int at = 0;
+        int covered = 0;
+        for (Phonemizer.WordSpan w : words) {
+            assertThat(w.from()).as(w.toString()).isGreaterThanOrEqualTo(at).isLessThan(w.to());
+            for (int i = at; i < w.from(); i++) {
+                assertThat(ids[i]).as("between words only pauses").isEqualTo(pau);
+            }
+            covered += w.to() - w.from();
+            at = w.to();
+        }
+        assertThat(at).isLessThanOrEqualTo(ids.length);
+        long pauses = java.util.Arrays.stream(ids).filter(i -> i == pau).count();
+        assertThat(covered + pauses).as("every id is a word's or a pause").isEqualTo(ids.length);
+    }
 }

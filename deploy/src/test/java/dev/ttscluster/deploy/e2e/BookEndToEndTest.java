@@ -108,7 +108,23 @@ class BookEndToEndTest {
                 assertThat(s.get("start").asDouble()).as("starts rise").isGreaterThanOrEqualTo(last);
                 assertThat(s.get("end").asDouble()).as("ends after start").isGreaterThan(s.get("start").asDouble());
                 assertThat(s.get("end").asDouble()).as("inside the audio").isLessThanOrEqualTo(info.seconds());
+                assertThat(s.get("words").size()).as("words of " + s).isPositive();
+                double w0 = s.get("start").asDouble();
+                for (JsonNode w : s.get("words")) {
+                    assertThat(w.get("start").asDouble()).as("words rise inside their sentence: " + w)
+                            .isGreaterThanOrEqualTo(w0 - 1e-9);
+                    assertThat(w.get("end").asDouble()).isGreaterThan(w.get("start").asDouble())
+                            .isLessThanOrEqualTo(s.get("end").asDouble() + 1e-9);
+                    w0 = w.get("end").asDouble();
+                }
                 last = s.get("end").asDouble();
+            }
+            byte[] flac = api.getBytes(view.get("flac_url").asText()).body();
+            assertThat(new String(flac, 0, 4, StandardCharsets.US_ASCII)).isEqualTo("fLaC");
+            assertThat(flac.length).as("FLAC is smaller than the WAV").isLessThan(wav.length);
+            if (i == 0 && Files.isExecutable(Path.of("/usr/bin/flac"))) {
+                assertThat(decodedFlacSamples(flac)).as("the FLAC decodes to the WAV's samples")
+                        .isEqualTo(Wav.pcm(wav, info.sampleRate()));
             }
             String vtt = new String(api.getBytes(view.get("vtt_url").asText()).body(), StandardCharsets.UTF_8);
             assertThat(vtt).startsWith("WEBVTT");
@@ -173,6 +189,34 @@ class BookEndToEndTest {
         assertThat(ok.statusCode()).as(ok.body()).isEqualTo(202);
     }
 
+    @Test
+    void aCancelledBookStopsItsRemainingChaptersAndKeepsWhatIsDone() throws Exception {
+        StringBuilder md = new StringBuilder("# Long Book\n\n");
+        for (int c = 0; c < 12; c++) {
+            md.append("## Part ").append(c + 1).append("\n\n");
+            for (int s = 0; s < 15; s++) {
+                md.append("This is sentence ").append(s + 1).append(" of part ").append(c + 1)
+                        .append(", written to keep the workers busy for a while. ");
+            }
+            md.append("\n\n");
+        }
+        HttpResponse<String> r = upload("text/markdown", md.toString().getBytes(StandardCharsets.UTF_8), "?title=Cancelled");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        String id = Api.json(r.body()).get("id").asText();
+
+        HttpResponse<String> cancel = api.post("/v1/books/" + id + "/cancel", null, "");
+        assertThat(cancel.statusCode()).as(cancel.body()).isEqualTo(200);
+        assertThat(api.post("/v1/books/" + id + "/cancel", null, "").statusCode()).as("already final").isEqualTo(409);
+
+        JsonNode book = Api.json(api.get("/v1/books/" + id).body());
+        assertThat(book.get("status").asText()).isEqualTo("cancelled");
+        assertThat(book.get("title").asText()).isEqualTo("Cancelled");
+        for (JsonNode c : book.get("chapters")) {
+            assertThat(c.get("status").asText()).as(c.toString()).isIn("cancelled", "succeeded");
+        }
+        assertThat(api.get("/v1/books/" + id + "/manifest").statusCode()).isEqualTo(409);
+    }
+
     /** A minimal EPUB with one chapter document. */
     static byte[] epub(String chapterXhtml) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -208,6 +252,25 @@ class BookEndToEndTest {
         z.putNextEntry(new ZipEntry(name));
         z.write(text.getBytes(StandardCharsets.UTF_8));
         z.closeEntry();
+    }
+
+    /** Decodes a FLAC file with Debian's flac (deploy/ci/test-all installs it) into its 16-bit samples. */
+    static short[] decodedFlacSamples(byte[] flac) throws IOException, InterruptedException {
+        Path in = Files.createTempFile("chapter", ".flac");
+        Path out = Files.createTempFile("chapter", ".wav");
+        try {
+            Files.write(in, flac);
+            Process p = new ProcessBuilder("flac", "-d", "-f", "-s", "-o", out.toString(), in.toString())
+                    .redirectErrorStream(true).start();
+            String msg = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).as("flac -d: " + msg).isZero();
+            byte[] wav = Files.readAllBytes(out);
+            return Wav.pcm(wav, Wav.parse(wav).sampleRate());
+        } finally {
+            Files.deleteIfExists(in);
+            Files.deleteIfExists(out);
+        }
     }
 
     /** The samples from {@code from} to {@code to} seconds as a WAV of their own. */

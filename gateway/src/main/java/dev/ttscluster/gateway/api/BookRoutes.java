@@ -30,7 +30,7 @@ import java.util.Set;
 final class BookRoutes {
     private static final Set<String> PARAMS = Set.of("title", "voice", "speed");
     /** Files of a finished chapter, by the view's field name. */
-    private static final Map<String, String> CHAPTER_FILES = Map.of("audio_url", "audio.wav",
+    private static final Map<String, String> CHAPTER_FILES = Map.of("audio_url", "audio.wav", "flac_url", "audio.flac",
             "timestamps_url", "timestamps.json", "vtt_url", "subtitles.vtt", "srt_url", "subtitles.srt");
 
     private final GatewayConfig cfg;

@@ -25,7 +25,8 @@ import java.util.Set;
 /**
  * Assembles a book's chapter once its last segment is stored: the segments in order with pauses
  * between sentences and longer ones between paragraphs, loudness normalized for listening
- * ({@link Loudness}), written as the chapter's WAV with its sentence timestamps (JSON) and subtitles
+ * ({@link Loudness}), written as the chapter's WAV and FLAC ({@link Flac}) with its sentence and word
+ * timestamps (JSON; words from the model's phone durations, {@link WordTimings}) and subtitles
  * (WebVTT and SRT) beside it; then the chapter job succeeds and the chapter is counted in its book. The
  * worker whose count completes the book writes the book's manifest (chapters, titles, durations, object
  * keys) and marks the book succeeded. Idempotent: a second run writes the same bytes and counts nothing
@@ -78,6 +79,7 @@ public final class ChapterAssembler {
             total += parts.get(i).length + (i + 1 < parts.size() ? pause(script, i) : 0);
         }
         short[] chapter = new short[total];
+        Map<Integer, String> words = jobs.words(task.jobId());
         List<Map<String, Object>> sentences = new ArrayList<>();
         int at = lead;
         for (int i = 0; i < parts.size(); i++) {
@@ -89,6 +91,7 @@ public final class ChapterAssembler {
             s.put("end", round((at + p.length) / (double) sampleRate));
             s.put("text", i < script.segments().size() ? script.segments().get(i) : "");
             s.put("paragraph_end", script.paragraphEnds().contains(i));
+            s.put("words", WordTimings.shifted(words.get(i), at / (double) sampleRate));
             sentences.add(s);
             at += p.length + (i + 1 < parts.size() ? pause(script, i) : 0);
         }
@@ -105,6 +108,7 @@ public final class ChapterAssembler {
         timestamps.put("sentences", sentences);
         String audioKey = ObjectKeys.audioOf(task, "wav");
         bucket.put(audioKey, wav, "audio/wav");
+        bucket.put(ObjectKeys.audioOf(task, "flac"), Flac.encode(chapter, sampleRate), "audio/flac");
         bucket.put(file(task, "timestamps.json"), json(timestamps), "application/json");
         bucket.put(file(task, "subtitles.vtt"), Subtitles.vtt(sentences).getBytes(java.nio.charset.StandardCharsets.UTF_8),
                 "text/vtt; charset=utf-8");
@@ -140,7 +144,8 @@ public final class ChapterAssembler {
             c.put("title", i < book.chapterTitles().size() ? book.chapterTitles().get(i) : "Chapter " + (i + 1));
             c.put("duration", round(seconds));
             c.put("segments", job.segments());
-            c.put("audio", Map.of("wav", ObjectKeys.chapterFile(book.tenant(), book.id(), i, "audio.wav")));
+            c.put("audio", Map.of("wav", ObjectKeys.chapterFile(book.tenant(), book.id(), i, "audio.wav"),
+                    "flac", ObjectKeys.chapterFile(book.tenant(), book.id(), i, "audio.flac")));
             c.put("timestamps", ObjectKeys.chapterFile(book.tenant(), book.id(), i, "timestamps.json"));
             c.put("subtitles", Map.of("vtt", ObjectKeys.chapterFile(book.tenant(), book.id(), i, "subtitles.vtt"),
                     "srt", ObjectKeys.chapterFile(book.tenant(), book.id(), i, "subtitles.srt")));

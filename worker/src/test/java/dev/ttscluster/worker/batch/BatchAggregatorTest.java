@@ -181,4 +181,21 @@ class BatchAggregatorTest {
         assertThat(next.items()).containsExactly(3);
         assertThat(next.waitedMs()).as("counted from the interactive item, not from bulk 102").isLessThanOrEqualTo(50);
     }
+    @Test
+    void aClosedLaneWaitsInTheBufferWhileOpenLanesAreServed() {
+        MutableClock clock = new MutableClock(0);
+        ScriptedSource src = new ScriptedSource(clock).then(100, 101).then().then(1);
+        boolean[] bulkOpen = {false};
+        BatchAggregator<Integer> agg = new BatchAggregator<>(src, new BatchPolicy(4, 50), lanes(), clock)
+                .whenLaneOpen(lane -> lane == 0 || bulkOpen[0]);
+        int[] idle = {0};
+
+        Batch<Integer> first = agg.next(() -> true, () -> idle[0]++);
+
+        assertThat(first.items()).as("bulk is closed: the interactive item goes alone").containsExactly(1);
+        assertThat(idle[0]).as("the caller got its idle calls while only closed-lane items were buffered").isPositive();
+        assertThat(agg.buffered(1)).isEqualTo(2);
+        bulkOpen[0] = true;
+        assertThat(agg.next(() -> true).items()).containsExactly(100, 101);
+    }
 }
