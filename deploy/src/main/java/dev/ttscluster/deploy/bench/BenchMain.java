@@ -66,7 +66,7 @@ public final class BenchMain {
         CacheBench.Options cacheOpts = quick ? new CacheBench.Options(3, 6, 8, 24, 60, nice)
                 : new CacheBench.Options(6, 60, 30, 150, 90, nice);
         BookBench.Options bookOpts = quick ? new BookBench.Options(2, 6, 3, 30, 24, 60, nice)
-                : new BookBench.Options(3, 40, 20, 60, 150, 90, nice);
+                : new BookBench.Options(3, 60, 20, 60, 150, 90, nice);
         ClusterBench.Options o = quick ? new ClusterBench.Options(4, 24, 24, LONG_EVERY, 2.0, 60, nice)
                 : new ClusterBench.Options(20, 150, 500, LONG_EVERY, 2.0, 90, nice);
         o = new ClusterBench.Options(o.stepSeconds(), Integer.parseInt(opt.getOrDefault("--warmup", "" + o.warmupJobs())),

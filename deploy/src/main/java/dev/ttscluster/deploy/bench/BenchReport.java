@@ -246,7 +246,20 @@ public final class BenchReport {
                 .append("kept small (").append(b.env().getOrDefault("TTS_WORKER_BULK_BATCH_MAX_TOKENS",
                         Integer.toString(dev.ttscluster.worker.WorkerConfig.BULK_BATCH_MAX_TOKENS.read(Map.of()))))
                 .append(" padded phones), so an interactive segment waits at most for the one book batch already in the ")
-                .append("model: a model call cannot be interrupted.\n\n");
+                .append("model: a model call cannot be interrupted. The machine's cores were ").append(pct(b.machineBusyIdle()))
+                .append(" busy in the idle step and ").append(pct(b.machineBusyWithBook())).append(" with the book, the worker ")
+                .append("using ").append(f2(b.workerCoresWithBook())).append(" cores");
+        if (b.machineBusyWithBook() < 0.9) {
+            md.append(": the machine was not saturated, so what the book adds to an interactive job is that wait for the ")
+                    .append("book segment already in the model, which at the tail of the distribution is a whole call (one ")
+                    .append("sentence of a book takes on the order of 0.1-0.2 s on this CPU). What would shrink it: shorter ")
+                    .append("book segments, a GPU (the call takes milliseconds there), or workers that serve only the ")
+                    .append("interactive lane.\n\n");
+        } else {
+            md.append(": the machine was saturated, so the gateway, Kafka, Redis and the S3 server, which share this ")
+                    .append("machine's two cores with the worker, slowed every request's own path too; on a cluster the ")
+                    .append("worker's node does not host them.\n\n");
+        }
     }
 
     private static String sources(Results.CacheMode m) {

@@ -62,7 +62,10 @@ final class BookBench {
             ChildJvm worker = cluster.workers().get(0);
             ClusterBench.deprioritizeAllBut(worker, opts.nice(), "book lane", log);
             load.burst(new Workload(99).mix(opts.warmupJobs(), BenchMain.LONG_EVERY), BenchMain.LONG_EVERY, 300);
+            Map<String, Long> pids = ClusterBench.processes(cluster, worker);
+            CpuUse cpu0 = CpuUse.snapshot(pids);
             Results.Latency idle = step(load, "idle");
+            CpuUse idleCpu = CpuUse.snapshot(pids).since(cpu0);
 
             String book = book();
             HttpClient http = HttpClient.newHttpClient();
@@ -82,7 +85,9 @@ final class BookBench {
             }
             long before = view.get("segments_done").asLong();
             long total = view.get("segments").asLong();
+            CpuUse cpu1 = CpuUse.snapshot(pids);
             Results.Latency loaded = step(load, "while the book runs");
+            CpuUse loadedCpu = CpuUse.snapshot(pids).since(cpu1);
             JsonNode after = view(http, cluster, id);
             long done = after.get("segments_done").asLong();
             http.send(HttpRequest.newBuilder(URI.create(cluster.gatewayUrl() + "/v1/books/" + id + "/cancel"))
@@ -91,8 +96,14 @@ final class BookBench {
                     + "from %d to %d of %d segments during the step", idle.p95(), loaded.p95(), loaded.p95() / idle.p95(),
                     before, done, total));
             return new Results.BookRun(LocalDate.now(ZoneOffset.UTC).toString(), opts.ratePerSecond(), opts.seconds(),
-                    book.length(), total, before, done, after.get("status").asText(), idle, loaded, env);
+                    book.length(), total, before, done, after.get("status").asText(), idle, loaded, env,
+                    busy(idleCpu), busy(loadedCpu), loadedCpu.seconds().getOrDefault("worker", Double.NaN)
+                            / Math.max(1e-9, loadedCpu.machineTotal() / Runtime.getRuntime().availableProcessors()));
         }
+    }
+
+    private static double busy(CpuUse c) {
+        return c.machineTotal() == 0 ? Double.NaN : c.machineBusy() / c.machineTotal();
     }
 
     private Results.Latency step(LoadRun load, String name) throws InterruptedException {

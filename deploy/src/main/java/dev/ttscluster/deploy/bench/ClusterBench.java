@@ -157,7 +157,7 @@ public final class ClusterBench {
     }
 
     /** The processes whose CPU time is worth knowing: worker, gateway, this JVM (servers, load), Redis. */
-    private static Map<String, Long> processes(LocalCluster cluster, ChildJvm worker) {
+    static Map<String, Long> processes(LocalCluster cluster, ChildJvm worker) {
         Map<String, Long> pids = new LinkedHashMap<>();
         pids.put("worker", worker.pid());
         pids.put("gateway", cluster.gateway().pid());

@@ -153,10 +153,14 @@ public final class Results {
      * @param idle interactive latency with nothing else to do
      * @param withBook interactive latency while the book runs
      * @param env worker configuration used
+     * @param machineBusyIdle share of all cores busy during the idle step
+     * @param machineBusyWithBook share of all cores busy while the book ran
+     * @param workerCoresWithBook cores the worker process used on average while the book ran
      */
     public record BookRun(String date, double ratePerSecond, double seconds, long bookChars, long bookSegments,
                           long segmentsDoneBefore, long segmentsDoneAfter, String bookStatusAfter, Latency idle,
-                          Latency withBook, Map<String, String> env) {
+                          Latency withBook, Map<String, String> env, double machineBusyIdle, double machineBusyWithBook,
+                          double workerCoresWithBook) {
     }
 
     /**

@@ -89,7 +89,8 @@ class BenchReportTest {
     @Test
     void bookSectionComparesInteractiveP95WithAndWithoutTheBook() {
         Results.BookRun b = new Results.BookRun("2026-12-01", 3, 40, 80_000, 800, 2, 260, "running",
-                new Results.Latency(100, 0.2, 0.18, 0.40), new Results.Latency(100, 0.25, 0.22, 0.50), Map.of());
+                new Results.Latency(100, 0.2, 0.18, 0.40), new Results.Latency(100, 0.25, 0.22, 0.50), Map.of(), 0.4, 0.95,
+                1.3);
         StringBuilder md = new StringBuilder();
 
         BenchReport.book(md, b);
