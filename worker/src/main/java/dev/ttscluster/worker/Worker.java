@@ -70,7 +70,7 @@ public final class Worker implements AutoCloseable {
             this.cache = null;
         }
         this.loop = new SegmentConsumerLoop(consumer(cfg), pipeline, cfg.batch(), cfg.bulkBatch(), cfg.storeInFlight(),
-                Clock.systemUTC(), metrics);
+                Clock.systemUTC(), metrics).serving(cfg.topics());
         this.metricsServer = cfg.metricsPort() == 0 ? null
                 : MetricsServer.start(cfg.metricsHost(), cfg.metricsPort(), metrics::render);
         this.thread = new Thread(loop, cfg.workerId() + "-poll");
@@ -85,9 +85,9 @@ public final class Worker implements AutoCloseable {
         Worker w = new Worker(cfg);
         w.thread.start();
         log.info("worker {} started: model {} v{} ({}), mode {}, batch {}, {} batches may upload while the next "
-                        + "computes, cache {}, metrics {}", cfg.workerId(), w.model.manifest().name(), w.model.manifest().version(),
+                        + "computes, cache {}, metrics {}, lanes {}", cfg.workerId(), w.model.manifest().name(), w.model.manifest().version(),
                 w.model.manifest().producesSpeech() ? "speech" : "placeholder, no speech", cfg.mode().wire(), cfg.batch(),
-                cfg.storeInFlight(), w.cache == null ? "off" : cfg.cache().redisUrl(), w.metricsServer == null ? "off" : "on port " + w.metricsServer.port());
+                cfg.storeInFlight(), w.cache == null ? "off" : cfg.cache().redisUrl(), w.metricsServer == null ? "off" : "on port " + w.metricsServer.port(), cfg.topics());
         return w;
     }
 

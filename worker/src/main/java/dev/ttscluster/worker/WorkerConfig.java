@@ -21,6 +21,7 @@ import java.util.Map;
  * @param mode batched (the default) or per-request serving
  * @param batch batch policy (size, padded-token budget, window, length grouping)
  * @param bulkBatch batch policy of the bulk lane (books): the same but for its padded-token budget
+ * @param topics the lanes' topics this worker serves (both by default; one to reserve workers for a lane)
  * @param storeInFlight computed batches that may still be uploading while the next one computes
  * @param uploadThreads segments of one batch uploaded at once
  * @param metricsHost address the Prometheus endpoint binds
@@ -32,7 +33,7 @@ import java.util.Map;
  * @param infra where the shared servers are
  */
 public record WorkerConfig(String workerId, Path modelDir, String groupId, Mode mode, BatchPolicy batch,
-                           BatchPolicy bulkBatch,
+                           BatchPolicy bulkBatch, List<String> topics,
                            int storeInFlight, int uploadThreads, String metricsHost, int metricsPort, Cache cache,
                            int inferenceThreads,
                            int sessionTimeoutMs, long retryBackoffMs, InfraConfig infra) {
@@ -92,6 +93,9 @@ public record WorkerConfig(String workerId, Path modelDir, String groupId, Mode 
             128, 1, 1_000_000, "Padded-token budget of a bulk (book) batch: small, so an interactive segment never "
                     + "waits long behind one (a model call cannot be interrupted); on CPU one row per call costs no "
                     + "throughput, on a GPU raise it");
+    public static final ConfigKey<String> LANES = ConfigKey.string("TTS_WORKER_LANES", "interactive,bulk",
+            "Lanes this worker serves: interactive, bulk or both (comma-separated); workers reserved for the "
+                    + "interactive lane never have a book sentence in the model when a short job arrives");
     public static final ConfigKey<Boolean> BATCH_GROUP_BY_LENGTH = ConfigKey.bool("TTS_WORKER_BATCH_GROUP_BY_LENGTH",
             true, "Pick segments of similar length from what is buffered, to cut padding");
     public static final ConfigKey<Integer> STORE_IN_FLIGHT = ConfigKey.integer("TTS_WORKER_STORE_IN_FLIGHT", 2, 0, 16,
@@ -123,7 +127,7 @@ public record WorkerConfig(String workerId, Path modelDir, String groupId, Mode 
     /** The worker's own keys (see also {@link InfraConfig#KEYS}). */
     public static final List<ConfigKey<?>> KEYS = List.of(WORKER_ID, MODEL_DIR, GROUP_ID, MODE, BATCH_MAX_SIZE,
             BATCH_MAX_TOKENS, BULK_BATCH_MAX_TOKENS, BATCH_WINDOW_MS, BATCH_GROUP_BY_LENGTH, STORE_IN_FLIGHT, UPLOAD_THREADS, METRICS_HOST, METRICS_PORT,
-            CACHE_REDIS_URL, CACHE_TTL_SECONDS, CACHE_MAX_VALUE_BYTES, CACHE_TIMEOUT_MS, CACHE_LOCAL_MB,
+            CACHE_REDIS_URL, CACHE_TTL_SECONDS, CACHE_MAX_VALUE_BYTES, CACHE_TIMEOUT_MS, CACHE_LOCAL_MB, LANES,
             INFERENCE_THREADS, SESSION_TIMEOUT_MS, RETRY_BACKOFF_MS);
 
     /**
@@ -150,10 +154,27 @@ public record WorkerConfig(String workerId, Path modelDir, String groupId, Mode 
                 batched.groupByLength());
         boolean perRequest = mode == Mode.PER_REQUEST;
         return new WorkerConfig(id, model, GROUP_ID.read(env), mode, perRequest ? BatchPolicy.perRequest() : batched,
-                perRequest ? BatchPolicy.perRequest() : bulk,
+                perRequest ? BatchPolicy.perRequest() : bulk, lanes(LANES.read(env)),
                 perRequest ? 0 : STORE_IN_FLIGHT.read(env), perRequest ? 1 : UPLOAD_THREADS.read(env),
                 METRICS_HOST.read(env), METRICS_PORT.read(env), perRequest ? null : cache(env), INFERENCE_THREADS.read(env), SESSION_TIMEOUT_MS.read(env),
                 RETRY_BACKOFF_MS.read(env), InfraConfig.fromEnv(env));
+    }
+
+    private static List<String> lanes(String raw) {
+        List<String> topics = new ArrayList<>();
+        for (String lane : raw.split(",")) {
+            String l = lane.strip();
+            String topic = switch (l) {
+                case "interactive" -> dev.ttscluster.common.contract.Topics.SEGMENTS_INTERACTIVE;
+                case "bulk" -> dev.ttscluster.common.contract.Topics.SEGMENTS_BULK;
+                default -> throw new ConfigException(LANES.name() + "='" + raw + "' is invalid: lane '" + l
+                        + "' is not interactive or bulk");
+            };
+            if (!topics.contains(topic)) {
+                topics.add(topic);
+            }
+        }
+        return List.copyOf(topics);
     }
 
     private static Cache cache(Map<String, String> env) {

@@ -54,4 +54,15 @@ class WorkerConfigTest {
         assertThatThrownBy(() -> WorkerConfig.fromEnv(env("TTS_WORKER_BATCH_GROUP_BY_LENGTH", "maybe")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("TTS_WORKER_BATCH_GROUP_BY_LENGTH");
     }
+    @Test
+    void lanesAreBothByDefaultAndAWorkerCanBeReservedForOne() {
+        assertThat(WorkerConfig.fromEnv(env()).topics())
+                .containsExactly(dev.ttscluster.common.contract.Topics.SEGMENTS_INTERACTIVE,
+                        dev.ttscluster.common.contract.Topics.SEGMENTS_BULK);
+        assertThat(WorkerConfig.fromEnv(env("TTS_WORKER_LANES", " interactive ")).topics())
+                .containsExactly(dev.ttscluster.common.contract.Topics.SEGMENTS_INTERACTIVE);
+        assertThat(WorkerConfig.fromEnv(env()).bulkBatch().maxPaddedTokens()).isEqualTo(128);
+        assertThatThrownBy(() -> WorkerConfig.fromEnv(env("TTS_WORKER_LANES", "interactive,books")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("TTS_WORKER_LANES").hasMessageContaining("books");
+    }
 }

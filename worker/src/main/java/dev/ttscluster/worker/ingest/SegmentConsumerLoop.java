@@ -92,6 +92,7 @@ public final class SegmentConsumerLoop implements Runnable {
     private final Clock clock;
     private final WorkerMetrics metrics;
     private final OffsetTracker offsets = new OffsetTracker();
+    private List<String> topics = List.of(Topics.SEGMENTS_INTERACTIVE, Topics.SEGMENTS_BULK);
     private final Deque<InFlight> inFlight = new ArrayDeque<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private volatile long batches;
@@ -142,6 +143,16 @@ public final class SegmentConsumerLoop implements Runnable {
                                BatchPolicy bulkPolicy, int storeInFlight, Clock clock, WorkerMetrics metrics) {
         this(consumer, handler, policy, storeInFlight, clock, metrics);
         aggregator.withLanePolicy(1, bulkPolicy);
+    }
+
+    /**
+     * Serves only these lanes' topics (both by default); call before {@link #run()}.
+     *
+     * @return this
+     */
+    public SegmentConsumerLoop serving(List<String> laneTopics) {
+        this.topics = List.copyOf(laneTopics);
+        return this;
     }
 
     /** Bulk batches may start while fewer than {@code storeInFlight} of them are still being stored. */
@@ -250,7 +261,7 @@ public final class SegmentConsumerLoop implements Runnable {
 
     @Override
     public void run() {
-        consumer.subscribe(List.of(Topics.SEGMENTS_INTERACTIVE, Topics.SEGMENTS_BULK), new ConsumerRebalanceListener() {
+        consumer.subscribe(topics, new ConsumerRebalanceListener() {
             @Override
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
                 // finish what is in flight and commit it while the partitions are still ours
