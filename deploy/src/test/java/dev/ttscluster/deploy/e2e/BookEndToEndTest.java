@@ -217,6 +217,34 @@ class BookEndToEndTest {
         assertThat(api.get("/v1/books/" + id + "/manifest").statusCode()).isEqualTo(409);
     }
 
+    @Test
+    void theCommandLineClientSubmitsFollowsAndDownloadsABook() throws Exception {
+        Path dir = Files.createTempDirectory("tts-book");
+        Path file = dir.resolve("short.md");
+        Files.writeString(file, "# A Short Book\n\n## One\n\n" + "The first part is short. ".repeat(3)
+                + "\n\n## Two\n\n" + "The second part is short too. ".repeat(3) + "\n");
+        String url = SharedCluster.get().gatewayUrl();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+
+        int code = dev.ttscluster.deploy.cli.TtsBook.run(new java.io.PrintStream(out, true), new java.io.PrintStream(err, true),
+                "submit", file.toString(), "--url", url);
+
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertThat(code).as(printed + err).isZero();
+        assertThat(printed).contains("'A Short Book', 2 chapters", "100%", "chapters 2/2", "succeeded");
+        String id = printed.replaceAll("(?s).*book ([0-9a-f-]{36}).*", "$1");
+        Path into = dir.resolve("out");
+        assertThat(dev.ttscluster.deploy.cli.TtsBook.run(new java.io.PrintStream(out, true), new java.io.PrintStream(err, true),
+                "download", id, "--out", into.toString(), "--url", url)).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        try (var files = Files.list(into)) {
+            assertThat(files.map(p -> p.getFileName().toString()).sorted().toList()).containsExactly("001.flac", "001.json",
+                    "001.srt", "001.vtt", "001.wav", "002.flac", "002.json", "002.srt", "002.vtt", "002.wav", "manifest.json");
+        }
+        assertThat(dev.ttscluster.deploy.cli.TtsBook.run(new java.io.PrintStream(out, true), new java.io.PrintStream(err, true),
+                "submit", dir.resolve("missing.txt").toString(), "--url", url)).isEqualTo(3);
+    }
+
     /** A minimal EPUB with one chapter document. */
     static byte[] epub(String chapterXhtml) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
