@@ -245,6 +245,56 @@ class BookEndToEndTest {
                 "submit", dir.resolve("missing.txt").toString(), "--url", url)).isEqualTo(3);
     }
 
+    @Test
+    void aBookContinuesAfterAWorkerIsKilledAndTheGatewayRestartsWithoutRedoingFinishedChapters() throws Exception {
+        StringBuilder md = new StringBuilder("# Resumed\n\n");
+        for (int c = 0; c < 6; c++) {
+            md.append("## Section ").append(c + 1).append("\n\n");
+            for (int s = 0; s < 8; s++) {
+                md.append("Resume check ").append(System.nanoTime() % 100_000).append(", section ").append(c + 1)
+                        .append(", sentence ").append(s + 1).append(". ");
+            }
+            md.append("\n\n");
+        }
+        HttpResponse<String> r = upload("text/markdown", md.toString().getBytes(StandardCharsets.UTF_8), "");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        String id = Api.json(r.body()).get("id").asText();
+        // wait for a first finished chapter, then kill a worker without warning and restart the gateway
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        JsonNode book = Api.json(api.get("/v1/books/" + id).body());
+        while (book.get("chapters_done").asInt() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            book = Api.json(api.get("/v1/books/" + id).body());
+        }
+        java.util.Map<Integer, String> finishedBefore = new java.util.HashMap<>();
+        for (JsonNode c : book.get("chapters")) {
+            if (c.get("status").asText().equals("succeeded")) {
+                finishedBefore.put(c.get("index").asInt(), api.job(c.get("job_id").asText()).get("finished_at").asText());
+            }
+        }
+        assertThat(finishedBefore).as("a chapter finished before the faults").isNotEmpty();
+        try {
+            SharedCluster.get().workers().get(0).kill();
+            SharedCluster.get().gateway().stop(10_000);
+            SharedCluster.get().startGateway();
+            SharedCluster.restoreWorkers();
+            deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
+            book = Api.json(api.get("/v1/books/" + id).body());
+            while (!Api.isFinal(book) && System.nanoTime() < deadline) {
+                Thread.sleep(500);
+                book = Api.json(api.get("/v1/books/" + id).body());
+            }
+        } finally {
+            SharedCluster.restoreWorkers();
+        }
+        assertThat(book.get("status").asText()).as(book.toString()).isEqualTo("succeeded");
+        for (java.util.Map.Entry<Integer, String> e : finishedBefore.entrySet()) {
+            JsonNode job = api.job(book.get("chapters").get(e.getKey()).get("job_id").asText());
+            assertThat(job.get("finished_at").asText()).as("chapter %d was not redone", e.getKey()).isEqualTo(e.getValue());
+        }
+        assertThat(Api.json(api.get("/v1/books/" + id + "/manifest").body()).get("chapters")).hasSize(6);
+    }
+
     /** A minimal EPUB with one chapter document. */
     static byte[] epub(String chapterXhtml) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
