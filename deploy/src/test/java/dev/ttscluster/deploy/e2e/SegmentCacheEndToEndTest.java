@@ -62,6 +62,20 @@ class SegmentCacheEndToEndTest {
         return done;
     }
 
+    /** Waits (up to 60 s) until no worker stores anything for a second: the cluster has nothing else to do. */
+    private static void quiesce() throws Exception {
+        long deadline = System.currentTimeMillis() + 60_000;
+        double last = -1;
+        while (System.currentTimeMillis() < deadline) {
+            double now = sum("tts_worker_upload_seconds_count") + sum("tts_worker_cache_written_bytes_total");
+            if (now == last) {
+                return;
+            }
+            last = now;
+            Thread.sleep(1000);
+        }
+    }
+
     private static double sum(String metric) throws Exception {
         double total = 0;
         for (ChildJvm w : cluster.workers()) {
@@ -76,6 +90,7 @@ class SegmentCacheEndToEndTest {
         // one segment, so exactly one worker synthesizes it the first time
         String text = "Welcome back to the cache test number " + (System.nanoTime() % 100_000) + ", your table is ready.";
         List<ChildJvm> workers = cluster.workers();
+        quiesce(); // work left by earlier tests (a book's last segments) must not pass for this job's
         double[] writtenBefore = new double[workers.size()];
         for (int i = 0; i < workers.size(); i++) {
             writtenBefore[i] = metric(workers.get(i), "tts_worker_cache_written_bytes_total");
