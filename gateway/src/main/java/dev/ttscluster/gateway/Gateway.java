@@ -9,11 +9,22 @@ import dev.ttscluster.gateway.books.EpubBook;
 import dev.ttscluster.gateway.jobs.JobService;
 import dev.ttscluster.gateway.jobs.SegmentPublisher;
 import dev.ttscluster.gateway.jobs.TopicProvisioner;
+import dev.ttscluster.common.contract.Topics;
+import dev.ttscluster.common.tenant.ApiKeyStore;
+import dev.ttscluster.common.tenant.IdempotencyStore;
+import dev.ttscluster.common.tenant.QuotaStore;
+import dev.ttscluster.gateway.admission.Admission;
+import dev.ttscluster.gateway.admission.LagMonitor;
+import dev.ttscluster.gateway.auth.Authenticator;
+import dev.ttscluster.gateway.retention.RetentionSweeper;
 import io.javalin.Javalin;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.params.SetParams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Duration;
 
 /**
  * Wires the gateway: job store, bucket, publisher, service and HTTP server. Start once, close once.
@@ -26,6 +37,10 @@ public final class Gateway implements AutoCloseable {
     private final AudioBucket bucket;
     private final SegmentPublisher publisher;
     private final ReadinessProbe readiness;
+    private final UnifiedJedis tenantRedis;
+    private final LagMonitor lag;
+    private RetentionSweeper sweeper;
+    private volatile boolean stopping;
     private Javalin app;
 
     private Gateway(GatewayConfig cfg) {
@@ -34,6 +49,9 @@ public final class Gateway implements AutoCloseable {
         this.bucket = new AudioBucket(cfg.infra());
         this.publisher = SegmentPublisher.connect(cfg.infra().kafkaBootstrap(), cfg.publishTimeoutMs());
         this.readiness = new ReadinessProbe(store, bucket, cfg.infra().kafkaBootstrap(), Clock.systemUTC());
+        this.tenantRedis = JobStore.client(cfg.infra().redisUrl(), 2000);
+        this.lag = cfg.admitMaxLag() > 0 ? new LagMonitor(cfg.infra().kafkaBootstrap(), Topics.SEGMENTS_INTERACTIVE,
+                cfg.workerGroup(), 1000) : null;
     }
 
     /**
@@ -52,7 +70,18 @@ public final class Gateway implements AutoCloseable {
             JobService jobs = new JobService(g.store, g.publisher, segmenter, Clock.systemUTC());
             BookService books = new BookService(g.store, g.publisher, g.bucket, new Segmenter(cfg.bookSegmentMaxChars()),
                     new EpubBook(EpubBook.Limits.ofDefaults(4L * cfg.maxBookBytes())), cfg.maxBookChars(), Clock.systemUTC());
-            g.app = new HttpApi(cfg, jobs, books, g.bucket, g.readiness::ready).create().start(cfg.bindHost(), cfg.port());
+            Clock clock = Clock.systemUTC();
+            Authenticator auth = new Authenticator(new ApiKeyStore(g.tenantRedis, clock), cfg.defaultQuota(), clock, 5000);
+            Admission admission = new Admission(new QuotaStore(g.tenantRedis, cfg.jobTtlSeconds()),
+                    g.lag == null ? () -> -1L : g.lag, cfg.admitMaxLag(), 2);
+            g.app = new HttpApi(cfg, jobs, books, g.bucket, () -> !g.stopping && g.readiness.ready(), auth, admission,
+                    new IdempotencyStore(g.tenantRedis, cfg.idempotencyTtlSeconds())).create()
+                    .start(cfg.bindHost(), cfg.port());
+            if (cfg.audioRetentionSeconds() > 0) {
+                g.sweeper = new RetentionSweeper(g.bucket, Duration.ofSeconds(cfg.audioRetentionSeconds()), clock,
+                        () -> sweepLock(g.tenantRedis, cfg.retentionSweepSeconds()))
+                        .start(Duration.ofSeconds(cfg.retentionSweepSeconds()));
+            }
         } catch (RuntimeException e) {
             g.close();
             throw e;
@@ -61,18 +90,39 @@ public final class Gateway implements AutoCloseable {
         return g;
     }
 
+    /** One gateway per interval sweeps: whoever sets the lock first. A Redis failure skips the sweep. */
+    private static boolean sweepLock(UnifiedJedis redis, int seconds) {
+        try {
+            return "OK".equals(redis.set("tts:retention:lock", "1", SetParams.setParams().nx().ex(Math.max(1, seconds - 1))));
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     /** The bound HTTP port. */
     public int port() {
         return app.port();
     }
 
+    /**
+     * Stops gracefully: /readyz answers 503 at once (load balancers stop sending), new connections are
+     * refused, requests in flight finish (up to the server's stop timeout), then the clients close.
+     */
     @Override
     public void close() {
+        stopping = true;
+        if (sweeper != null) {
+            sweeper.close();
+        }
         if (app != null) {
             app.stop();
         }
+        if (lag != null) {
+            lag.close();
+        }
         publisher.close();
         readiness.close();
+        tenantRedis.close();
         store.close();
     }
 }

@@ -3,6 +3,7 @@ package dev.ttscluster.gateway;
 import dev.ttscluster.common.config.ConfigException;
 import dev.ttscluster.common.config.ConfigKey;
 import dev.ttscluster.common.config.InfraConfig;
+import dev.ttscluster.common.tenant.Quota;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,12 +32,20 @@ import java.util.Set;
  * @param maxBookChars most characters of text in one book
  * @param bookSegmentMaxChars longest segment of a book (shorter than a job's: a worker cannot interrupt a
  *     model call, so short book segments keep interactive work from waiting long behind them)
+ * @param defaultQuota each API key's limits where the key sets none (rate, burst, active jobs)
+ * @param idempotencyTtlSeconds how long an {@code Idempotency-Key} is remembered
+ * @param admitMaxLag most interactive segments waiting in Kafka before submissions get 503 (0: no bound)
+ * @param workerGroup the workers' consumer group, whose lag is bounded
+ * @param audioRetentionSeconds how long audio objects are kept (0: until deleted)
+ * @param retentionSweepSeconds how often expired audio is swept
  * @param infra where the shared servers are
  */
 public record GatewayConfig(String bindHost, int port, int maxTextChars, int maxBodyBytes, int segmentMaxChars,
                             List<String> voices, List<String> formats, int presignTtlSeconds, long jobTtlSeconds,
                             int partitions, boolean createTopics, int publishTimeoutMs, int maxBookBytes,
-                            long maxBookChars, int bookSegmentMaxChars, InfraConfig infra) {
+                            long maxBookChars, int bookSegmentMaxChars, Quota defaultQuota,
+                            long idempotencyTtlSeconds, long admitMaxLag, String workerGroup, long audioRetentionSeconds,
+                            int retentionSweepSeconds, InfraConfig infra) {
 
     public static final ConfigKey<String> BIND_HOST = ConfigKey.string("TTS_GATEWAY_BIND_HOST", "127.0.0.1",
             "Address the HTTP server binds (0.0.0.0 in containers)");
@@ -53,7 +62,7 @@ public record GatewayConfig(String bindHost, int port, int maxTextChars, int max
     public static final ConfigKey<String> FORMATS = ConfigKey.string("TTS_GATEWAY_FORMATS", "wav",
             "Comma-separated audio formats produced; the first is the default");
     public static final ConfigKey<Integer> PRESIGN_TTL_SECONDS = ConfigKey.integer("TTS_GATEWAY_PRESIGN_TTL_SECONDS",
-            900, 1, 604_800, "Lifetime of presigned audio URLs, in seconds");
+            300, 1, 604_800, "Lifetime of presigned audio URLs, in seconds (each URL covers one object)");
     public static final ConfigKey<Long> JOB_TTL_SECONDS = ConfigKey.longInt("TTS_GATEWAY_JOB_TTL_SECONDS", 7 * 86_400L,
             60, 365 * 86_400L, "How long job state is kept, in seconds");
     public static final ConfigKey<Integer> PARTITIONS = ConfigKey.integer("TTS_GATEWAY_TOPIC_PARTITIONS", 12, 1, 10_000,
@@ -71,10 +80,31 @@ public record GatewayConfig(String bindHost, int port, int maxTextChars, int max
     public static final ConfigKey<Integer> BOOK_SEGMENT_MAX_CHARS = ConfigKey.integer("TTS_GATEWAY_BOOK_SEGMENT_MAX_CHARS",
             200, 16, 2000, "Longest segment of a book; longer sentences split at clause punctuation, then words");
 
+    public static final ConfigKey<Integer> KEY_RATE_PER_SECOND = ConfigKey.integer("TTS_GATEWAY_KEY_RATE_PER_SECOND", 20,
+            1, 1_000_000, "Requests per second an API key may make on /v1 (token bucket), unless the key sets its own");
+    public static final ConfigKey<Integer> KEY_BURST = ConfigKey.integer("TTS_GATEWAY_KEY_BURST", 40, 1, 1_000_000,
+            "Requests an API key may make at once after a quiet period, unless the key sets its own");
+    public static final ConfigKey<Integer> KEY_MAX_ACTIVE_JOBS = ConfigKey.integer("TTS_GATEWAY_KEY_MAX_ACTIVE_JOBS", 100,
+            1, 10_000_000, "Jobs and books an API key may have queued or running at once, unless the key sets its own");
+    public static final ConfigKey<Long> IDEMPOTENCY_TTL_SECONDS = ConfigKey.longInt("TTS_GATEWAY_IDEMPOTENCY_TTL_SECONDS",
+            86_400L, 60, 30 * 86_400L, "How long an Idempotency-Key is remembered, in seconds");
+    public static final ConfigKey<Long> ADMIT_MAX_LAG = ConfigKey.longInt("TTS_GATEWAY_ADMIT_MAX_LAG", 50_000L, 0,
+            1_000_000_000L, "Interactive segments waiting in Kafka beyond which POST /v1/jobs answers 503 with "
+                    + "Retry-After (0: no bound)");
+    public static final ConfigKey<String> WORKER_GROUP = ConfigKey.string("TTS_GATEWAY_WORKER_GROUP", "workers",
+            "The workers' consumer group, whose lag admission bounds");
+    public static final ConfigKey<Long> AUDIO_RETENTION_SECONDS = ConfigKey.longInt("TTS_GATEWAY_AUDIO_RETENTION_SECONDS",
+            7 * 86_400L, 0, 3650 * 86_400L, "How long audio objects are kept before the sweeper deletes them, in seconds "
+                    + "(0: until deleted)");
+    public static final ConfigKey<Integer> RETENTION_SWEEP_SECONDS = ConfigKey.integer("TTS_GATEWAY_RETENTION_SWEEP_SECONDS",
+            3600, 1, 86_400, "How often a gateway sweeps expired audio (one gateway per interval does it)");
+
     /** The gateway's own keys (see also {@link InfraConfig#KEYS}). */
     public static final List<ConfigKey<?>> KEYS = List.of(BIND_HOST, PORT, MAX_TEXT_CHARS, MAX_BODY_BYTES,
             SEGMENT_MAX_CHARS, VOICES, FORMATS, PRESIGN_TTL_SECONDS, JOB_TTL_SECONDS, PARTITIONS, CREATE_TOPICS,
-            PUBLISH_TIMEOUT_MS, MAX_BOOK_BYTES, MAX_BOOK_CHARS, BOOK_SEGMENT_MAX_CHARS);
+            PUBLISH_TIMEOUT_MS, MAX_BOOK_BYTES, MAX_BOOK_CHARS, BOOK_SEGMENT_MAX_CHARS, KEY_RATE_PER_SECOND, KEY_BURST,
+            KEY_MAX_ACTIVE_JOBS, IDEMPOTENCY_TTL_SECONDS, ADMIT_MAX_LAG, WORKER_GROUP, AUDIO_RETENTION_SECONDS,
+            RETENTION_SWEEP_SECONDS);
 
     private static final Set<String> SUPPORTED_FORMATS = Set.of("wav");
 
@@ -101,7 +131,10 @@ public record GatewayConfig(String bindHost, int port, int maxTextChars, int max
                 MAX_BODY_BYTES.read(env), SEGMENT_MAX_CHARS.read(env), voices, formats,
                 PRESIGN_TTL_SECONDS.read(env), JOB_TTL_SECONDS.read(env), PARTITIONS.read(env),
                 CREATE_TOPICS.read(env), PUBLISH_TIMEOUT_MS.read(env), MAX_BOOK_BYTES.read(env), MAX_BOOK_CHARS.read(env),
-                BOOK_SEGMENT_MAX_CHARS.read(env), InfraConfig.fromEnv(env));
+                BOOK_SEGMENT_MAX_CHARS.read(env),
+                new Quota(KEY_RATE_PER_SECOND.read(env), KEY_BURST.read(env), KEY_MAX_ACTIVE_JOBS.read(env)),
+                IDEMPOTENCY_TTL_SECONDS.read(env), ADMIT_MAX_LAG.read(env), WORKER_GROUP.read(env),
+                AUDIO_RETENTION_SECONDS.read(env), RETENTION_SWEEP_SECONDS.read(env), InfraConfig.fromEnv(env));
     }
 
     /** Every key the gateway reads, its own and the shared ones. */

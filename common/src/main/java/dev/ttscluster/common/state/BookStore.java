@@ -172,6 +172,12 @@ public final class BookStore {
         return finish(bookId, JobStatus.CANCELLED);
     }
 
+    /** Forgets a book's own keys (its chapter jobs are deleted through {@link JobStore#delete}). */
+    public void delete(String bookId) {
+        String k = key(bookId);
+        JobStore.call(() -> redis.del(k, k + ":chapters", k + ":titles", k + ":done"));
+    }
+
     private boolean finish(String id, JobStatus status, String... fields) {
         return JobStore.finish(redis, key(id), status, clock.millis(), fields);
     }

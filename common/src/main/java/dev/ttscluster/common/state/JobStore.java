@@ -243,6 +243,15 @@ public final class JobStore implements AutoCloseable {
         return ((Long) r) == 1L;
     }
 
+    /**
+     * Forgets a job: its record and every per-segment key. A worker still holding one of its segments
+     * finds no record and counts nothing.
+     */
+    public void delete(String jobId) {
+        String k = jobKey(jobId);
+        call(() -> redis.del(k, k + ":done", k + ":samples", k + ":words"));
+    }
+
     /** Books in the same Redis, through the same client (closed with this store). */
     public BookStore books() {
         return new BookStore(redis, clock, ttlSeconds);

@@ -148,6 +148,57 @@ public final class AudioBucket {
                 .method(Method.GET).bucket(bucket).object(key).expiry((int) ttl.toSeconds()).build()));
     }
 
+    /** An object's key, size and last change, as a listing gives them. */
+    public record ObjectInfo(String key, long size, java.time.Instant lastModified) {
+    }
+
+    /**
+     * Every object whose key starts with {@code prefix}, in key order, listed page by page; {@code visit}
+     * is called once per object.
+     */
+    public void list(String prefix, java.util.function.Consumer<ObjectInfo> visit) {
+        call(() -> {
+            for (io.minio.Result<io.minio.messages.Item> r : client.listObjects(io.minio.ListObjectsArgs.builder()
+                    .bucket(bucket).prefix(prefix).recursive(true).build())) {
+                io.minio.messages.Item it = r.get();
+                if (!it.isDir()) {
+                    visit.accept(new ObjectInfo(it.objectName(), it.size(),
+                            it.lastModified() == null ? java.time.Instant.EPOCH : it.lastModified().toInstant()));
+                }
+            }
+            return null;
+        });
+    }
+
+    /** Deletes objects (absent ones are no error). */
+    public void delete(java.util.Collection<String> keys) {
+        if (keys.isEmpty()) {
+            return;
+        }
+        call(() -> {
+            java.util.List<io.minio.messages.DeleteObject> objs = keys.stream().map(io.minio.messages.DeleteObject::new).toList();
+            for (io.minio.Result<io.minio.messages.DeleteError> r : client.removeObjects(io.minio.RemoveObjectsArgs.builder()
+                    .bucket(bucket).objects(objs).build())) {
+                io.minio.messages.DeleteError err = r.get();
+                if (!"NoSuchKey".equals(err.code())) {
+                    throw new RetriableException("S3 could not delete " + err.objectName() + ": " + err.code() + " "
+                            + err.message());
+                }
+            }
+            return null;
+        });
+    }
+
+    /** Deletes every object under {@code prefix}; returns how many there were. */
+    public int deletePrefix(String prefix) {
+        java.util.List<String> keys = new java.util.ArrayList<>();
+        list(prefix, o -> keys.add(o.key()));
+        for (int i = 0; i < keys.size(); i += 1000) {
+            delete(keys.subList(i, Math.min(keys.size(), i + 1000)));
+        }
+        return keys.size();
+    }
+
     /** Name of the bucket. */
     public String bucket() {
         return bucket;

@@ -58,7 +58,7 @@ final class BookBench {
         Files.createDirectories(data);
         log.accept("book lane: starting the cluster (Kafka, Redis, S3, gateway, 1 worker)");
         try (LocalCluster cluster = LocalCluster.start(data, 0, 1, model, env);
-             LoadRun load = new LoadRun(cluster.gatewayUrl())) {
+             LoadRun load = new LoadRun(cluster.gatewayUrl(), cluster.createApiKey("bench"))) {
             ChildJvm worker = cluster.workers().get(0);
             ClusterBench.deprioritizeAllBut(worker, opts.nice(), "book lane", log);
             load.burst(new Workload(99).mix(opts.warmupJobs(), BenchMain.LONG_EVERY), BenchMain.LONG_EVERY, 300);
@@ -69,8 +69,9 @@ final class BookBench {
 
             String book = book();
             HttpClient http = HttpClient.newHttpClient();
+            String key = cluster.createApiKey("bench-books");
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(cluster.gatewayUrl() + "/v1/books?title=Bench"))
-                    .header("Content-Type", "text/markdown").timeout(Duration.ofSeconds(120))
+                    .header("Content-Type", "text/markdown").header("Authorization", "Bearer " + key).timeout(Duration.ofSeconds(120))
                     .POST(HttpRequest.BodyPublishers.ofString(book, StandardCharsets.UTF_8)).build(),
                     HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 202) {
@@ -78,20 +79,20 @@ final class BookBench {
             }
             String id = Json.MAPPER.readTree(r.body()).get("id").asText();
             long deadline = System.currentTimeMillis() + 60_000;
-            JsonNode view = view(http, cluster, id);
+            JsonNode view = view(http, cluster, key, id);
             while (view.get("segments_done").asLong() == 0 && System.currentTimeMillis() < deadline) {
                 Thread.sleep(100); // the worker is on the book now
-                view = view(http, cluster, id);
+                view = view(http, cluster, key, id);
             }
             long before = view.get("segments_done").asLong();
             long total = view.get("segments").asLong();
             CpuUse cpu1 = CpuUse.snapshot(pids);
             Results.Latency loaded = step(load, "while the book runs");
             CpuUse loadedCpu = CpuUse.snapshot(pids).since(cpu1);
-            JsonNode after = view(http, cluster, id);
+            JsonNode after = view(http, cluster, key, id);
             long done = after.get("segments_done").asLong();
             http.send(HttpRequest.newBuilder(URI.create(cluster.gatewayUrl() + "/v1/books/" + id + "/cancel"))
-                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+                    .header("Authorization", "Bearer " + key).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
             log.accept(String.format("book lane: interactive p95 idle %.3f s, with the book %.3f s (%.2fx); the book went "
                     + "from %d to %d of %d segments during the step", idle.p95(), loaded.p95(), loaded.p95() / idle.p95(),
                     before, done, total));
@@ -130,8 +131,8 @@ final class BookBench {
         return md.toString();
     }
 
-    private static JsonNode view(HttpClient http, LocalCluster cluster, String id) throws Exception {
+    private static JsonNode view(HttpClient http, LocalCluster cluster, String key, String id) throws Exception {
         return Json.MAPPER.readTree(http.send(HttpRequest.newBuilder(URI.create(cluster.gatewayUrl() + "/v1/books/" + id))
-                .build(), HttpResponse.BodyHandlers.ofString()).body());
+                .header("Authorization", "Bearer " + key).build(), HttpResponse.BodyHandlers.ofString()).body());
     }
 }

@@ -67,7 +67,7 @@ final class CacheBench {
         Files.createDirectories(data);
         log.accept("segment cache, " + name + ": starting the cluster (Kafka, Redis, cache Redis, S3, gateway, 1 worker)");
         try (LocalCluster cluster = LocalCluster.start(data, 0, 1, model, env);
-             LoadRun load = new LoadRun(cluster.gatewayUrl())) {
+             LoadRun load = new LoadRun(cluster.gatewayUrl(), cluster.createApiKey("bench"))) {
             ChildJvm worker = cluster.workers().get(0);
             ClusterBench.deprioritizeAllBut(worker, opts.nice(), "segment cache, " + name, log);
             load.burst(new Workload(99).mix(opts.warmupJobs(), BenchMain.LONG_EVERY), BenchMain.LONG_EVERY, 300);

@@ -62,7 +62,7 @@ public final class ClusterBench {
         Files.createDirectories(data);
         log.accept(name + ": starting the cluster (Kafka, Redis, S3, gateway, 1 worker)");
         try (LocalCluster cluster = LocalCluster.start(data, 0, 1, model, env);
-             LoadRun load = new LoadRun(cluster.gatewayUrl())) {
+             LoadRun load = new LoadRun(cluster.gatewayUrl(), cluster.createApiKey("bench"))) {
             ChildJvm worker = cluster.workers().get(0);
             deprioritizeAllBut(worker, opts.nice(), name, log);
             load.burst(new Workload(99).mix(opts.warmupJobs(), opts.longEvery()), opts.longEvery(), 300); // warm-up

@@ -39,6 +39,7 @@ public final class LoadRun implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    private final String authorization;
     private final HttpClient http = HttpClient.newBuilder().executor(pool).connectTimeout(Duration.ofSeconds(5)).build();
 
     static {
@@ -46,8 +47,13 @@ public final class LoadRun implements AutoCloseable {
         System.setProperty("jdk.httpclient.keepalive.timeout", System.getProperty("jdk.httpclient.keepalive.timeout", "5"));
     }
 
-    public LoadRun(String gatewayUrl) {
+    /**
+     * @param gatewayUrl the gateway's base URL
+     * @param apiKey sent as {@code Authorization: Bearer} on every request
+     */
+    public LoadRun(String gatewayUrl, String apiKey) {
         this.gateway = gatewayUrl;
+        this.authorization = "Bearer " + apiKey;
     }
 
     /**
@@ -110,7 +116,8 @@ public final class LoadRun implements AutoCloseable {
         }
         long now = System.currentTimeMillis();
         HttpRequest req = HttpRequest.newBuilder(URI.create(gateway + "/v1/jobs")).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                .header("Content-Type", "application/json").header("Authorization", authorization)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
         // a kept-alive connection the gateway closed while idle fails before any byte of an answer: the
         // request never reached the service, so it is sent once more on a fresh connection, as clients do
         return new Submitted(kind, now, send(req, 3));
@@ -177,7 +184,7 @@ public final class LoadRun implements AutoCloseable {
     private JsonNode get(String id) {
         try {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(gateway + "/v1/jobs/" + id))
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+                    .header("Authorization", authorization).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
             return r.statusCode() == 200 ? Json.MAPPER.readTree(r.body()) : null;
         } catch (IOException e) {
             return null;

@@ -35,6 +35,10 @@ public final class TtsBook {
             description = "Gateway address (default: $TTS_URL or ${DEFAULT-VALUE})")
     String url;
 
+    @Option(names = "--api-key", defaultValue = "${env:TTS_API_KEY}", scope = CommandLine.ScopeType.INHERIT,
+            description = "API key sent as 'Authorization: Bearer' (default: $TTS_API_KEY)")
+    String apiKey;
+
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     public static void main(String[] args) {
@@ -62,8 +66,14 @@ public final class TtsBook {
         }
     }
 
-    static JsonNode getJson(String url) throws IOException, InterruptedException {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
+    /** A request to the gateway, with the key when one is set. */
+    static HttpRequest.Builder request(String url, String key) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url));
+        return key == null || key.isBlank() ? b : b.header("Authorization", "Bearer " + key.strip());
+    }
+
+    static JsonNode getJson(String url, String key) throws IOException, InterruptedException {
+        HttpResponse<String> r = HTTP.send(request(url, key).timeout(Duration.ofSeconds(30)).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new Failure(url + " answered " + r.statusCode() + ": " + message(r.body()));
@@ -81,13 +91,13 @@ public final class TtsBook {
     }
 
     /** Follows a book until it is final, drawing a progress bar; returns the last view. */
-    static JsonNode follow(String base, String id, PrintWriter out) throws IOException, InterruptedException {
-        JsonNode b = getJson(base + "/v1/books/" + id);
+    static JsonNode follow(String base, String key, String id, PrintWriter out) throws IOException, InterruptedException {
+        JsonNode b = getJson(base + "/v1/books/" + id, key);
         while (!isFinal(b)) {
             out.print("\r" + bar(b));
             out.flush();
             Thread.sleep(1000);
-            b = getJson(base + "/v1/books/" + id);
+            b = getJson(base + "/v1/books/" + id, key);
         }
         out.println("\r" + bar(b));
         return b;
@@ -131,7 +141,7 @@ public final class TtsBook {
             param(q, "title", title);
             param(q, "voice", voice);
             param(q, "speed", speed == null ? null : speed.toString());
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(parent.url + "/v1/books" + q))
+            HttpResponse<String> r = HTTP.send(request(parent.url + "/v1/books" + q, parent.apiKey)
                     .timeout(Duration.ofMinutes(2)).header("Content-Type", type)
                     .POST(HttpRequest.BodyPublishers.ofFile(file)).build(), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 202) {
@@ -144,7 +154,7 @@ public final class TtsBook {
             if (noWait) {
                 return 0;
             }
-            JsonNode done = follow(parent.url, b.get("id").asText(), out);
+            JsonNode done = follow(parent.url, parent.apiKey, b.get("id").asText(), out);
             return done.path("status").asText().equals("succeeded") ? 0 : 1;
         }
 
@@ -168,7 +178,8 @@ public final class TtsBook {
 
         @Override
         public Integer call() throws Exception {
-            JsonNode b = await ? follow(parent.url, id, spec.commandLine().getOut()) : getJson(parent.url + "/v1/books/" + id);
+            JsonNode b = await ? follow(parent.url, parent.apiKey, id, spec.commandLine().getOut())
+                    : getJson(parent.url + "/v1/books/" + id, parent.apiKey);
             spec.commandLine().getOut().println(bar(b));
             for (JsonNode c : b.path("chapters")) {
                 spec.commandLine().getOut().printf(Locale.ROOT, "  %3d  %-40s %-10s %3.0f%%%n", c.path("index").asInt(),
@@ -192,7 +203,7 @@ public final class TtsBook {
 
         @Override
         public Integer call() throws Exception {
-            JsonNode b = getJson(parent.url + "/v1/books/" + id);
+            JsonNode b = getJson(parent.url + "/v1/books/" + id, parent.apiKey);
             if (!b.path("status").asText().equals("succeeded")) {
                 throw new Failure("book " + id + " is " + b.path("status").asText() + "; only a finished book downloads");
             }

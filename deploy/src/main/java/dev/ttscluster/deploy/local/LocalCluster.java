@@ -5,7 +5,14 @@ import dev.ttscluster.gateway.GatewayMain;
 import dev.ttscluster.worker.WorkerConfig;
 import dev.ttscluster.worker.WorkerMain;
 
+import dev.ttscluster.common.config.InfraConfig;
+import dev.ttscluster.common.state.JobStore;
+import dev.ttscluster.common.tenant.ApiKeyStore;
+import dev.ttscluster.common.tenant.Quota;
+import redis.clients.jedis.UnifiedJedis;
+
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -27,6 +34,7 @@ public final class LocalCluster implements AutoCloseable {
     private ChildJvm gateway;
     private final List<ChildJvm> workers = new ArrayList<>();
     private final Map<String, Integer> metricsPorts = new HashMap<>();
+    private final Map<String, Integer> extraGatewayPorts = new HashMap<>();
     private int workerSeq;
 
     private LocalCluster(Path dataDir, BackingServers servers, int gatewayPort, Path modelDir, Map<String, String> extraEnv) {
@@ -134,6 +142,47 @@ public final class LocalCluster implements AutoCloseable {
     /** The Prometheus endpoint of a worker started by this cluster. */
     public synchronized String metricsUrl(ChildJvm worker) {
         return "http://127.0.0.1:" + metricsPorts.get(worker.name()) + "/metrics";
+    }
+
+    /**
+     * Makes an API key for {@code tenant} in the cluster's job-state Redis, with quotas large enough for
+     * tests and benchmarks (the gateway's defaults are for real callers), and returns its secret.
+     */
+    public String createApiKey(String tenant) {
+        return createApiKey(tenant, new Quota(100_000, 100_000, 1_000_000));
+    }
+
+    /** Makes an API key for {@code tenant} with its own quota (0 fields: the gateway's defaults). */
+    public String createApiKey(String tenant, Quota quota) {
+        try (UnifiedJedis redis = JobStore.client(servers.env().get(InfraConfig.REDIS_URL.name()), 5000)) {
+            return new ApiKeyStore(redis, Clock.systemUTC()).create(tenant, "local", quota).secret();
+        }
+    }
+
+    /**
+     * Starts another gateway process on a free port against the same servers, with further configuration
+     * (e.g. a short presign TTL); the caller stops it.
+     *
+     * @return the process; its URL is {@code http://127.0.0.1:} plus the {@code TTS_GATEWAY_PORT} chosen,
+     *     given by {@link #urlOf(ChildJvm)}
+     */
+    public ChildJvm startExtraGateway(String name, Map<String, String> env) {
+        Map<String, String> e = serviceEnv();
+        int port = Ports.free();
+        e.put(GatewayConfig.PORT.name(), Integer.toString(port));
+        e.put(GatewayConfig.CREATE_TOPICS.name(), "false");
+        e.putAll(env);
+        ChildJvm g = ChildJvm.start(name, GatewayMain.class.getName(), e, dataDir.resolve("logs/" + name + ".log"),
+                l -> l.startsWith("gateway: http"), START_TIMEOUT_MS);
+        synchronized (this) {
+            extraGatewayPorts.put(g.name(), port);
+        }
+        return g;
+    }
+
+    /** The URL of a gateway started by {@link #startExtraGateway}. */
+    public synchronized String urlOf(ChildJvm extraGateway) {
+        return "http://127.0.0.1:" + extraGatewayPorts.get(extraGateway.name());
     }
 
     public String gatewayUrl() {

@@ -18,8 +18,10 @@ import java.util.concurrent.CountDownLatch;
 /**
  * {@code tts-local}: runs the whole cluster on this machine.
  * <ul>
- *   <li>{@code up [--port P] [--workers N] [--data DIR]}: starts it and prints {@code gateway: URL}
- *       once ready; Ctrl-C stops everything.</li>
+ *   <li>{@code up [--port P] [--workers N] [--data DIR] [--tenants N]}: starts it and prints
+ *       {@code gateway: URL} once ready, then one line {@code api key: KEY} per tenant (one by default,
+ *       tenant {@code local}; with {@code --tenants N}, tenants {@code tenant-1} to {@code tenant-N}), each key
+ *       with the gateway's default quotas; Ctrl-C stops everything.</li>
  *   <li>{@code demo --out DIR [--workers N]}: starts it, synthesizes the bundled sample text, writes
  *       the audio into DIR and stops.</li>
  * </ul>
@@ -46,6 +48,11 @@ public final class TtsLocal {
 
     private static void up(Map<String, String> opts, int workers, Path model) throws InterruptedException, IOException {
         int port = Integer.parseInt(opts.getOrDefault("--port", "8080"));
+        int tenants = Integer.parseInt(opts.getOrDefault("--tenants", "1"));
+        if (tenants < 1 || tenants > 1000) {
+            System.err.println("--tenants must be between 1 and 1000");
+            usage(2);
+        }
         Path data = dataDir(opts);
         System.out.println("starting Kafka, Redis, S3, gateway and " + workers + " worker(s); data in " + data);
         LocalCluster cluster = LocalCluster.start(data, port, workers, model, Map.of());
@@ -57,7 +64,13 @@ public final class TtsLocal {
             done.countDown();
         }, "tts-local-stop"));
         System.out.println("gateway: " + cluster.gatewayUrl());
-        System.out.println("logs: " + data.resolve("logs") + "   (Ctrl-C stops everything)");
+        for (int t = 1; t <= tenants; t++) {
+            String tenant = tenants == 1 ? "local" : "tenant-" + t;
+            System.out.println("api key: " + cluster.createApiKey(tenant, dev.ttscluster.common.tenant.Quota.DEFAULTS));
+        }
+        System.out.println("logs: " + data.resolve("logs") + "   (Ctrl-C stops everything; send keys as "
+                + "'Authorization: Bearer <api key>')");
+        System.out.flush();
         done.await();
     }
 
@@ -72,10 +85,11 @@ public final class TtsLocal {
         System.out.println("starting the local cluster (" + workers + " workers); data in " + data);
         try (LocalCluster cluster = LocalCluster.start(data, 0, workers, model, Map.of())) {
             System.out.println("gateway: " + cluster.gatewayUrl());
+            String key = cluster.createApiKey("demo");
             HttpClient http = HttpClient.newHttpClient();
             String body = Json.MAPPER.writeValueAsString(Map.of("text", text));
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(cluster.gatewayUrl() + "/v1/jobs"))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                    .header("Content-Type", "application/json").header("Authorization", "Bearer " + key).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                     HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 202) {
                 throw new IllegalStateException("submit failed: " + r.statusCode() + " " + r.body());
@@ -86,7 +100,7 @@ public final class TtsLocal {
             long deadline = System.currentTimeMillis() + 300_000;
             while (System.currentTimeMillis() < deadline) {
                 job = Json.MAPPER.readTree(http.send(HttpRequest.newBuilder(URI.create(cluster.gatewayUrl() + "/v1/jobs/" + id))
-                        .build(), HttpResponse.BodyHandlers.ofString()).body());
+                        .header("Authorization", "Bearer " + key).build(), HttpResponse.BodyHandlers.ofString()).body());
                 String status = job.get("status").asText();
                 System.out.printf("  %s %.0f%%%n", status, job.get("progress").asDouble() * 100);
                 if (!status.equals("queued") && !status.equals("running")) {
@@ -127,7 +141,7 @@ public final class TtsLocal {
 
     private static void usage(int code) {
         System.out.println("""
-                usage: tts-local up [--port 8080] [--workers 2] [--data DIR] [--model DIR]
+                usage: tts-local up [--port 8080] [--workers 2] [--data DIR] [--model DIR] [--tenants 1]
                        tts-local demo --out DIR [--workers 2] [--data DIR] [--model DIR]""");
         System.exit(code);
     }

@@ -15,15 +15,32 @@ import java.util.Map;
 /** A small HTTP client for the gateway's API, as a user would call it. Thread-safe. */
 final class Api {
     private final String base;
+    private final String key;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+    /** A client of the shared cluster's gateway with the shared test key. */
     Api(String base) {
+        this(base, SharedCluster.key());
+    }
+
+    /** A client calling with {@code key} (null: no Authorization header). */
+    Api(String base, String key) {
         this.base = base;
+        this.key = key;
+    }
+
+    /** The gateway's base URL. */
+    String base() {
+        return base;
+    }
+
+    private HttpRequest.Builder authorized(HttpRequest.Builder b) {
+        return key == null ? b : b.header("Authorization", "Bearer " + key);
     }
 
     HttpResponse<String> post(String path, String contentType, String body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder b = authorized(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
         if (contentType != null) {
             b.header("Content-Type", contentType);
         }
@@ -39,19 +56,39 @@ final class Api {
     }
 
     HttpResponse<String> get(String path) {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).build(),
+        return send(authorized(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     HttpResponse<byte[]> getBytes(String url) {
-        String full = url.startsWith("http") ? url : base + url;
-        return send(HttpRequest.newBuilder(URI.create(full)).timeout(Duration.ofSeconds(30)).build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+        // a presigned URL carries its own signature; a gateway path needs the key
+        HttpRequest.Builder b = url.startsWith("http") ? HttpRequest.newBuilder(URI.create(url))
+                : authorized(HttpRequest.newBuilder(URI.create(base + url)));
+        return send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
     HttpResponse<String> send(String method, String path, String contentType, String body) {
+        HttpRequest.Builder b = authorized(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)));
+        if (contentType != null) {
+            b.header("Content-Type", contentType);
+        }
+        return send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A request with one further header (e.g. Idempotency-Key, or a raw Authorization). */
+    HttpResponse<String> sendWith(String method, String path, String header, String value) {
+        return sendWith(method, path, header, value, null, null);
+    }
+
+    /** A request with one further header and a body. */
+    HttpResponse<String> sendWith(String method, String path, String header, String value, String contentType, String body) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (!header.equalsIgnoreCase("Authorization")) {
+            b = authorized(b);
+        }
+        b.header(header, value);
         if (contentType != null) {
             b.header("Content-Type", contentType);
         }

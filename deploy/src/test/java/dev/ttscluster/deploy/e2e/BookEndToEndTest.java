@@ -67,6 +67,7 @@ class BookEndToEndTest {
     HttpResponse<String> upload(String contentType, byte[] body, String query) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create(SharedCluster.get().gatewayUrl() + "/v1/books" + query))
                 .timeout(Duration.ofSeconds(60)).header("Content-Type", contentType)
+                .header("Authorization", "Bearer " + SharedCluster.key())
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -228,7 +229,7 @@ class BookEndToEndTest {
         java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
 
         int code = dev.ttscluster.deploy.cli.TtsBook.run(new java.io.PrintStream(out, true), new java.io.PrintStream(err, true),
-                "submit", file.toString(), "--url", url);
+                "submit", file.toString(), "--url", url, "--api-key", SharedCluster.key());
 
         String printed = out.toString(StandardCharsets.UTF_8);
         assertThat(code).as(printed + err).isZero();
@@ -236,13 +237,13 @@ class BookEndToEndTest {
         String id = printed.replaceAll("(?s).*book ([0-9a-f-]{36}).*", "$1");
         Path into = dir.resolve("out");
         assertThat(dev.ttscluster.deploy.cli.TtsBook.run(new java.io.PrintStream(out, true), new java.io.PrintStream(err, true),
-                "download", id, "--out", into.toString(), "--url", url)).as(err.toString(StandardCharsets.UTF_8)).isZero();
+                "download", id, "--out", into.toString(), "--url", url, "--api-key", SharedCluster.key())).as(err.toString(StandardCharsets.UTF_8)).isZero();
         try (var files = Files.list(into)) {
             assertThat(files.map(p -> p.getFileName().toString()).sorted().toList()).containsExactly("001.flac", "001.json",
                     "001.srt", "001.vtt", "001.wav", "002.flac", "002.json", "002.srt", "002.vtt", "002.wav", "manifest.json");
         }
         assertThat(dev.ttscluster.deploy.cli.TtsBook.run(new java.io.PrintStream(out, true), new java.io.PrintStream(err, true),
-                "submit", dir.resolve("missing.txt").toString(), "--url", url)).isEqualTo(3);
+                "submit", dir.resolve("missing.txt").toString(), "--url", url, "--api-key", SharedCluster.key())).isEqualTo(3);
     }
 
     @Test

@@ -18,6 +18,7 @@ final class SharedCluster {
     static final String BUNDLE = "models/slt";
     static final String VOICE = "slt";
     private static LocalCluster cluster;
+    private static String key;
 
     private SharedCluster() {
     }
@@ -50,6 +51,14 @@ final class SharedCluster {
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("the containers profile's sources are not on the classpath", e);
         }
+    }
+
+    /** An API key of tenant {@code default} on the shared cluster, with quotas no test reaches. */
+    static synchronized String key() {
+        if (key == null) {
+            key = get().createApiKey("default");
+        }
+        return key;
     }
 
     /** Brings the worker count back to {@link #WORKERS} after a test killed some. */

@@ -9,16 +9,34 @@ public final class ApiException extends RuntimeException {
     private final int status;
     private final String code;
     private final Integer retryAfterSeconds;
+    private final transient java.util.Map<String, String> headers;
 
     public ApiException(int status, String code, String message) {
         this(status, code, message, null);
     }
 
     public ApiException(int status, String code, String message, Integer retryAfterSeconds) {
+        this(status, code, message, retryAfterSeconds, java.util.Map.of());
+    }
+
+    /** An error with further response headers (e.g. a {@code WWW-Authenticate} challenge). */
+    public ApiException(int status, String code, String message, Integer retryAfterSeconds,
+                        java.util.Map<String, String> headers) {
         super(message, null, false, false);
         this.status = status;
         this.code = code;
         this.retryAfterSeconds = retryAfterSeconds;
+        this.headers = java.util.Map.copyOf(headers);
+    }
+
+    /** A 429 naming the exhausted limit, to retry after {@code seconds}. */
+    public static ApiException tooManyRequests(String message, int seconds) {
+        return new ApiException(429, "rate_limited", message, Math.max(1, seconds));
+    }
+
+    /** Further headers to send with the error. */
+    public java.util.Map<String, String> headers() {
+        return headers;
     }
 
     public static ApiException badRequest(String message) {

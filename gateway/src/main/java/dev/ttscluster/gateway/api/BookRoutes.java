@@ -37,10 +37,16 @@ final class BookRoutes {
     private final BookService books;
     private final AudioBucket bucket;
 
-    BookRoutes(GatewayConfig cfg, BookService books, AudioBucket bucket) {
+    private final dev.ttscluster.gateway.admission.Admission admission;
+    private final Idempotency idempotency;
+
+    BookRoutes(GatewayConfig cfg, BookService books, AudioBucket bucket, dev.ttscluster.gateway.admission.Admission admission,
+               Idempotency idempotency) {
         this.cfg = cfg;
         this.books = books;
         this.bucket = bucket;
+        this.admission = admission;
+        this.idempotency = idempotency;
     }
 
     void submit(Context ctx) {
@@ -72,7 +78,29 @@ final class BookRoutes {
                 throw ApiException.badRequest("'speed' must be between " + JobRequest.MIN_SPEED + " and " + JobRequest.MAX_SPEED);
             }
         }
-        BookStore.Book book = books.submit(HttpApi.DEFAULT_TENANT, new BookService.Upload(format, body, title, voice, speed));
+        dev.ttscluster.gateway.auth.Caller caller = HttpApi.caller(ctx);
+        String id = java.util.UUID.randomUUID().toString();
+        Optional<String> replay = idempotency.replayOf(ctx, caller, body, id);
+        if (replay.isPresent()) {
+            BookStore.Book first = books.find(caller.tenant(), replay.get()).orElseThrow(() -> new ApiException(409,
+                    "conflict", "a request with this " + Idempotency.HEADER + " is still being accepted, or its book is gone", 1));
+            ctx.status(202).header("Location", "/v1/books/" + first.id()).header("Idempotent-Replayed", "true")
+                    .json(view(first));
+            return;
+        }
+        BookStore.Book book;
+        try {
+            admission.admit(caller, "book:" + id);
+            try {
+                book = books.submit(caller.tenant(), id, new BookService.Upload(format, body, title, voice, speed));
+            } catch (RuntimeException e) {
+                admission.release(caller, "book:" + id);
+                throw e;
+            }
+        } catch (RuntimeException e) {
+            idempotency.release(ctx, caller);
+            throw e;
+        }
         ctx.status(202).header("Location", "/v1/books/" + book.id()).json(view(book));
     }
 
@@ -81,7 +109,12 @@ final class BookRoutes {
     }
 
     void cancel(Context ctx) {
-        ctx.json(view(books.cancel(HttpApi.DEFAULT_TENANT, ctx.pathParam("id"))));
+        ctx.json(view(books.cancel(HttpApi.caller(ctx).tenant(), ctx.pathParam("id"))));
+    }
+
+    void delete(Context ctx) {
+        books.delete(HttpApi.caller(ctx).tenant(), ctx.pathParam("id"));
+        ctx.status(204);
     }
 
     void manifest(Context ctx) {
@@ -98,7 +131,7 @@ final class BookRoutes {
 
     private BookStore.Book book(Context ctx) {
         String id = ctx.pathParam("id");
-        return books.find(HttpApi.DEFAULT_TENANT, id)
+        return books.find(HttpApi.caller(ctx).tenant(), id)
                 .orElseThrow(() -> ApiException.notFound("no book '" + JobRequest.abbreviate(id) + "'"));
     }
 

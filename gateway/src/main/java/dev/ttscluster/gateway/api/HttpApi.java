@@ -5,7 +5,11 @@ import dev.ttscluster.common.contract.Json;
 import dev.ttscluster.common.error.RetriableException;
 import dev.ttscluster.common.state.JobRecord;
 import dev.ttscluster.common.storage.AudioBucket;
+import dev.ttscluster.common.tenant.IdempotencyStore;
 import dev.ttscluster.gateway.GatewayConfig;
+import dev.ttscluster.gateway.admission.Admission;
+import dev.ttscluster.gateway.auth.Authenticator;
+import dev.ttscluster.gateway.auth.Caller;
 import dev.ttscluster.gateway.jobs.JobRequest;
 import dev.ttscluster.gateway.books.BookService;
 import dev.ttscluster.gateway.jobs.JobService;
@@ -21,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -30,21 +35,33 @@ import java.util.function.BooleanSupplier;
  */
 public final class HttpApi {
     private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
-    /** Until tenants and keys exist every caller is this tenant. */
-    static final String DEFAULT_TENANT = "default";
+    private static final String CALLER = "tts.caller";
 
     private final GatewayConfig cfg;
     private final JobService jobs;
     private final BookService books;
     private final AudioBucket bucket;
     private final BooleanSupplier ready;
+    private final Authenticator auth;
+    private final Admission admission;
+    private final Idempotency idempotency;
 
-    public HttpApi(GatewayConfig cfg, JobService jobs, BookService books, AudioBucket bucket, BooleanSupplier ready) {
+    /**
+     * @param ready whether the backing servers answer (and the gateway is not stopping)
+     * @param auth resolves the caller of every /v1 route
+     * @param admission rate, concurrency and queue bounds
+     * @param idempotency remembered Idempotency-Key claims
+     */
+    public HttpApi(GatewayConfig cfg, JobService jobs, BookService books, AudioBucket bucket, BooleanSupplier ready,
+                   Authenticator auth, Admission admission, IdempotencyStore idempotency) {
         this.cfg = cfg;
         this.jobs = jobs;
         this.books = books;
         this.bucket = bucket;
         this.ready = ready;
+        this.auth = auth;
+        this.admission = admission;
+        this.idempotency = new Idempotency(idempotency);
     }
 
     /** Builds the Javalin app with every route (not yet started). */
@@ -54,21 +71,34 @@ public final class HttpApi {
             c.http.maxRequestSize = Math.max(cfg.maxBodyBytes(), cfg.maxBookBytes()); // each route checks its own
             c.http.prefer405over404 = true;
             c.jsonMapper(new JavalinJackson(Json.MAPPER, false));
-            c.jetty.modifyServer(server -> server.setStopTimeout(5000));
+            c.jetty.modifyServer(server -> {
+                // graceful stop: Jetty drains requests in flight only with a StatisticsHandler in the chain
+                server.setHandler(new org.eclipse.jetty.server.handler.StatisticsHandler());
+                server.setStopTimeout(10_000);
+            });
         });
         app.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
         app.get("/readyz", this::readyz);
+        app.before("/v1/*", this::authorize);
         app.post("/v1/jobs", this::submit);
         app.get("/v1/jobs/{id}", ctx -> ctx.json(view(job(ctx))));
+        app.delete("/v1/jobs/{id}", ctx -> {
+            jobs.delete(caller(ctx).tenant(), ctx.pathParam("id"), bucket);
+            ctx.status(204);
+        });
         app.get("/v1/jobs/{id}/audio", this::audio);
-        app.post("/v1/jobs/{id}/cancel", ctx -> ctx.json(view(jobs.cancel(DEFAULT_TENANT, ctx.pathParam("id")))));
-        BookRoutes bookRoutes = new BookRoutes(cfg, books, bucket);
+        app.post("/v1/jobs/{id}/cancel", ctx -> ctx.json(view(jobs.cancel(caller(ctx).tenant(), ctx.pathParam("id")))));
+        BookRoutes bookRoutes = new BookRoutes(cfg, books, bucket, admission, idempotency);
         app.post("/v1/books", bookRoutes::submit);
         app.get("/v1/books/{id}", bookRoutes::get);
+        app.delete("/v1/books/{id}", bookRoutes::delete);
         app.get("/v1/books/{id}/manifest", bookRoutes::manifest);
         app.post("/v1/books/{id}/cancel", bookRoutes::cancel);
 
-        app.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage(), e.retryAfterSeconds()));
+        app.exception(ApiException.class, (e, ctx) -> {
+            e.headers().forEach(ctx::header);
+            error(ctx, e.status(), e.code(), e.getMessage(), e.retryAfterSeconds());
+        });
         app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), codeFor(e.getStatus()),
                 e.getMessage(), null));
         app.exception(RetriableException.class, (e, ctx) -> {
@@ -87,6 +117,22 @@ public final class HttpApi {
         ctx.status(ok ? 200 : 503).json(Map.of("status", ok ? "ready" : "not_ready"));
     }
 
+    /** Every /v1 request: who is calling, and may they call now. */
+    private void authorize(Context ctx) {
+        Caller caller = auth.authenticate(ctx.header("Authorization"));
+        ctx.attribute(CALLER, caller);
+        admission.request(caller);
+    }
+
+    /** The request's caller, set by {@link #authorize}. */
+    static Caller caller(Context ctx) {
+        Caller c = ctx.attribute(CALLER);
+        if (c == null) {
+            throw new IllegalStateException("route reached without authorization: " + ctx.path());
+        }
+        return c;
+    }
+
     private void submit(Context ctx) {
         String ct = ctx.contentType();
         if (ct == null || !ct.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
@@ -99,7 +145,32 @@ public final class HttpApi {
         } catch (java.io.IOException e) {
             throw ApiException.badRequest("body is not valid JSON: " + firstLine(e.getMessage()));
         }
-        JobRecord job = jobs.submit(DEFAULT_TENANT, JobRequest.from(body, cfg));
+        JobRequest req = JobRequest.from(body, cfg);
+        jobs.check(req);
+        admission.interactiveQueueHasRoom();
+        Caller caller = caller(ctx);
+        String id = JobService.newId();
+        Optional<String> replay = idempotency.replayOf(ctx, caller, raw, id);
+        if (replay.isPresent()) {
+            JobRecord first = jobs.find(caller.tenant(), replay.get()).orElseThrow(() -> new ApiException(409, "conflict",
+                    "a request with this " + Idempotency.HEADER + " is still being accepted, or its job is gone", 1));
+            ctx.status(202).header("Location", "/v1/jobs/" + first.id()).header("Idempotent-Replayed", "true")
+                    .json(view(first));
+            return;
+        }
+        JobRecord job;
+        try {
+            admission.admit(caller, "job:" + id);
+            try {
+                job = jobs.submit(caller.tenant(), id, req);
+            } catch (RuntimeException e) {
+                admission.release(caller, "job:" + id);
+                throw e;
+            }
+        } catch (RuntimeException e) {
+            idempotency.release(ctx, caller);
+            throw e;
+        }
         ctx.status(202).header("Location", "/v1/jobs/" + job.id()).json(view(job));
     }
 
@@ -122,7 +193,7 @@ public final class HttpApi {
 
     private JobRecord job(Context ctx) {
         String id = ctx.pathParam("id");
-        return jobs.find(DEFAULT_TENANT, id)
+        return jobs.find(caller(ctx).tenant(), id)
                 .orElseThrow(() -> ApiException.notFound("no job '" + JobRequest.abbreviate(id) + "'"));
     }
 
@@ -182,6 +253,8 @@ public final class HttpApi {
     private static String codeFor(int status) {
         return switch (status) {
             case 400 -> "invalid_request";
+            case 401 -> "unauthorized";
+            case 429 -> "rate_limited";
             case 404 -> "not_found";
             case 405 -> "method_not_allowed";
             case 413 -> "payload_too_large";

@@ -131,6 +131,11 @@ public final class BookService {
      *     size limit, 503 when Redis, S3 or Kafka is unavailable (the book is then marked failed)
      */
     public BookStore.Book submit(String tenant, Upload up) {
+        return submit(tenant, UUID.randomUUID().toString(), up);
+    }
+
+    /** As {@link #submit(String, Upload)} with the book id chosen by the caller (a fresh UUID). */
+    public BookStore.Book submit(String tenant, String bookId, Upload up) {
         BookText text;
         try {
             text = parse(up);
@@ -141,7 +146,6 @@ public final class BookService {
             throw new ApiException(413, "book_too_long", "the book has " + text.chars() + " characters of text; the limit is "
                     + maxChars);
         }
-        String bookId = UUID.randomUUID().toString();
         long now = clock.millis();
         List<String> jobIds = new ArrayList<>();
         List<String> titles = new ArrayList<>();
@@ -248,6 +252,30 @@ public final class BookService {
             return books.get(id).orElse(book);
         } catch (RetriableException e) {
             throw unavailable("job store", e);
+        }
+    }
+
+    /**
+     * Deletes a book of the tenant: cancels what still runs, removes every object of the book (chapters'
+     * audio, files, segments, manifest) and forgets the book and its chapter jobs.
+     *
+     * @throws ApiException 404 unknown, 503 when Redis or S3 is unavailable (records are forgotten only
+     *     after the objects are gone, so a retry finishes the deletion)
+     */
+    public void delete(String tenant, String id) {
+        BookStore.Book book = find(tenant, id).orElseThrow(() -> ApiException.notFound("no book '"
+                + dev.ttscluster.gateway.jobs.JobRequest.abbreviate(id) + "'"));
+        try {
+            if (!book.status().isFinal()) {
+                books.cancel(id);
+                book.chapterJobs().forEach(jobs::cancel);
+            }
+            int n = bucket.deletePrefix(ObjectKeys.bookPrefix(tenant, id));
+            book.chapterJobs().forEach(jobs::delete);
+            books.delete(id);
+            log.info("book {} deleted with {} objects", id, n);
+        } catch (RetriableException e) {
+            throw unavailable("job store or S3", e);
         }
     }
 

@@ -45,11 +45,33 @@ public final class JobService {
      *     unavailable (the job is then marked failed, never left half-queued)
      */
     public JobRecord submit(String tenant, JobRequest req) {
+        return submit(tenant, newId(), req);
+    }
+
+    /** A fresh job id. */
+    public static String newId() {
+        return UUID.randomUUID().toString();
+    }
+
+    /**
+     * Checks that the request has something to speak, before any quota is spent on it.
+     *
+     * @throws ApiException 400 when the text has nothing speakable
+     */
+    public void check(JobRequest req) {
+        if (segmenter.segments(req.text()).isEmpty()) {
+            throw ApiException.badRequest("'text' has nothing to speak after normalization");
+        }
+    }
+
+    /**
+     * As {@link #submit(String, JobRequest)} with the job id chosen by the caller (a fresh {@link #newId()}).
+     */
+    public JobRecord submit(String tenant, String id, JobRequest req) {
         List<String> segments = segmenter.segments(req.text());
         if (segments.isEmpty()) {
             throw ApiException.badRequest("'text' has nothing to speak after normalization");
         }
-        String id = UUID.randomUUID().toString();
         long now = clock.millis();
         int chars = segments.stream().mapToInt(String::length).sum();
         JobRecord job = JobRecord.queued(id, tenant, req.voice(), req.format(), req.speed(), segments.size(), chars, now);
@@ -100,6 +122,27 @@ public final class JobService {
             throw new ApiException(409, "conflict", "job is already " + store.get(id).map(j -> j.status().wire()).orElse("gone"));
         }
         return store.get(id).orElse(job);
+    }
+
+    /**
+     * Deletes a job of the tenant: cancels it if it still runs, removes its audio and segment objects and
+     * forgets its record. A later GET answers 404.
+     *
+     * @throws ApiException 404 unknown, 503 when Redis or S3 is unavailable (nothing is forgotten before
+     *     the objects are gone, so a retry finishes the deletion)
+     */
+    public void delete(String tenant, String id, dev.ttscluster.common.storage.AudioBucket bucket) {
+        JobRecord job = find(tenant, id).orElseThrow(() -> ApiException.notFound("no job '" + JobRequest.abbreviate(id) + "'"));
+        try {
+            if (!job.status().isFinal()) {
+                store.cancel(id);
+            }
+            int n = bucket.deletePrefix(dev.ttscluster.common.storage.ObjectKeys.jobPrefix(tenant, id));
+            store.delete(id);
+            log.info("job {} deleted with {} objects", id, n);
+        } catch (RetriableException e) {
+            throw unavailable("job store or S3", e);
+        }
     }
 
     private static ApiException unavailable(String what, RetriableException e) {
