@@ -13,6 +13,7 @@ import dev.ttscluster.worker.cache.CacheKey;
 import dev.ttscluster.worker.cache.CachedAudio;
 import dev.ttscluster.worker.cache.RecentAudio;
 import dev.ttscluster.worker.cache.SegmentCache;
+import dev.ttscluster.worker.inference.RowIsolation;
 import dev.ttscluster.worker.inference.SynthesisInput;
 import dev.ttscluster.worker.inference.SynthesisModel;
 import dev.ttscluster.worker.inference.SynthesisOutput;
@@ -45,9 +46,13 @@ import java.util.function.Predicate;
  *
  * <p>Retriable faults (Redis, S3) are retried with backoff for as long as {@code running} holds;
  * nothing is recomputed on retry. A stop request lets a healthy batch finish; only a batch stuck
- * on a failing server is abandoned (uncommitted, so it is redelivered). A batch the model rejects is
- * re-run row by row so that one poison segment fails only its own job (and goes to the dead-letter
- * sink).
+ * on a failing server is abandoned (uncommitted, so it is redelivered).
+ *
+ * <p>Poison work: when the model call throws, the batch is bisected ({@link RowIsolation}) until the rows
+ * that fail alone are found; such a row is tried alone up to {@code maxAttempts} times (a transient fault
+ * passes), then goes to the dead-letter sink with the reason, and its job (and its book) fails with that
+ * reason. Every other row of the batch gets its audio from a call without the bad rows and is stored as
+ * usual, so the batch's offsets still commit past the bad row.
  */
 public final class SynthesisPipeline implements BatchHandler {
     private static final Logger log = LoggerFactory.getLogger(SynthesisPipeline.class);
@@ -55,8 +60,18 @@ public final class SynthesisPipeline implements BatchHandler {
     /** Receives segments that failed for good. */
     @FunctionalInterface
     public interface DeadLetters {
-        void send(SegmentTask task, String reason);
+        /**
+         * @param reason why, as the job's error says it
+         * @param attempts model calls in which the segment ran alone and failed (0: it never reached the model)
+         * @throws RetriableException when the sink is unavailable (retried while the worker runs)
+         */
+        void send(SegmentTask task, String reason, int attempts);
     }
+
+    /** Model calls a segment may fail alone before it is dead-lettered, unless configured otherwise. */
+    public static final int DEFAULT_MAX_ATTEMPTS = 3;
+    /** Longest pause between a failing segment's attempts alone. */
+    static final long MAX_ATTEMPT_PAUSE_MS = 2_000;
 
     /** Thrown when the worker is stopping in the middle of a batch: nothing may be committed. */
     public static final class Stopped extends RuntimeException {
@@ -85,6 +100,8 @@ public final class SynthesisPipeline implements BatchHandler {
     static final int SERVED_UPLOAD_THREADS = 4;
     private SegmentCache cache;
     private RecentAudio recent;
+    private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
+    private String faultMarker;
 
     /** Sleeps between retries; injected so tests never sleep. */
     @FunctionalInterface
@@ -128,6 +145,30 @@ public final class SynthesisPipeline implements BatchHandler {
     public SynthesisPipeline withCache(SegmentCache shared, RecentAudio recent) {
         this.cache = shared;
         this.recent = recent;
+        return this;
+    }
+
+    /**
+     * A segment that fails alone in the model this many times is dead-lettered (at least 1).
+     *
+     * @return this
+     */
+    public SynthesisPipeline withMaxAttempts(int attempts) {
+        if (attempts < 1) {
+            throw new IllegalArgumentException("maxAttempts must be at least 1");
+        }
+        this.maxAttempts = attempts;
+        return this;
+    }
+
+    /**
+     * For fault-injection tests only: every model call holding a segment whose text contains
+     * {@code marker} (ignoring case) throws, as a poison segment would. Null or empty: off.
+     *
+     * @return this
+     */
+    public SynthesisPipeline withFaultInjection(String marker) {
+        this.faultMarker = marker == null || marker.isEmpty() ? null : marker.toLowerCase(java.util.Locale.ROOT);
         return this;
     }
 
@@ -242,7 +283,7 @@ public final class SynthesisPipeline implements BatchHandler {
             }
             int speaker = model.manifest().speakerId(t.voice());
             if (speaker < 0) {
-                fail(t, "voice '" + t.voice() + "' is not in model " + model.manifest().name(), running);
+                fail(t, "voice '" + t.voice() + "' is not in model " + model.manifest().name(), 0, running);
                 continue;
             }
             live.add(p);
@@ -278,12 +319,16 @@ public final class SynthesisPipeline implements BatchHandler {
             missIdx.add(i);
         }
         List<SynthesisOutput> made = List.of();
+        RowIsolation.Failure[] failures = new RowIsolation.Failure[rows.size()];
         double inferSeconds = 0;
         if (!missIdx.isEmpty()) {
             long t0 = System.nanoTime();
-            made = infer(missIdx.stream().map(i -> live.get(i).task()).toList(),
-                    missIdx.stream().map(rows::get).toList(), running);
+            RowIsolation.Result r = infer(missIdx.stream().map(i -> new Work(live.get(i).task(), rows.get(i))).toList());
             inferSeconds = (System.nanoTime() - t0) / 1e9;
+            made = r.outputs();
+            for (int k = 0; k < missIdx.size(); k++) {
+                failures[missIdx.get(k)] = r.failures().get(k);
+            }
         }
         Map<String, CachedAudio> fresh = new HashMap<>();
         long samples = 0;
@@ -302,15 +347,24 @@ public final class SynthesisPipeline implements BatchHandler {
                 }
             }
         }
-        List<Row> out = new ArrayList<>(rows.size());
+        // rows given up: dead-lettered, their jobs failed; the rest of those jobs' segments are not stored
+        java.util.Set<String> failedJobs = new java.util.HashSet<>();
+        List<Row> ready = new ArrayList<>(rows.size());
         for (int i = 0; i < rows.size(); i++) {
             SynthesisOutput o = outs[i] != null ? outs[i] : keys[i] == null ? null : outs[firstOfKey.get(keys[i])];
+            SegmentTask t = live.get(i).task();
             if (o != null) {
-                out.add(new Row(live.get(i).task(), o, source[i], live.get(i).polledNanos()));
+                ready.add(new Row(t, o, source[i], live.get(i).polledNanos()));
+            } else if (failures[i] != null) {
+                fail(t, failures[i].reason(), failures[i].attempts(), running);
+                failedJobs.add(t.jobId());
             } else if (source[i] == WorkerMetrics.Source.REUSED) {
-                fail(live.get(i).task(), "synthesis failed: an identical segment of the same batch failed", running);
+                RowIsolation.Failure twin = failures[firstOfKey.get(keys[i])];
+                fail(t, twin.reason() + " (an identical segment of the same batch)", twin.attempts(), running);
+                failedJobs.add(t.jobId());
             }
         }
+        List<Row> out = ready.stream().filter(r -> !failedJobs.contains(r.task().jobId())).toList();
         double audio = samples / (double) model.manifest().sampleRate();
         if (!missIdx.isEmpty()) {
             metrics.inferred(inferSeconds, audio);
@@ -400,30 +454,57 @@ public final class SynthesisPipeline implements BatchHandler {
         }
     }
 
-    /** One batched call; if the model rejects the batch, row by row so only bad rows fail. */
-    private List<SynthesisOutput> infer(List<SegmentTask> tasks, List<SynthesisInput> rows, BooleanSupplier running) {
+    /** A row for the model with the segment it belongs to. */
+    private record Work(SegmentTask task, SynthesisInput input) {
+    }
+
+    /**
+     * ONE batched call; when it throws, the bad rows are isolated and retried alone ({@link RowIsolation})
+     * and every other row still gets its audio.
+     */
+    private RowIsolation.Result infer(List<Work> work) {
+        RowIsolation isolation = new RowIsolation(maxAttempts, attempt -> pause(attempt));
+        RowIsolation.Result r = isolation.run(work, part -> {
+            injectFault(part);
+            return model.synthesize(part.stream().map(Work::input).toList());
+        });
+        if (r.failedCalls() > 0) {
+            metrics.inferenceFailed(r.failedCalls());
+        }
+        return r;
+    }
+
+    /** Before attempt {@code n} of a failing row alone: the backoff, doubling, at most {@link #MAX_ATTEMPT_PAUSE_MS}. */
+    private void pause(int n) {
+        long ms = Math.min(MAX_ATTEMPT_PAUSE_MS, backoffMs << Math.min(n - 2, 20));
         try {
-            return model.synthesize(rows);
-        } catch (FatalException | IllegalArgumentException | IllegalStateException e) {
-            if (rows.size() == 1) {
-                fail(tasks.get(0), "synthesis failed: " + e.getMessage(), running);
-                List<SynthesisOutput> none = new ArrayList<>();
-                none.add(null);
-                return none;
-            }
-            log.warn("batch of {} rejected ({}); retrying row by row", rows.size(), e.getMessage());
-            List<SynthesisOutput> out = new ArrayList<>(rows.size());
-            for (int i = 0; i < rows.size(); i++) {
-                out.add(infer(List.of(tasks.get(i)), List.of(rows.get(i)), running).get(0));
-            }
-            return out;
+            sleeper.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Stopped();
         }
     }
 
-    private void fail(SegmentTask t, String reason, BooleanSupplier running) {
+    private void injectFault(List<Work> part) {
+        if (faultMarker == null) {
+            return;
+        }
+        for (Work w : part) {
+            if (w.task().text().toLowerCase(java.util.Locale.ROOT).contains(faultMarker)) {
+                throw new FatalException("injected fault: segment " + w.task().recordKey() + " holds the fault marker");
+            }
+        }
+    }
+
+    /** Dead-letters the segment, then fails its job (and its book) with the same reason. */
+    private void fail(SegmentTask t, String reason, int attempts, BooleanSupplier running) {
         log.warn("job {} segment {} failed: {}", t.jobId(), t.index(), reason);
         retry(() -> {
-            deadLetters.send(t, reason);
+            deadLetters.send(t, reason, attempts);
+            return null;
+        }, running);
+        metrics.deadLettered();
+        retry(() -> {
             if (t.inBook()) {
                 jobs.books().markFailed(t.book(), "chapter " + t.chapter() + " failed: " + reason);
             }

@@ -1,7 +1,5 @@
 package dev.ttscluster.worker;
 
-import dev.ttscluster.common.contract.SegmentTask;
-import dev.ttscluster.common.contract.Topics;
 import dev.ttscluster.common.error.FatalException;
 import dev.ttscluster.common.state.JobStore;
 import dev.ttscluster.common.storage.AudioBucket;
@@ -13,6 +11,7 @@ import dev.ttscluster.worker.cache.SegmentCache;
 import dev.ttscluster.worker.inference.DjlSynthesisModel;
 import dev.ttscluster.worker.inference.Frontends;
 import dev.ttscluster.worker.inference.SynthesisModel;
+import dev.ttscluster.worker.ingest.DeadLetterTopic;
 import dev.ttscluster.worker.ingest.SegmentConsumerLoop;
 import dev.ttscluster.worker.metrics.MetricsServer;
 import dev.ttscluster.worker.metrics.WorkerMetrics;
@@ -21,7 +20,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -29,10 +27,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Wires one worker process: model, Redis job store, S3 bucket, pipeline, and the Kafka poll loop on
@@ -44,7 +41,7 @@ public final class Worker implements AutoCloseable {
 
     private final SynthesisModel model;
     private final JobStore jobs;
-    private final KafkaProducer<String, byte[]> deadLetterProducer;
+    private final DeadLetterTopic deadLetters;
     private final SegmentConsumerLoop loop;
     private final Thread thread;
     private final WorkerMetrics metrics;
@@ -56,11 +53,12 @@ public final class Worker implements AutoCloseable {
         this.jobs = JobStore.connect(cfg.infra().redisUrl(), Clock.systemUTC(), 7 * 86_400L);
         AudioBucket bucket = new AudioBucket(cfg.infra());
         int rate = model.manifest().sampleRate();
-        this.deadLetterProducer = producer(cfg);
+        this.deadLetters = new DeadLetterTopic(producer(cfg), cfg.workerId(), Duration.ofSeconds(10));
         this.metrics = new WorkerMetrics(Clock.systemUTC());
         SynthesisPipeline pipeline = new SynthesisPipeline(model, Frontends.forManifest(model.manifest()), jobs,
-                new SegmentWriter(bucket, jobs, rate), new JobAssembler(bucket, jobs, rate), this::deadLetter,
-                Thread::sleep, cfg.retryBackoffMs(), metrics, cfg.uploadThreads());
+                new SegmentWriter(bucket, jobs, rate), new JobAssembler(bucket, jobs, rate), deadLetters,
+                Thread::sleep, cfg.retryBackoffMs(), metrics, cfg.uploadThreads())
+                .withMaxAttempts(cfg.maxAttempts()).withFaultInjection(cfg.faultInjectText());
         if (cfg.cache() != null) {
             this.cache = new SegmentCache(SegmentCache.client(cfg.cache().redisUrl(), cfg.cache().timeoutMs()),
                     new Breaker(3, 5_000, Clock.systemUTC()), cfg.cache().ttlSeconds(), cfg.cache().maxValueBytes());
@@ -88,17 +86,11 @@ public final class Worker implements AutoCloseable {
                         + "computes, cache {}, metrics {}, lanes {}", cfg.workerId(), w.model.manifest().name(), w.model.manifest().version(),
                 w.model.manifest().producesSpeech() ? "speech" : "placeholder, no speech", cfg.mode().wire(), cfg.batch(),
                 cfg.storeInFlight(), w.cache == null ? "off" : cfg.cache().redisUrl(), w.metricsServer == null ? "off" : "on port " + w.metricsServer.port(), cfg.topics());
-        return w;
-    }
-
-    private void deadLetter(SegmentTask task, String reason) {
-        ProducerRecord<String, byte[]> r = new ProducerRecord<>(Topics.SEGMENTS_DEAD_LETTER, task.recordKey(), task.encode());
-        r.headers().add("reason", reason.getBytes(StandardCharsets.UTF_8));
-        try {
-            deadLetterProducer.send(r).get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new dev.ttscluster.common.error.RetriableException("dead-letter topic unavailable: " + e.getMessage(), e);
+        if (!cfg.faultInjectText().isEmpty()) {
+            log.warn("FAULT INJECTION ON ({}): segments whose text contains '{}' fail in the model", WorkerConfig.FAULT_INJECT_TEXT.name(),
+                    cfg.faultInjectText());
         }
+        return w;
     }
 
     private static KafkaConsumer<String, byte[]> consumer(WorkerConfig cfg) {
@@ -150,7 +142,7 @@ public final class Worker implements AutoCloseable {
         if (metricsServer != null) {
             metricsServer.close();
         }
-        deadLetterProducer.close(java.time.Duration.ofSeconds(2));
+        deadLetters.close();
         jobs.close();
         if (cache != null) {
             cache.close();

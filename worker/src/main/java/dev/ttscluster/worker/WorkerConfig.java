@@ -30,13 +30,16 @@ import java.util.Map;
  * @param inferenceThreads intra-op threads of the engine
  * @param sessionTimeoutMs Kafka session timeout: how fast a dead worker's partitions move
  * @param retryBackoffMs first backoff when Redis or S3 fail (doubles up to 10 s)
+ * @param maxAttempts model calls a segment may fail alone before it is dead-lettered and its job fails
+ * @param faultInjectText for fault-injection tests only: segments whose text holds it fail in the model; empty: off
  * @param infra where the shared servers are
  */
 public record WorkerConfig(String workerId, Path modelDir, String groupId, Mode mode, BatchPolicy batch,
                            BatchPolicy bulkBatch, List<String> topics,
                            int storeInFlight, int uploadThreads, String metricsHost, int metricsPort, Cache cache,
                            int inferenceThreads,
-                           int sessionTimeoutMs, long retryBackoffMs, InfraConfig infra) {
+                           int sessionTimeoutMs, long retryBackoffMs, int maxAttempts, String faultInjectText,
+                           InfraConfig infra) {
 
     /**
      * The segment cache's settings.
@@ -124,11 +127,18 @@ public record WorkerConfig(String workerId, Path modelDir, String groupId, Mode 
     public static final ConfigKey<Integer> RETRY_BACKOFF_MS = ConfigKey.integer("TTS_WORKER_RETRY_BACKOFF_MS", 200, 1,
             60_000, "First backoff when Redis or S3 fail; doubles up to 10 s");
 
+    public static final ConfigKey<Integer> MAX_ATTEMPTS = ConfigKey.integer("TTS_WORKER_MAX_ATTEMPTS", 3, 1, 10,
+            "Model calls a segment may fail alone (its batch is re-run without it) before it goes to the dead-letter "
+                    + "topic with the reason and its job fails");
+    public static final ConfigKey<String> FAULT_INJECT_TEXT = ConfigKey.optionalString("TTS_WORKER_FAULT_INJECT_TEXT",
+            "For fault-injection tests only, never in production: a segment whose text contains this marker (ignoring "
+                    + "case) fails in the model every time, as a poison segment would; empty: off");
+
     /** The worker's own keys (see also {@link InfraConfig#KEYS}). */
     public static final List<ConfigKey<?>> KEYS = List.of(WORKER_ID, MODEL_DIR, GROUP_ID, MODE, BATCH_MAX_SIZE,
             BATCH_MAX_TOKENS, BULK_BATCH_MAX_TOKENS, BATCH_WINDOW_MS, BATCH_GROUP_BY_LENGTH, STORE_IN_FLIGHT, UPLOAD_THREADS, METRICS_HOST, METRICS_PORT,
             CACHE_REDIS_URL, CACHE_TTL_SECONDS, CACHE_MAX_VALUE_BYTES, CACHE_TIMEOUT_MS, CACHE_LOCAL_MB, LANES,
-            INFERENCE_THREADS, SESSION_TIMEOUT_MS, RETRY_BACKOFF_MS);
+            INFERENCE_THREADS, SESSION_TIMEOUT_MS, RETRY_BACKOFF_MS, MAX_ATTEMPTS, FAULT_INJECT_TEXT);
 
     /**
      * Reads and validates the configuration.
@@ -157,7 +167,7 @@ public record WorkerConfig(String workerId, Path modelDir, String groupId, Mode 
                 perRequest ? BatchPolicy.perRequest() : bulk, lanes(LANES.read(env)),
                 perRequest ? 0 : STORE_IN_FLIGHT.read(env), perRequest ? 1 : UPLOAD_THREADS.read(env),
                 METRICS_HOST.read(env), METRICS_PORT.read(env), perRequest ? null : cache(env), INFERENCE_THREADS.read(env), SESSION_TIMEOUT_MS.read(env),
-                RETRY_BACKOFF_MS.read(env), InfraConfig.fromEnv(env));
+                RETRY_BACKOFF_MS.read(env), MAX_ATTEMPTS.read(env), FAULT_INJECT_TEXT.read(env), InfraConfig.fromEnv(env));
     }
 
     private static List<String> lanes(String raw) {

@@ -33,6 +33,20 @@ class WorkerConfigTest {
         assertThat(c.storeInFlight()).isEqualTo(2);
         assertThat(c.uploadThreads()).isEqualTo(4);
         assertThat(c.metricsPort()).isEqualTo(9464);
+        assertThat(c.maxAttempts()).isEqualTo(3);
+        assertThat(c.faultInjectText()).isEmpty();
+    }
+
+    @Test
+    void attemptsBeforeDeadLetteringAreBoundedAndFaultInjectionIsOffUnlessSet() {
+        WorkerConfig c = WorkerConfig.fromEnv(env("TTS_WORKER_MAX_ATTEMPTS", "5", "TTS_WORKER_FAULT_INJECT_TEXT", "xqz"));
+
+        assertThat(c.maxAttempts()).isEqualTo(5);
+        assertThat(c.faultInjectText()).isEqualTo("xqz");
+        assertThatThrownBy(() -> WorkerConfig.fromEnv(env("TTS_WORKER_MAX_ATTEMPTS", "0")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("TTS_WORKER_MAX_ATTEMPTS");
+        assertThatThrownBy(() -> WorkerConfig.fromEnv(env("TTS_WORKER_MAX_ATTEMPTS", "11")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("TTS_WORKER_MAX_ATTEMPTS");
     }
 
     @Test

@@ -57,6 +57,8 @@ public final class WorkerMetrics {
     private final DoubleAdder audioSeconds = new DoubleAdder();
     private final DoubleAdder inferenceSeconds = new DoubleAdder();
     private final AtomicLong inFlight = new AtomicLong();
+    private final LongAdder failedCalls = new LongAdder();
+    private final LongAdder deadLetters = new LongAdder();
     private final Deque<long[]> recent = new ArrayDeque<>(); // {epoch ms, audio micro-seconds}
     private volatile java.util.function.Supplier<dev.ttscluster.worker.cache.SegmentCache.Stats> cache;
 
@@ -110,6 +112,21 @@ public final class WorkerMetrics {
         synchronized (recent) {
             recent.addLast(new long[]{clock.millis(), Math.round(audio * 1e6)});
         }
+    }
+
+    /** {@code calls} model calls threw (poison rows being isolated, or transient faults that passed on retry). */
+    public void inferenceFailed(int calls) {
+        failedCalls.add(calls);
+    }
+
+    /** A segment failed for good and went to the dead-letter topic. */
+    public void deadLettered() {
+        deadLetters.increment();
+    }
+
+    /** Segments dead-lettered so far. */
+    public long deadLetters() {
+        return deadLetters.sum();
     }
 
     /** A batch became durable after {@code seconds}. */
@@ -177,6 +194,10 @@ public final class WorkerMetrics {
         counter(out, "tts_worker_real_tokens_total", "Phones of all batches", realTokens.sum());
         counter(out, "tts_worker_audio_seconds_total", "Audio produced, in seconds", audioSeconds.sum());
         counter(out, "tts_worker_inference_seconds_total", "Time spent in the model", inferenceSeconds.sum());
+        counter(out, "tts_worker_inference_failures_total", "Model calls that threw (bad rows being isolated, transient "
+                + "faults retried)", failedCalls.sum());
+        counter(out, "tts_worker_dead_letters_total", "Segments that failed for good and went to the dead-letter topic",
+                deadLetters.sum());
         gauge(out, "tts_worker_padding_ratio", "Share of padded phone slots that were padding", paddingRatio());
         gauge(out, "tts_worker_audio_seconds_per_second", "Audio seconds produced per second, last 10 s", audioRate());
         gauge(out, "tts_worker_store_in_flight", "Inferred batches not yet durable", inFlight.get());

@@ -44,6 +44,16 @@ class WorkerMetricsTest {
     }
 
     @Test
+    void deadLettersAndFailedModelCallsAreCounted() {
+        WorkerMetrics m = new WorkerMetrics(new MutableClock(0));
+        m.inferenceFailed(4);
+        m.deadLettered();
+
+        assertThat(m.deadLetters()).isEqualTo(1);
+        assertThat(m.render()).contains("tts_worker_dead_letters_total 1", "tts_worker_inference_failures_total 4");
+    }
+
+    @Test
     void everySampleLineIsNameValue() {
         WorkerMetrics m = new WorkerMetrics(new MutableClock(0));
         m.stored(0.02);

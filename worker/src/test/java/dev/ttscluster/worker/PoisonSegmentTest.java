@@ -1,0 +1,281 @@
+package dev.ttscluster.worker;
+
+import dev.ttscluster.common.audio.Wav;
+import dev.ttscluster.common.config.InfraConfig;
+import dev.ttscluster.common.contract.JobStatus;
+import dev.ttscluster.common.contract.SegmentTask;
+import dev.ttscluster.common.contract.Topics;
+import dev.ttscluster.common.state.JobRecord;
+import dev.ttscluster.common.state.JobStore;
+import dev.ttscluster.common.storage.AudioBucket;
+import dev.ttscluster.common.storage.ObjectKeys;
+import dev.ttscluster.common.text.Phonemizer;
+import dev.ttscluster.worker.assembly.JobAssembler;
+import dev.ttscluster.worker.batch.BatchPolicy;
+import dev.ttscluster.worker.inference.DjlSynthesisModel;
+import dev.ttscluster.worker.inference.Frontends;
+import dev.ttscluster.worker.inference.ModelManifest;
+import dev.ttscluster.worker.inference.SynthesisInput;
+import dev.ttscluster.worker.inference.SynthesisModel;
+import dev.ttscluster.worker.inference.SynthesisOutput;
+import dev.ttscluster.worker.ingest.SegmentConsumerLoop;
+import dev.ttscluster.worker.metrics.WorkerMetrics;
+import dev.ttscluster.worker.store.SegmentWriter;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import redis.embedded.RedisServer;
+
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A segment the model keeps rejecting, through the whole worker path: Kafka's mock consumer, the poll
+ * loop, the pipeline with the placeholder bundle behind a model that throws whenever the bad row is in
+ * its call, a real Redis for job state and a fake S3 for the audio.
+ */
+class PoisonSegmentTest {
+    private static final Path BUNDLE = Path.of(System.getProperty("tts.repo.root", "..")).resolve("models/placeholder");
+    private static final TopicPartition TP = new TopicPartition(Topics.SEGMENTS_INTERACTIVE, 0);
+    private static final String BAD_TEXT = "this sentence poisons the engine";
+
+    static RedisServer redis;
+    static String redisUrl;
+    static DjlSynthesisModel engine;
+    static Phonemizer phonemizer;
+
+    FakeS3 s3;
+    JobStore jobs;
+    AudioBucket bucket;
+    InfraConfig infra;
+    PoisonModel model;
+    final List<String> deadLetters = new CopyOnWriteArrayList<>();
+    final List<Long> pauses = new CopyOnWriteArrayList<>();
+    final WorkerMetrics metrics = new WorkerMetrics(Clock.systemUTC());
+    volatile OffsetAndMetadata lastCommit;
+
+    final MockConsumer<String, byte[]> consumer = new MockConsumer<>(OffsetResetStrategy.EARLIEST) {
+        @Override
+        public synchronized void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+            super.commitSync(offsets);
+            lastCommit = offsets.getOrDefault(TP, lastCommit);
+        }
+
+        @Override
+        public synchronized void commitAsync(Map<TopicPartition, OffsetAndMetadata> offsets,
+                                             org.apache.kafka.clients.consumer.OffsetCommitCallback callback) {
+            super.commitAsync(offsets, callback);
+            lastCommit = offsets.getOrDefault(TP, lastCommit);
+        }
+    };
+
+    /** The placeholder bundle, except that a call holding the bad row throws (its first {@code failAlone} calls alone). */
+    static final class PoisonModel implements SynthesisModel {
+        final long[] bad = phonemizer.ids(BAD_TEXT);
+        int failAlone = Integer.MAX_VALUE;
+        int aloneCalls;
+        int calls;
+
+        @Override
+        public List<SynthesisOutput> synthesize(List<SynthesisInput> rows) {
+            calls++;
+            boolean holdsBad = rows.stream().anyMatch(r -> Arrays.equals(r.phones(), bad));
+            if (holdsBad && rows.size() == 1 && ++aloneCalls > failAlone) {
+                return engine.synthesize(rows);
+            }
+            if (holdsBad) {
+                throw new IllegalArgumentException("index out of range in self (row of " + bad.length + " phones)");
+            }
+            return engine.synthesize(rows);
+        }
+
+        @Override
+        public ModelManifest manifest() {
+            return engine.manifest();
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        redis = RedisServer.newRedisServer().bind("127.0.0.1").port(port).setting("save \"\"")
+                .setting("appendonly no").build();
+        redis.start();
+        redisUrl = "redis://127.0.0.1:" + port;
+        engine = DjlSynthesisModel.load(BUNDLE, 1);
+        phonemizer = Frontends.forManifest(engine.manifest());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (engine != null) {
+            engine.close();
+        }
+        if (redis != null) {
+            redis.stop();
+        }
+    }
+
+    @BeforeEach
+    void connect() {
+        s3 = new FakeS3();
+        infra = InfraConfig.fromEnv(Map.of(InfraConfig.REDIS_URL.name(), redisUrl, InfraConfig.S3_ENDPOINT.name(),
+                s3.endpoint(), InfraConfig.S3_ACCESS_KEY.name(), "ak", InfraConfig.S3_SECRET_KEY.name(), "sk"));
+        jobs = JobStore.connect(redisUrl, Clock.systemUTC(), 3600);
+        bucket = new AudioBucket(infra);
+        model = new PoisonModel();
+    }
+
+    @AfterEach
+    void close() {
+        jobs.close();
+        s3.close();
+    }
+
+    /** A job of these sentences, queued in Redis; returns its segments. */
+    private List<SegmentTask> job(String... sentences) {
+        String id = UUID.randomUUID().toString();
+        jobs.create(JobRecord.queued(id, "default", "default", "wav", 1.0, sentences.length, 100, System.currentTimeMillis()));
+        List<SegmentTask> tasks = new ArrayList<>();
+        for (int i = 0; i < sentences.length; i++) {
+            tasks.add(new SegmentTask(SegmentTask.SCHEMA_VERSION, id, "default", i, sentences.length, sentences[i],
+                    "default", 1.0, 0L));
+        }
+        return tasks;
+    }
+
+    /** Delivers the segments in one poll, runs the worker's loop until every job is final, and stops it. */
+    private void run(List<SegmentTask> segments) throws Exception {
+        consumer.schedulePollTask(() -> {
+            consumer.rebalance(List.of(TP));
+            consumer.updateBeginningOffsets(Map.of(TP, 0L));
+            long offset = 0;
+            for (SegmentTask t : segments) {
+                consumer.addRecord(new ConsumerRecord<>(TP.topic(), TP.partition(), offset++, t.recordKey(), t.encode()));
+            }
+        });
+        int rate = engine.manifest().sampleRate();
+        SynthesisPipeline pipeline = new SynthesisPipeline(model, phonemizer, jobs, new SegmentWriter(bucket, jobs, rate),
+                new JobAssembler(bucket, jobs, rate), (task, reason, attempts) -> deadLetters.add(task.recordKey() + " "
+                + attempts + " " + reason), pauses::add, 100, metrics, 1).withMaxAttempts(3);
+        SegmentConsumerLoop loop = new SegmentConsumerLoop(consumer, pipeline, new BatchPolicy(16, 2048, 0, true), 2,
+                Clock.systemUTC(), metrics);
+        Thread t = new Thread(loop, "poll");
+        t.start();
+        long deadline = System.currentTimeMillis() + 30_000;
+        List<String> ids = segments.stream().map(SegmentTask::jobId).distinct().toList();
+        while (System.currentTimeMillis() < deadline && !(ids.stream().allMatch(id -> jobs.get(id).orElseThrow().status().isFinal())
+                && lastCommit != null && lastCommit.offset() == segments.size())) {
+            Thread.sleep(20);
+        }
+        loop.stop();
+        t.join(30_000);
+        assertThat(t.isAlive()).isFalse();
+    }
+
+    private short[] storedAudio(String jobId) {
+        byte[] wav = s3.get(infra.s3Bucket(), ObjectKeys.jobAudio("default", jobId, "wav"));
+        assertThat(wav).as("audio of job " + jobId).isNotNull();
+        return Wav.pcm(wav, engine.manifest().sampleRate());
+    }
+
+    /** The row synthesized alone, as 16-bit samples: what it gives in a batch without the bad row. */
+    private static short[] alone(String text) {
+        float[] f = engine.synthesize(List.of(new SynthesisInput(phonemizer.ids(text), 0, 1f))).get(0).samples();
+        return Wav.pcm(Wav.encode(f, f.length, engine.manifest().sampleRate()), engine.manifest().sampleRate());
+    }
+
+    private static void assertSameAudio(short[] actual, short[] expected) {
+        assertThat(actual).hasSameSizeAs(expected);
+        for (int i = 0; i < expected.length; i++) {
+            // batched rows equal the same rows alone within 1e-4 (DjlSynthesisModelTest): at most 4 steps of 16 bits
+            assertThat(Math.abs(actual[i] - expected[i])).as("sample " + i).isLessThanOrEqualTo(4);
+        }
+    }
+
+    @Test
+    void aPoisonSegmentIsRetriedThenDeadLetteredAndFailsOnlyItsJob() throws Exception {
+        List<SegmentTask> first = job("the first job speaks.", "in two sentences.");
+        List<SegmentTask> poisoned = job("a good start.", BAD_TEXT, "a good end.");
+        List<SegmentTask> single = job("one more job, alone.");
+        List<SegmentTask> all = new ArrayList<>();
+        all.addAll(first);
+        all.addAll(poisoned);
+        all.addAll(single);
+
+        run(all);
+
+        String poisonedId = poisoned.get(0).jobId();
+        JobRecord failed = jobs.get(poisonedId).orElseThrow();
+        assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(failed.error()).isEqualTo("synthesis failed after 3 attempts: index out of range in self (row of "
+                + phonemizer.ids(BAD_TEXT).length + " phones)");
+        assertThat(failed.done()).as("a failed job's other segments are not counted").isZero();
+        assertThat(model.aloneCalls).as("calls with the bad row alone").isEqualTo(3);
+        assertThat(pauses).containsExactly(100L, 200L);
+        assertThat(deadLetters).containsExactly(poisoned.get(1).recordKey() + " 3 " + failed.error());
+        assertThat(metrics.deadLetters()).isEqualTo(1);
+        assertThat(metrics.render()).contains("tts_worker_dead_letters_total 1");
+
+        for (List<SegmentTask> good : List.of(first, single)) {
+            JobRecord r = jobs.get(good.get(0).jobId()).orElseThrow();
+            assertThat(r.status()).as(r.toString()).isEqualTo(JobStatus.SUCCEEDED);
+            assertThat(r.done()).isEqualTo(good.size());
+            assertThat(r.duplicates()).isZero();
+        }
+        // every good row sounds exactly as it would in a batch without the bad row
+        assertSameAudio(storedAudio(single.get(0).jobId()), alone(single.get(0).text()));
+        short[] joined = storedAudio(first.get(0).jobId());
+        short[] a = alone(first.get(0).text());
+        short[] b = alone(first.get(1).text());
+        assertSameAudio(Arrays.copyOfRange(joined, 0, a.length), a);
+        assertSameAudio(Arrays.copyOfRange(joined, joined.length - b.length, joined.length), b);
+        assertThat(lastCommit.offset()).as("offsets commit past the poison segment").isEqualTo(all.size());
+    }
+
+    @Test
+    void aSegmentThatFailsOnceAndPassesOnItsSecondAttemptIsNotDeadLettered() throws Exception {
+        model.failAlone = 1;
+        List<SegmentTask> flaky = job("a good start.", BAD_TEXT);
+        List<SegmentTask> other = job("another job.");
+        List<SegmentTask> all = new ArrayList<>(flaky);
+        all.addAll(other);
+
+        run(all);
+
+        assertThat(model.aloneCalls).isEqualTo(2);
+        assertThat(deadLetters).isEmpty();
+        assertThat(metrics.deadLetters()).isZero();
+        for (List<SegmentTask> j : List.of(flaky, other)) {
+            JobRecord r = jobs.get(j.get(0).jobId()).orElseThrow();
+            assertThat(r.status()).as(r.toString()).isEqualTo(JobStatus.SUCCEEDED);
+        }
+        short[] joined = storedAudio(flaky.get(0).jobId());
+        short[] bad = alone(BAD_TEXT);
+        assertSameAudio(Arrays.copyOfRange(joined, joined.length - bad.length, joined.length), bad);
+        assertThat(lastCommit.offset()).isEqualTo(all.size());
+    }
+}
