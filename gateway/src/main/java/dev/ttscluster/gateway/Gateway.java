@@ -76,7 +76,7 @@ public final class Gateway implements AutoCloseable {
                     g.lag == null ? () -> -1L : g.lag, cfg.admitMaxLag(), 2);
             g.app = new HttpApi(cfg, jobs, books, g.bucket, () -> !g.stopping && g.readiness.ready(), auth, admission,
                     new IdempotencyStore(g.tenantRedis, cfg.idempotencyTtlSeconds())).create()
-                    .start(cfg.bindHost(), cfg.port());
+                    .start();
             if (cfg.audioRetentionSeconds() > 0) {
                 g.sweeper = new RetentionSweeper(g.bucket, Duration.ofSeconds(cfg.audioRetentionSeconds()), clock,
                         () -> sweepLock(g.tenantRedis, cfg.retentionSweepSeconds()))

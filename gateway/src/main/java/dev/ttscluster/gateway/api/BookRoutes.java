@@ -62,6 +62,9 @@ final class BookRoutes {
         if (title != null && (title.isBlank() || title.length() > 300)) {
             throw ApiException.badRequest("'title' must have 1 to 300 characters");
         }
+        if (title != null) {
+            JobRequest.checkCharacters("title", title);
+        }
         String voice = Optional.ofNullable(ctx.queryParam("voice")).orElse(cfg.voices().get(0));
         if (!cfg.voices().contains(voice)) {
             throw ApiException.badRequest("unknown voice '" + JobRequest.abbreviate(voice) + "'; available: " + cfg.voices());

@@ -36,6 +36,12 @@ import java.util.function.BooleanSupplier;
 public final class HttpApi {
     private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
     private static final String CALLER = "tts.caller";
+    /** Largest header block (request line and headers) accepted; more gets 431. */
+    static final int REQUEST_HEADER_BYTES = 16 * 1024;
+    /** Slowest body accepted, in bytes per second; slower gets 408. */
+    static final long MIN_BODY_BYTES_PER_SECOND = 1024;
+    /** A connection silent this long is closed (a request's headers or body never finishing included). */
+    static final long IDLE_TIMEOUT_MS = 15_000;
 
     private final GatewayConfig cfg;
     private final JobService jobs;
@@ -75,6 +81,21 @@ public final class HttpApi {
                 // graceful stop: Jetty drains requests in flight only with a StatisticsHandler in the chain
                 server.setHandler(new org.eclipse.jetty.server.handler.StatisticsHandler());
                 server.setStopTimeout(10_000);
+                server.setErrorHandler(new JsonErrorHandler());
+            });
+            c.jetty.modifyHttpConfiguration(h -> {
+                h.setRequestHeaderSize(REQUEST_HEADER_BYTES);
+                h.setSendServerVersion(false);
+                // a body trickling in slower than this is cut off with 408 instead of holding a thread
+                h.setMinRequestDataRate(MIN_BODY_BYTES_PER_SECOND);
+            });
+            c.jetty.addConnector((server, http) -> {
+                org.eclipse.jetty.server.ServerConnector connector = new org.eclipse.jetty.server.ServerConnector(server,
+                        new org.eclipse.jetty.server.HttpConnectionFactory(http));
+                connector.setHost(cfg.bindHost());
+                connector.setPort(cfg.port());
+                connector.setIdleTimeout(IDLE_TIMEOUT_MS);
+                return connector;
             });
         });
         app.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
@@ -101,6 +122,9 @@ public final class HttpApi {
         });
         app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), codeFor(e.getStatus()),
                 e.getMessage(), null));
+        app.exception(org.eclipse.jetty.http.BadMessageException.class, (e, ctx) -> error(ctx, e.getCode(),
+                e.getCode() == 408 ? "request_timeout" : codeFor(e.getCode()),
+                e.getCode() == 408 ? "the request body arrived too slowly" : firstLine(e.getReason()), null));
         app.exception(RetriableException.class, (e, ctx) -> {
             log.warn("{} {}: {}", ctx.method(), ctx.path(), e.getMessage());
             error(ctx, 503, "unavailable", "a backing service is unavailable, try again shortly", 2);
@@ -141,7 +165,7 @@ public final class HttpApi {
         byte[] raw = body(ctx, cfg.maxBodyBytes(), "the body");
         JsonNode body;
         try {
-            body = Json.MAPPER.readTree(raw);
+            body = RequestJson.parse(raw);
         } catch (java.io.IOException e) {
             throw ApiException.badRequest("body is not valid JSON: " + firstLine(e.getMessage()));
         }
@@ -229,15 +253,28 @@ public final class HttpApi {
      * @throws ApiException 413 naming {@code what} and the limit
      */
     static byte[] body(Context ctx, long limit, String what) {
-        long length = ctx.contentLength();
+        long length = ctx.req().getContentLengthLong();
         if (length > limit) {
             throw new ApiException(413, "payload_too_large", what + " has " + length + " bytes; the limit is " + limit);
         }
-        byte[] raw = ctx.bodyAsBytes();
-        if (raw.length > limit) {
-            throw new ApiException(413, "payload_too_large", what + " has more than " + limit + " bytes");
+        // read at most limit + 1 bytes whatever the framing (a chunked body declares no length)
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream((int) Math.min(Math.max(length, 256), limit));
+        byte[] buf = new byte[16 * 1024];
+        try (InputStream in = ctx.req().getInputStream()) {
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                out.write(buf, 0, n);
+                if (out.size() > limit) {
+                    throw new ApiException(413, "payload_too_large", what + " has more than " + limit + " bytes, the limit");
+                }
+            }
+        } catch (java.io.IOException e) {
+            if (e.getCause() instanceof org.eclipse.jetty.http.BadMessageException b) {
+                throw b;
+            }
+            throw new ApiException(400, "invalid_request", what + " could not be read: " + firstLine(e.getMessage()));
         }
-        return raw;
+        return out.toByteArray();
     }
 
     private static void error(Context ctx, int status, String code, String message, Integer retryAfter) {

@@ -50,6 +50,7 @@ public record JobRequest(String text, String voice, String format, double speed)
             throw new ApiException(413, "text_too_long", "'text' has " + text.length()
                     + " characters; the limit is " + cfg.maxTextChars());
         }
+        checkCharacters("text", text);
         String voice = optionalString(body, "voice", cfg.voices().get(0));
         if (!cfg.voices().contains(voice)) {
             throw ApiException.badRequest("unknown voice '" + abbreviate(voice) + "'; available: " + cfg.voices());
@@ -70,6 +71,29 @@ public record JobRequest(String text, String voice, String format, double speed)
             }
         }
         return new JobRequest(text, voice, format, speed);
+    }
+
+    /**
+     * Refuses control characters (other than tab, line feed and carriage return) and unpaired surrogates,
+     * which no speech can come from and which would not survive the trip to the workers intact.
+     *
+     * @throws ApiException 400 naming the character and its position
+     */
+    public static void checkCharacters(String field, String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw ApiException.badRequest("'" + field + "' has an unpaired surrogate U+" + hex(c) + " at position " + i);
+            } else if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || (c >= 0x7f && c <= 0x9f)) {
+                throw ApiException.badRequest("'" + field + "' has control character U+" + hex(c) + " at position " + i);
+            }
+        }
+    }
+
+    private static String hex(char c) {
+        return String.format("%04X", (int) c);
     }
 
     private static String optionalString(JsonNode body, String field, String dflt) {

@@ -59,7 +59,7 @@ public final class JobService {
      * @throws ApiException 400 when the text has nothing speakable
      */
     public void check(JobRequest req) {
-        if (segmenter.segments(req.text()).isEmpty()) {
+        if (req.text().codePoints().noneMatch(Character::isLetterOrDigit) || segmenter.segments(req.text()).isEmpty()) {
             throw ApiException.badRequest("'text' has nothing to speak after normalization");
         }
     }
