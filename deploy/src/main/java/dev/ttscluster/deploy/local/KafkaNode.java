@@ -94,7 +94,15 @@ public final class KafkaNode implements AutoCloseable {
         return "127.0.0.1:" + port;
     }
 
-    /** Stops the broker, keeping its data. */
+    /** True between {@link #start()} and {@link #stop()}. */
+    public synchronized boolean isRunning() {
+        return server != null;
+    }
+
+    /**
+     * Stops the broker (a controlled shutdown), keeping its data: a later {@link #start()} in this JVM
+     * serves the same log directory on the same ports, with every record and committed offset.
+     */
     public synchronized void stop() {
         if (server != null) {
             server.shutdown();

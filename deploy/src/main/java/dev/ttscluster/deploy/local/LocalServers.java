@@ -76,6 +76,35 @@ public final class LocalServers implements BackingServers {
         return s3;
     }
 
+    /**
+     * Starts again, on their ports and with their data, the servers a fault injection left stopped (for a
+     * test's cleanup: every server is up afterwards).
+     *
+     * @return the names of the servers it started ({@code kafka}, {@code redis}, {@code redis-cache},
+     *     {@code s3}); empty when all were running
+     * @throws RuntimeException when one cannot start
+     */
+    public java.util.List<String> startStopped() {
+        java.util.List<String> started = new java.util.ArrayList<>();
+        if (!redis.isRunning()) {
+            redis.start();
+            started.add("redis");
+        }
+        if (!cache.isRunning()) {
+            cache.start();
+            started.add("redis-cache");
+        }
+        if (!s3.isRunning()) {
+            s3.start();
+            started.add("s3");
+        }
+        if (!kafka.isRunning()) {
+            kafka.start();
+            started.add("kafka");
+        }
+        return started;
+    }
+
     @Override
     public void close() {
         RuntimeException first = null;

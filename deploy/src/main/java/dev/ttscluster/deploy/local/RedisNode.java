@@ -57,7 +57,16 @@ public final class RedisNode implements AutoCloseable {
         return "redis://127.0.0.1:" + port;
     }
 
-    /** Stops the server; with append-only persistence its data is kept. */
+    /** True between {@link #start()} and {@link #stop()}. */
+    public synchronized boolean isRunning() {
+        return server != null;
+    }
+
+    /**
+     * Stops the server with SIGTERM and waits for it to exit. That is Redis's graceful shutdown: with
+     * append-only persistence (the job-state role) it writes and fsyncs the append-only file before
+     * exiting, so a {@link #start()} on the same directory loads every acknowledged write.
+     */
     public synchronized void stop() {
         if (server != null) {
             try {

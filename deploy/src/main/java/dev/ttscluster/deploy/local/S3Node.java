@@ -66,7 +66,12 @@ public final class S3Node implements AutoCloseable {
         return secretKey;
     }
 
-    /** Stops serving; objects are kept. */
+    /** True between {@link #start()} and {@link #stop()}. */
+    public synchronized boolean isRunning() {
+        return proxy != null;
+    }
+
+    /** Stops serving (connections to the port are refused until {@link #start()}); objects are kept. */
     public synchronized void stop() {
         if (proxy != null) {
             try {
