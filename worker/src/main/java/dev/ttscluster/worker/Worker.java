@@ -17,6 +17,7 @@ import dev.ttscluster.worker.metrics.MetricsServer;
 import dev.ttscluster.worker.metrics.WorkerMetrics;
 import dev.ttscluster.worker.store.SegmentWriter;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -105,6 +106,11 @@ public final class Worker implements AutoCloseable {
                 : Math.min(1024, cfg.batch().maxSize() * BatchAggregator.LOOKAHEAD_BATCHES)));
         p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, Integer.toString(cfg.sessionTimeoutMs()));
         p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Integer.toString(Math.max(500, cfg.sessionTimeoutMs() / 4)));
+        // incremental rebalancing: when a worker leaves (or joins) only its partitions move; the others keep theirs
+        // with their buffered and in-flight work. With the eager default every worker gave up all its partitions at
+        // each change, dropped what it had buffered, and redid the segments it had finished above that.
+        // (Switching a running fleet from eager needs two rolling restarts; this one starts fresh.)
+        p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
         // the broker holds a fetch until data comes (min 1 byte) for up to this long: a fetch stays outstanding
         // while a batch is in the model, so a segment that arrives meanwhile is already here at the next poll
         // (with a short wait the fetch came back empty mid-batch and the segment waited one more batch)

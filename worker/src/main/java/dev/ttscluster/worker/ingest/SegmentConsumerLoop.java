@@ -25,6 +25,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -47,12 +48,20 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * to records whose effects are durable ({@link OffsetTracker}), asynchronously while running and
  * synchronously before partitions are revoked and at the end: at-least-once delivery with idempotent
  * effects.
- * Another thread stops it with {@link #stop()}: batches in flight finish and are committed, then the
- * consumer leaves the group.
+ * Another thread stops it with {@link #stop()} (a graceful stop, e.g. on SIGTERM): it polls no more, batches
+ * what is still buffered below the highest record it already took from each partition (so the commit
+ * passes everything it did and the next owner redoes nothing), lets every batch in flight become
+ * durable, commits, and closes the consumer, which leaves the group at once (its partitions move without
+ * waiting for the session timeout). What is buffered above that is dropped uncommitted: the next
+ * owner gets it. All of it within {@value #STOP_GRACE_MS} ms; what is not durable by then stays
+ * uncommitted and is redelivered.
  */
 public final class SegmentConsumerLoop implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(SegmentConsumerLoop.class);
-    private static final long STOP_GRACE_MS = 30_000;
+    /** Longest wait for in-flight batches when partitions are revoked. */
+    private static final long REVOKE_GRACE_MS = 30_000;
+    /** Longest a stop spends finishing buffered and in-flight work before it closes the consumer. */
+    static final long STOP_GRACE_MS = 20_000;
 
     /** A record as the batcher sees it; {@code prepared} is null for a record that cannot be decoded. */
     private record Item(ConsumerRecord<String, byte[]> record, Prepared prepared) {
@@ -95,6 +104,10 @@ public final class SegmentConsumerLoop implements Runnable {
     private List<String> topics = List.of(Topics.SEGMENTS_INTERACTIVE, Topics.SEGMENTS_BULK);
     private final Deque<InFlight> inFlight = new ArrayDeque<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
+    /** Per partition, the highest offset that left the buffer (batched or served); owned by the polling thread. */
+    private final Map<TopicPartition, Long> started = new HashMap<>();
+    /** Set once stopping: the batcher gets no more records, only what is buffered. */
+    private boolean finishing;
     private volatile long batches;
     private volatile long segments;
 
@@ -118,7 +131,8 @@ public final class SegmentConsumerLoop implements Runnable {
         // served segments store on threads of their own: they never queue behind a batch's uploads, nor
         // behind each other's
         this.served = storeInFlight == 0 ? null : daemonThreads("serve", SERVED_IN_FLIGHT);
-        this.aggregator = new BatchAggregator<>(timeout -> intake(consumer.poll(timeout)), policy, new BatchAggregator.Sizer<>() {
+        this.aggregator = new BatchAggregator<>(timeout -> finishing ? List.of() : intake(consumer.poll(timeout)), policy,
+                new BatchAggregator.Sizer<>() {
             @Override
             public int tokens(Item item) {
                 return item.prepared() == null ? 0 : item.prepared().tokens();
@@ -239,6 +253,7 @@ public final class SegmentConsumerLoop implements Runnable {
             }
         }
         segments += fast.size();
+        started(fast);
         if (served == null) {
             answer.durable().complete(running::get); // synchronous serving: durable before the next poll
             done(fast);
@@ -265,10 +280,11 @@ public final class SegmentConsumerLoop implements Runnable {
             @Override
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
                 // finish what is in flight and commit it while the partitions are still ours
-                drain(STOP_GRACE_MS);
+                drain(REVOKE_GRACE_MS);
                 commitSync();
                 aggregator.drop(i -> partitions.contains(i.partition()));
                 offsets.forget(partitions);
+                started.keySet().removeAll(partitions);
             }
 
             @Override
@@ -281,6 +297,7 @@ public final class SegmentConsumerLoop implements Runnable {
                 // another worker owns them already: commits would fail; in-flight effects are idempotent
                 aggregator.drop(i -> partitions.contains(i.partition()));
                 offsets.forget(partitions);
+                started.keySet().removeAll(partitions);
             }
         });
         try {
@@ -293,7 +310,9 @@ public final class SegmentConsumerLoop implements Runnable {
                     log.warn("Kafka error, continuing: {}", e.getMessage());
                 }
             }
-            drain(STOP_GRACE_MS);
+            long deadline = System.currentTimeMillis() + STOP_GRACE_MS;
+            finishStarted(deadline);
+            drain(Math.max(0, deadline - System.currentTimeMillis()));
             commitSync();
         } finally {
             if (store != null) {
@@ -310,12 +329,57 @@ public final class SegmentConsumerLoop implements Runnable {
         }
     }
 
-    private void runOnce() {
+    /**
+     * At stop: polls no more; drops what is buffered above the highest record already taken from its partition
+     * (uncommitted, the next owner gets it: no record after it was done here) and batches the rest, so the
+     * final commit passes every record this worker did. Gives up (uncommitted, redelivered) at {@code deadline}
+     * or when a batch is abandoned because a server fails.
+     */
+    private void finishStarted(long deadline) {
+        finishing = true;
+        int buffered = aggregator.buffered();
+        aggregator.drop(i -> i.record().offset() > started.getOrDefault(i.partition(), -1L));
+        int gaps = aggregator.buffered();
+        if (buffered > 0) {
+            log.info("stopping: {} buffered segments left to the next owner, {} finished here (below work already done)",
+                    buffered - gaps, gaps);
+        }
+        try {
+            while (aggregator.buffered() > 0) {
+                long left = deadline - System.currentTimeMillis();
+                if (left <= 0) {
+                    log.warn("stopping: {} buffered segments not finished in time; they will be redelivered",
+                            aggregator.buffered());
+                    return;
+                }
+                if (!runOnce()) {
+                    if (inFlight.isEmpty()) {
+                        return; // cannot happen: with nothing in flight every lane is open
+                    }
+                    awaitOldest(left); // only a lane waiting for its stores is left: let them finish
+                }
+            }
+        } catch (RuntimeException e) { // Stopped: a server failed while stopping; or a batch that failed
+            log.warn("stopping: {} buffered segments will be redelivered ({})", aggregator.buffered(),
+                    e instanceof SynthesisPipeline.Stopped ? "a batch was abandoned" : e.toString());
+        }
+    }
+
+    /** Records that these items left the buffer. */
+    private void started(List<Item> items) {
+        for (Item i : items) {
+            started.merge(i.partition(), i.record().offset(), Math::max);
+        }
+    }
+
+    /** Runs the next batch; false when there was none. */
+    private boolean runOnce() {
         reap();
         Batch<Item> batch = aggregator.next(running::get, this::reap); // idle: still commit what became durable
         if (batch.isEmpty()) {
-            return;
+            return false;
         }
+        started(batch.items());
         List<Prepared> work = new ArrayList<>(batch.items().size());
         for (Item i : batch.items()) {
             if (i.prepared() != null) {
@@ -332,7 +396,7 @@ public final class SegmentConsumerLoop implements Runnable {
             metrics.stored((System.nanoTime() - t0) / 1e9);
             done(batch.items());
             commitSync(); // per-request serving waits for each commit, as the naive server does
-            return;
+            return true;
         }
         long t0 = System.nanoTime();
         Kind kind = batch.items().get(0).lane() == 0 ? Kind.INTERACTIVE : Kind.BULK; // a batch holds one lane
@@ -344,6 +408,7 @@ public final class SegmentConsumerLoop implements Runnable {
         if (kind == Kind.INTERACTIVE) {
             bound(kind, storeInFlight);
         } // bulk: the batcher starts no bulk batch until one of these is stored (bulkOpen), nothing blocks here
+        return true;
     }
 
     /** Waits, oldest first, until at most {@code max} durable steps of {@code kind} are in flight. */
@@ -469,9 +534,11 @@ public final class SegmentConsumerLoop implements Runnable {
     }
 
     /**
-     * Stops the loop from another thread. Batches in flight finish and are committed; polls are
-     * short (at most the batch window or 200 ms), so {@link #run()} returns soon after. The consumer
-     * is deliberately not woken up: a wakeup would make the in-flight batch's commit fail.
+     * Stops the loop from another thread. The batch computing finishes, so do the buffered records it
+     * must finish for the commit to pass everything done (see the class comment), batches in flight
+     * become durable and are committed, and the consumer leaves the group; polls are short (at most the
+     * batch window or 200 ms), so {@link #run()} returns soon after that work. The consumer is
+     * deliberately not woken up: a wakeup would make the in-flight batch's commit fail.
      */
     public void stop() {
         running.set(false);

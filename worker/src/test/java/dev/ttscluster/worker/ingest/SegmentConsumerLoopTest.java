@@ -93,6 +93,35 @@ class SegmentConsumerLoopTest {
     }
 
     @Test
+    void aStopFinishesWhatIsBufferedBelowWorkAlreadyDoneAndLeavesTheRestUncommitted() {
+        // lengths 3, 9, 3, 9, 3: length grouping takes offsets 0 and 2 first, leaving 1 behind them
+        deliver(List.of(task("a", 0, 1).encode(), task("b", 0, 1).encode(), task("c", 0, 1).encode(),
+                task("d", 0, 1).encode(), task("e", 0, 1).encode()));
+        List<List<String>> batches = new ArrayList<>();
+        SegmentConsumerLoop[] loop = new SegmentConsumerLoop[1];
+        loop[0] = new SegmentConsumerLoop(consumer, new BatchHandler() {
+            @Override
+            public Prepared prepare(SegmentTask task) {
+                return new Prepared(task, new long["bd".contains(task.jobId()) ? 9 : 3]);
+            }
+
+            @Override
+            public Durable process(List<Prepared> batch, java.util.function.BooleanSupplier running) {
+                batches.add(batch.stream().map(p -> p.task().jobId()).toList());
+                loop[0].stop(); // SIGTERM while the first batch computes
+                return DONE;
+            }
+        }, new BatchPolicy(2, 2048, 0, true), 2, Clock.systemUTC(), new WorkerMetrics(Clock.systemUTC()));
+
+        loop[0].run();
+
+        // b (offset 1) is finished so the commit passes c; d and e, above everything done, go to the next owner
+        assertThat(batches).containsExactly(List.of("a", "c"), List.of("b"));
+        assertThat(committed().offset()).isEqualTo(3);
+        assertThat(consumer.closed()).isTrue();
+    }
+
+    @Test
     void aBatchInterruptedByStopIsNotCommitted() {
         deliver(List.of(task("j", 0, 1).encode()));
         SegmentConsumerLoop[] loop = new SegmentConsumerLoop[1];
