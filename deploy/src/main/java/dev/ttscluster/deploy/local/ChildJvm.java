@@ -123,15 +123,28 @@ public final class ChildJvm implements AutoCloseable {
         return process.isAlive();
     }
 
+    /**
+     * The exit status of the ended process: 143 when a JVM ended on SIGTERM by itself (its shutdown
+     * hooks returned), 137 when it was killed with SIGKILL ({@link #kill()}, or {@link #stop} past its grace).
+     *
+     * @throws IllegalThreadStateException while it still runs
+     */
+    public int exitValue() {
+        return process.exitValue();
+    }
+
     /** kill -9: the process gets no chance to finish anything. */
     public void kill() {
         process.destroyForcibly();
         waitFor(10_000);
     }
 
-    /** SIGTERM, then kill -9 after {@code graceMs}. */
+    /**
+     * SIGTERM, then kill -9 after {@code graceMs}. The signal goes through the process handle: {@code
+     * Process.destroy()} would also close this side of its output pipe, losing what it logs while it stops.
+     */
     public void stop(long graceMs) {
-        process.destroy();
+        process.toHandle().destroy();
         if (!waitFor(graceMs)) {
             kill();
         }

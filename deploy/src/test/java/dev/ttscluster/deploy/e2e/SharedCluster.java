@@ -27,7 +27,9 @@ final class SharedCluster {
         if (cluster == null) {
             Path data = Path.of("target", "e2e-cluster-" + System.currentTimeMillis()).toAbsolutePath();
             cluster = LocalCluster.start(data, servers(data), 0, WORKERS, repoRoot().resolve(BUNDLE),
-                    Map.of(WorkerConfig.SESSION_TIMEOUT_MS.name(), "6000"));
+                    Map.of(WorkerConfig.SESSION_TIMEOUT_MS.name(), "6000",
+                            // a segment holding this marker fails in the model: PoisonSegmentEndToEndTest
+                            WorkerConfig.FAULT_INJECT_TEXT.name(), PoisonSegmentEndToEndTest.MARKER));
             Runtime.getRuntime().addShutdownHook(new Thread(cluster::close, "e2e-cluster-stop"));
         }
         return cluster;
