@@ -339,6 +339,19 @@ class ChaosEndToEndTest {
         return pending == 0 ? Optional.of(end) : firstAcceptedAfter(end);
     }
 
+    /** The group's offsets now, asked again while the broker does not answer. */
+    private OffsetMonitor.Sample sampleNow() throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 60_000;
+        Optional<OffsetMonitor.Sample> s;
+        while ((s = offsets.sample()).isEmpty()) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("the Kafka broker does not answer");
+            }
+            Thread.sleep(100);
+        }
+        return s.get();
+    }
+
     private static Optional<Long> both(Optional<Long> a, Optional<Long> b) {
         return a.isPresent() && b.isPresent() ? Optional.of(Math.max(a.get(), b.get())) : Optional.empty();
     }
@@ -356,7 +369,7 @@ class ChaosEndToEndTest {
         long end = System.currentTimeMillis();
         assertThat(victim.isAlive()).isFalse();
         release(DURING);
-        OffsetMonitor.Sample atKill = offsets.sample().orElseThrow();
+        OffsetMonitor.Sample atKill = sampleNow();
         Set<Integer> held = parts.get();
         takenOver = atKill.uncommitted(held);
         return new Window(start, end, victim.name() + " killed with SIGKILL mid-batch", "Worker kill: " + victim.name()
@@ -412,18 +425,14 @@ class ChaosEndToEndTest {
     }
 
     private Window restartKafka() throws Exception {
-        OffsetMonitor.Sample before = offsets.sample().orElseThrow();
+        OffsetMonitor.Sample before = sampleNow();
         long start = System.currentTimeMillis();
         servers.kafka().stop();
         release(DURING);
         Thread.sleep(RESTART_DOWN_MS);
         servers.kafka().start();
         long end = System.currentTimeMillis();
-        OffsetMonitor.Sample after = null;
-        for (int attempt = 0; attempt < 50 && after == null; attempt++) {
-            after = offsets.sample().orElse(null);
-        }
-        assertThat(after).as("the broker answers after its restart").isNotNull();
+        OffsetMonitor.Sample after = sampleNow();
         for (var e : before.end().entrySet()) {
             assertThat(after.end().getOrDefault(e.getKey(), -1L)).as("log end of partition %d after the restart",
                     e.getKey()).isGreaterThanOrEqualTo(e.getValue());

@@ -185,7 +185,8 @@ final class ChaosReport {
         md.append("- Each restart keeps the data: the job-state Redis is stopped with SIGTERM, its graceful shutdown "
                 + "writing and fsyncing the append-only file, and every job record plus a key written just before the "
                 + "stop are read back after the start; the broker keeps its log directory (log end offsets after the "
-                + "restart at least those before); the S3 server keeps its directory.\n");
+                + "restart at least those before); the S3 server keeps its directory (segments stored before the "
+                + "outage are read back when their jobs are joined after it).\n");
         md.append("- Afterwards the shared cluster is healthy again for the tests that follow: every server up, the "
                 + "gateway ready (`/readyz` 200) on its port, 2 workers.\n");
         return md.toString();
