@@ -101,7 +101,9 @@ class JobLifecycleEndToEndTest {
             short[] actual = ReferenceSynthesis.samples(audio.body());
             assertThat(actual.length).as("samples of job %d", i).isEqualTo(expected.length);
             for (int s = 0; s < actual.length; s++) {
-                if (Math.abs(actual[s] - expected[s]) > 2) {
+                // float rounding of another batch shape moves a sample by a few steps (15 of 32,768 seen);
+                // a wrong, missing or doubled segment differs by thousands or changes the length
+                if (Math.abs(actual[s] - expected[s]) > 32) {
                     throw new AssertionError("job " + i + " sample " + s + ": " + actual[s] + " != " + expected[s]);
                 }
             }
