@@ -17,7 +17,7 @@ import dev.ttscluster.worker.metrics.MetricsServer;
 import dev.ttscluster.worker.metrics.WorkerMetrics;
 import dev.ttscluster.worker.store.SegmentWriter;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import dev.ttscluster.worker.ingest.LaneBalancedAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -110,7 +110,10 @@ public final class Worker implements AutoCloseable {
         // with their buffered and in-flight work. With the eager default every worker gave up all its partitions at
         // each change, dropped what it had buffered, and redid the segments it had finished above that.
         // (Switching a running fleet from eager needs two rolling restarts; this one starts fresh.)
-        p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+        // Each lane (topic) is balanced on its own: Kafka's cooperative-sticky assignor guarantees only a balanced
+        // total, so one worker may end up with most of a lane's partitions (seen once in the chaos suite: all 12
+        // interactive partitions on one of two workers).
+        p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, LaneBalancedAssignor.class.getName());
         // the broker holds a fetch until data comes (min 1 byte) for up to this long: a fetch stays outstanding
         // while a batch is in the model, so a segment that arrives meanwhile is already here at the next poll
         // (with a short wait the fetch came back empty mid-batch and the segment waited one more batch)

@@ -95,6 +95,52 @@ class WorkerGracefulStopEndToEndTest {
         return members.equals(clients) && owned.equals(segmentPartitions());
     }
 
+    /** Waits until the workers running now own every partition, and returns how many of each lane each has. */
+    static Map<String, Map<String, Long>> settledLanes() throws Exception {
+        Set<String> names = new HashSet<>();
+        cluster.workers().forEach(w -> names.add(w.name()));
+        long deadline = System.currentTimeMillis() + 60_000;
+        ConsumerGroupDescription g = group();
+        while (!ownsEverything(g, names) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+            g = group();
+        }
+        assertThat(ownsEverything(g, names)).as("the group settled").isTrue();
+        Map<String, Map<String, Long>> lanes = new java.util.TreeMap<>();
+        for (MemberDescription m : g.members()) {
+            Map<String, Long> perTopic = new java.util.TreeMap<>();
+            m.assignment().topicPartitions().forEach(tp -> perTopic.merge(tp.topic(), 1L, Long::sum));
+            lanes.put(m.clientId(), perTopic);
+        }
+        return lanes;
+    }
+
+    static boolean balanced(Map<String, Map<String, Long>> lanes) {
+        return lanes.size() == SharedCluster.WORKERS && lanes.values().stream().allMatch(l ->
+                l.getOrDefault(Topics.SEGMENTS_INTERACTIVE, 0L) == 6 && l.getOrDefault(Topics.SEGMENTS_BULK, 0L) == 6);
+    }
+
+    @Test
+    void everyLaneIsSpreadOverTheWorkersAfterOneIsReplaced() throws Exception {
+        SharedCluster.restoreWorkers();
+        ChildJvm victim = cluster.workers().get(0);
+        victim.kill();
+        settledLanes(); // the survivor owns everything
+        SharedCluster.restoreWorkers();
+        // a cooperative rebalance moves partitions in two rounds (revoke, then assign): give it time to finish
+        Map<String, Map<String, Long>> lanes = settledLanes();
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (!balanced(lanes) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(200);
+            lanes = settledLanes();
+        }
+        assertThat(lanes).hasSize(SharedCluster.WORKERS);
+        for (Map.Entry<String, Map<String, Long>> e : lanes.entrySet()) {
+            assertThat(e.getValue().getOrDefault(Topics.SEGMENTS_INTERACTIVE, 0L)).as(e.getKey() + " " + lanes).isEqualTo(6);
+            assertThat(e.getValue().getOrDefault(Topics.SEGMENTS_BULK, 0L)).as(e.getKey() + " " + lanes).isEqualTo(6);
+        }
+    }
+
     @Test
     void aWorkerStoppedWithSigtermFinishesItsWorkLeavesTheGroupAndNothingIsRedone() throws Exception {
         List<String> ids = new ArrayList<>();
