@@ -146,6 +146,20 @@ class JobLifecycleEndToEndTest {
     }
 
     /** Waits until the workers' group has committed every record of the segments topic. */
+    /**
+     * Job {@code i}'s text: {@code sentences} of {@link #SENTENCES}, each with a numbered clause naming the run
+     * ({@code tag} and {@code run}), so no segment is in the cache and the model makes every one.
+     */
+    static String uniqueText(int i, int sentences, String tag, long run) {
+        StringBuilder sb = new StringBuilder();
+        for (int k = 0; k < sentences; k++) {
+            String s = SENTENCES[(i + k) % SENTENCES.length];
+            sb.append(s, 0, s.length() - 1).append(", ").append(tag).append(' ').append(run).append(' ')
+                    .append(i * sentences + k).append(s.charAt(s.length() - 1)).append(' ');
+        }
+        return sb.toString().trim();
+    }
+
     static void awaitNoLag(String bootstrap, Duration timeout) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             long deadline = System.nanoTime() + timeout.toNanos();

@@ -42,13 +42,7 @@ class WorkerCrashEndToEndTest {
         // every sentence unique (a numbered clause), so the segment cache cannot finish the jobs before the kill
         long run = System.nanoTime() % 1000;
         for (int i = 0; i < 40; i++) {
-            StringBuilder sb = new StringBuilder();
-            for (int k = 0; k < 6; k++) {
-                String s = JobLifecycleEndToEndTest.SENTENCES[(i + k) % JobLifecycleEndToEndTest.SENTENCES.length];
-                sb.append(s, 0, s.length() - 1).append(", case ").append(run).append(' ').append(i * 6 + k)
-                        .append(s.charAt(s.length() - 1)).append(' ');
-            }
-            texts.add(sb.toString().trim());
+            texts.add(JobLifecycleEndToEndTest.uniqueText(i, 6, "case", run));
             var r = api.submit(Map.of("text", texts.get(i)));
             assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
             ids.add(Api.json(r.body()).get("id").asText());

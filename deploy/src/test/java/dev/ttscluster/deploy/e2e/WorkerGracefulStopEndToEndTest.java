@@ -147,13 +147,7 @@ class WorkerGracefulStopEndToEndTest {
         // every sentence unique (a numbered clause), so the segment cache cannot finish the jobs before the stop
         long run = System.nanoTime() % 1000;
         for (int i = 0; i < 20; i++) {
-            StringBuilder sb = new StringBuilder();
-            for (int k = 0; k < 6; k++) {
-                String s = JobLifecycleEndToEndTest.SENTENCES[(i + k) % JobLifecycleEndToEndTest.SENTENCES.length];
-                sb.append(s, 0, s.length() - 1).append(", stop ").append(run).append(' ').append(i * 6 + k)
-                        .append(s.charAt(s.length() - 1)).append(' ');
-            }
-            var r = api.submit(Map.of("text", sb.toString().trim()));
+            var r = api.submit(Map.of("text", JobLifecycleEndToEndTest.uniqueText(i, 6, "stop", run)));
             assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
             ids.add(Api.json(r.body()).get("id").asText());
         }

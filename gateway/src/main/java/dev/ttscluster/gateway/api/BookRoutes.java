@@ -91,19 +91,9 @@ final class BookRoutes {
                     .json(view(first));
             return;
         }
-        BookStore.Book book;
-        try {
-            admission.admit(caller, "book:" + id);
-            try {
-                book = books.submit(caller.tenant(), id, new BookService.Upload(format, body, title, voice, speed));
-            } catch (RuntimeException e) {
-                admission.release(caller, "book:" + id);
-                throw e;
-            }
-        } catch (RuntimeException e) {
-            idempotency.release(ctx, caller);
-            throw e;
-        }
+        BookService.Upload upload = new BookService.Upload(format, body, title, voice, speed);
+        BookStore.Book book = HttpApi.admitted(admission, idempotency, ctx, caller, "book:" + id,
+                () -> books.submit(caller.tenant(), id, upload));
         ctx.status(202).header("Location", "/v1/books/" + book.id()).json(view(book));
     }
 

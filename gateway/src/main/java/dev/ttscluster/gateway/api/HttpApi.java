@@ -148,6 +148,29 @@ public final class HttpApi {
         admission.request(caller);
     }
 
+    /**
+     * Creates work as active work of the caller: admits {@code member} under the caller's concurrency quota, then
+     * runs {@code create}. When either fails, the admission and the request's Idempotency-Key claim are given back,
+     * so a retry may create it.
+     *
+     * @throws ApiException 429 when the caller is at its limit; whatever {@code create} throws
+     */
+    static <T> T admitted(Admission admission, Idempotency idempotency, Context ctx, Caller caller, String member,
+                          java.util.function.Supplier<T> create) {
+        try {
+            admission.admit(caller, member);
+            try {
+                return create.get();
+            } catch (RuntimeException e) {
+                admission.release(caller, member);
+                throw e;
+            }
+        } catch (RuntimeException e) {
+            idempotency.release(ctx, caller);
+            throw e;
+        }
+    }
+
     /** The request's caller, set by {@link #authorize}. */
     static Caller caller(Context ctx) {
         Caller c = ctx.attribute(CALLER);
@@ -182,19 +205,7 @@ public final class HttpApi {
                     .json(view(first));
             return;
         }
-        JobRecord job;
-        try {
-            admission.admit(caller, "job:" + id);
-            try {
-                job = jobs.submit(caller.tenant(), id, req);
-            } catch (RuntimeException e) {
-                admission.release(caller, "job:" + id);
-                throw e;
-            }
-        } catch (RuntimeException e) {
-            idempotency.release(ctx, caller);
-            throw e;
-        }
+        JobRecord job = admitted(admission, idempotency, ctx, caller, "job:" + id, () -> jobs.submit(caller.tenant(), id, req));
         ctx.status(202).header("Location", "/v1/jobs/" + job.id()).json(view(job));
     }
 
