@@ -16,6 +16,7 @@ import dev.ttscluster.common.tenant.QuotaStore;
 import dev.ttscluster.gateway.admission.Admission;
 import dev.ttscluster.gateway.admission.LagMonitor;
 import dev.ttscluster.gateway.auth.Authenticator;
+import dev.ttscluster.gateway.metrics.GatewayMetrics;
 import dev.ttscluster.gateway.retention.RetentionSweeper;
 import io.javalin.Javalin;
 import redis.clients.jedis.UnifiedJedis;
@@ -25,6 +26,8 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Wires the gateway: job store, bucket, publisher, service and HTTP server. Start once, close once.
@@ -39,6 +42,8 @@ public final class Gateway implements AutoCloseable {
     private final ReadinessProbe readiness;
     private final UnifiedJedis tenantRedis;
     private final LagMonitor lag;
+    private final GatewayMetrics metrics;
+    private final java.util.concurrent.ScheduledExecutorService statsTimer;
     private RetentionSweeper sweeper;
     private volatile boolean stopping;
     private Javalin app;
@@ -50,8 +55,17 @@ public final class Gateway implements AutoCloseable {
         this.publisher = SegmentPublisher.connect(cfg.infra().kafkaBootstrap(), cfg.publishTimeoutMs());
         this.readiness = new ReadinessProbe(store, bucket, cfg.infra().kafkaBootstrap(), Clock.systemUTC());
         this.tenantRedis = JobStore.client(cfg.infra().redisUrl(), 2000);
-        this.lag = cfg.admitMaxLag() > 0 ? new LagMonitor(cfg.infra().kafkaBootstrap(), Topics.SEGMENTS_INTERACTIVE,
-                cfg.workerGroup(), 1000) : null;
+        this.lag = new LagMonitor(cfg.infra().kafkaBootstrap(), List.of(Topics.SEGMENTS_INTERACTIVE, Topics.SEGMENTS_BULK),
+                cfg.workerGroup(), 1000);
+        this.metrics = new GatewayMetrics();
+        metrics.lane("interactive", lag.of(Topics.SEGMENTS_INTERACTIVE));
+        metrics.lane("bulk", lag.of(Topics.SEGMENTS_BULK));
+        this.statsTimer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "job-stats");
+            t.setDaemon(true);
+            return t;
+        });
+        statsTimer.scheduleWithFixedDelay(() -> metrics.refreshJobCounts(store::jobCounts), 0, 2, TimeUnit.SECONDS);
     }
 
     /**
@@ -73,9 +87,9 @@ public final class Gateway implements AutoCloseable {
             Clock clock = Clock.systemUTC();
             Authenticator auth = new Authenticator(new ApiKeyStore(g.tenantRedis, clock), cfg.defaultQuota(), clock, 5000);
             Admission admission = new Admission(new QuotaStore(g.tenantRedis, cfg.jobTtlSeconds()),
-                    g.lag == null ? () -> -1L : g.lag, cfg.admitMaxLag(), 2);
+                    g.lag.of(Topics.SEGMENTS_INTERACTIVE), cfg.admitMaxLag(), 2);
             g.app = new HttpApi(cfg, jobs, books, g.bucket, () -> !g.stopping && g.readiness.ready(), auth, admission,
-                    new IdempotencyStore(g.tenantRedis, cfg.idempotencyTtlSeconds())).create()
+                    new IdempotencyStore(g.tenantRedis, cfg.idempotencyTtlSeconds()), g.metrics).create()
                     .start();
             if (cfg.audioRetentionSeconds() > 0) {
                 g.sweeper = new RetentionSweeper(g.bucket, Duration.ofSeconds(cfg.audioRetentionSeconds()), clock,
@@ -117,9 +131,8 @@ public final class Gateway implements AutoCloseable {
         if (app != null) {
             app.stop();
         }
-        if (lag != null) {
-            lag.close();
-        }
+        statsTimer.shutdownNow();
+        lag.close();
         publisher.close();
         readiness.close();
         tenantRedis.close();

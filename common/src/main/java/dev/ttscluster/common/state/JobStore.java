@@ -51,8 +51,12 @@ public final class JobStore implements AutoCloseable {
             if not st or st == 'succeeded' or st == 'failed' or st == 'cancelled' then return 0 end
             redis.call('HSET', KEYS[1], 'status', ARGV[1], 'updated_ms', ARGV[2], 'finished_ms', ARGV[2])
             for i = 3, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+            if string.sub(KEYS[1], 1, 8) == 'tts:job:' then redis.call('HINCRBY', 'tts:stats:jobs', ARGV[1], 1) end
             return 1
             """;
+
+    /** Cluster-wide counts of jobs by what happened to them: accepted, succeeded, failed, cancelled. */
+    static final String STATS = "tts:stats:jobs";
 
     private final UnifiedJedis redis;
     private final Clock clock;
@@ -117,6 +121,7 @@ public final class JobStore implements AutoCloseable {
             f.put("sample_rate", "0");
             redis.hset(jobKey(job.id()), f);
             redis.expire(jobKey(job.id()), ttlSeconds);
+            redis.hincrBy(STATS, "accepted", 1);
             return null;
         });
     }
@@ -250,6 +255,19 @@ public final class JobStore implements AutoCloseable {
     public void delete(String jobId) {
         String k = jobKey(jobId);
         call(() -> redis.del(k, k + ":done", k + ":samples", k + ":words"));
+    }
+
+    /**
+     * How many jobs the cluster has accepted and how many ended in each final status, since the job-state
+     * Redis was created (counted by the transitions themselves, so every gateway and worker agrees).
+     */
+    public Map<String, Long> jobCounts() {
+        Map<String, String> m = call(() -> redis.hgetAll(STATS));
+        Map<String, Long> out = new java.util.TreeMap<>();
+        for (String k : List.of("accepted", "succeeded", "failed", "cancelled")) {
+            out.put(k, Long.parseLong(m.getOrDefault(k, "0")));
+        }
+        return out;
     }
 
     /** Books in the same Redis, through the same client (closed with this store). */

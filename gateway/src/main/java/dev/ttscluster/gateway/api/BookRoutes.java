@@ -39,14 +39,16 @@ final class BookRoutes {
 
     private final dev.ttscluster.gateway.admission.Admission admission;
     private final Idempotency idempotency;
+    private final dev.ttscluster.gateway.metrics.GatewayMetrics metrics;
 
     BookRoutes(GatewayConfig cfg, BookService books, AudioBucket bucket, dev.ttscluster.gateway.admission.Admission admission,
-               Idempotency idempotency) {
+               Idempotency idempotency, dev.ttscluster.gateway.metrics.GatewayMetrics metrics) {
         this.cfg = cfg;
         this.books = books;
         this.bucket = bucket;
         this.admission = admission;
         this.idempotency = idempotency;
+        this.metrics = metrics;
     }
 
     void submit(Context ctx) {
@@ -83,6 +85,7 @@ final class BookRoutes {
         }
         dev.ttscluster.gateway.auth.Caller caller = HttpApi.caller(ctx);
         String id = java.util.UUID.randomUUID().toString();
+        org.slf4j.MDC.put("job_id", "book:" + id);
         Optional<String> replay = idempotency.replayOf(ctx, caller, body, id);
         if (replay.isPresent()) {
             BookStore.Book first = books.find(caller.tenant(), replay.get()).orElseThrow(() -> new ApiException(409,
@@ -94,7 +97,9 @@ final class BookRoutes {
         BookService.Upload upload = new BookService.Upload(format, body, title, voice, speed);
         BookStore.Book book = HttpApi.admitted(admission, idempotency, ctx, caller, "book:" + id,
                 () -> books.submit(caller.tenant(), id, upload));
-        ctx.status(202).header("Location", "/v1/books/" + book.id()).json(view(book));
+        Map<String, Object> v = view(book);
+        metrics.submitted("book", ((Number) v.get("segments")).intValue());
+        ctx.status(202).header("Location", "/v1/books/" + book.id()).json(v);
     }
 
     void get(Context ctx) {

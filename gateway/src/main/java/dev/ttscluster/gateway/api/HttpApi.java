@@ -10,6 +10,9 @@ import dev.ttscluster.gateway.GatewayConfig;
 import dev.ttscluster.gateway.admission.Admission;
 import dev.ttscluster.gateway.auth.Authenticator;
 import dev.ttscluster.gateway.auth.Caller;
+import dev.ttscluster.gateway.metrics.GatewayMetrics;
+import dev.ttscluster.common.contract.Topics;
+import org.slf4j.MDC;
 import dev.ttscluster.gateway.jobs.JobRequest;
 import dev.ttscluster.gateway.books.BookService;
 import dev.ttscluster.gateway.jobs.JobService;
@@ -36,6 +39,7 @@ import java.util.function.BooleanSupplier;
 public final class HttpApi {
     private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
     private static final String CALLER = "tts.caller";
+    private static final String STARTED = "tts.started";
     /** Largest header block (request line and headers) accepted; more gets 431. */
     static final int REQUEST_HEADER_BYTES = 16 * 1024;
     /** Slowest body accepted, in bytes per second; slower gets 408. */
@@ -51,15 +55,17 @@ public final class HttpApi {
     private final Authenticator auth;
     private final Admission admission;
     private final Idempotency idempotency;
+    private final GatewayMetrics metrics;
 
     /**
      * @param ready whether the backing servers answer (and the gateway is not stopping)
      * @param auth resolves the caller of every /v1 route
      * @param admission rate, concurrency and queue bounds
      * @param idempotency remembered Idempotency-Key claims
+     * @param metrics the gateway's meters, served on {@code GET /metrics}
      */
     public HttpApi(GatewayConfig cfg, JobService jobs, BookService books, AudioBucket bucket, BooleanSupplier ready,
-                   Authenticator auth, Admission admission, IdempotencyStore idempotency) {
+                   Authenticator auth, Admission admission, IdempotencyStore idempotency, GatewayMetrics metrics) {
         this.cfg = cfg;
         this.jobs = jobs;
         this.books = books;
@@ -68,6 +74,7 @@ public final class HttpApi {
         this.auth = auth;
         this.admission = admission;
         this.idempotency = new Idempotency(idempotency);
+        this.metrics = metrics;
     }
 
     /** Builds the Javalin app with every route (not yet started). */
@@ -98,6 +105,9 @@ public final class HttpApi {
                 return connector;
             });
         });
+        app.before(this::trace);
+        app.after(this::measure);
+        app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
         app.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
         app.get("/readyz", this::readyz);
         app.before("/v1/*", this::authorize);
@@ -109,7 +119,7 @@ public final class HttpApi {
         });
         app.get("/v1/jobs/{id}/audio", this::audio);
         app.post("/v1/jobs/{id}/cancel", ctx -> ctx.json(view(jobs.cancel(caller(ctx).tenant(), ctx.pathParam("id")))));
-        BookRoutes bookRoutes = new BookRoutes(cfg, books, bucket, admission, idempotency);
+        BookRoutes bookRoutes = new BookRoutes(cfg, books, bucket, admission, idempotency, metrics);
         app.post("/v1/books", bookRoutes::submit);
         app.get("/v1/books/{id}", bookRoutes::get);
         app.delete("/v1/books/{id}", bookRoutes::delete);
@@ -127,6 +137,7 @@ public final class HttpApi {
                 e.getCode() == 408 ? "the request body arrived too slowly" : firstLine(e.getReason()), null));
         app.exception(RetriableException.class, (e, ctx) -> {
             log.warn("{} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+            metrics.backendError(backendOf(e.getMessage()));
             error(ctx, 503, "unavailable", "a backing service is unavailable, try again shortly", 2);
         });
         app.exception(Exception.class, (e, ctx) -> {
@@ -139,6 +150,54 @@ public final class HttpApi {
     private void readyz(Context ctx) {
         boolean ok = ready.getAsBoolean();
         ctx.status(ok ? 200 : 503).json(Map.of("status", ok ? "ready" : "not_ready"));
+    }
+
+    /**
+     * Every request: its trace id, from a W3C {@code traceparent} or an {@code X-Request-Id} the caller sent, or
+     * a new one; set in the log context (with the job id once known) and echoed as {@code X-Trace-Id}. Segments
+     * published for the request carry it to the workers.
+     */
+    private void trace(Context ctx) {
+        ctx.attribute(STARTED, System.nanoTime());
+        String trace = traceId(ctx.header("traceparent"), ctx.header("X-Request-Id"));
+        MDC.put(Topics.TRACE_HEADER, trace);
+        ctx.header("X-Trace-Id", trace);
+    }
+
+    private void measure(Context ctx) {
+        Long t0 = ctx.attribute(STARTED);
+        if (t0 != null) {
+            String route;
+            try {
+                route = ctx.endpointHandlerPath();
+            } catch (RuntimeException e) {
+                route = null; // no endpoint matched
+            }
+            metrics.request(ctx.method().name(), route == null || route.isEmpty() || route.equals("*") ? "unmatched" : route,
+                    ctx.statusCode(), Duration.ofNanos(System.nanoTime() - t0));
+        }
+        MDC.remove(Topics.TRACE_HEADER);
+        MDC.remove("job_id");
+    }
+
+    /** The trace id of a request: a valid traceparent's trace id, a sane X-Request-Id, or 32 fresh hex digits. */
+    static String traceId(String traceparent, String requestId) {
+        if (traceparent != null && traceparent.matches("[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}")
+                && !traceparent.substring(3, 35).equals("0".repeat(32))) {
+            return traceparent.substring(3, 35);
+        }
+        if (requestId != null && requestId.matches("[A-Za-z0-9._-]{8,64}")) {
+            return requestId;
+        }
+        byte[] b = new byte[16];
+        java.util.concurrent.ThreadLocalRandom.current().nextBytes(b);
+        return java.util.HexFormat.of().formatHex(b);
+    }
+
+    private static String backendOf(String message) {
+        String m = message == null ? "" : message.toLowerCase(java.util.Locale.ROOT);
+        return m.contains("redis") ? "redis" : m.contains("s3") ? "s3" : m.contains("kafka") || m.contains("queue") ? "kafka"
+                : "other";
     }
 
     /** Every /v1 request: who is calling, and may they call now. */
@@ -197,6 +256,7 @@ public final class HttpApi {
         admission.interactiveQueueHasRoom();
         Caller caller = caller(ctx);
         String id = JobService.newId();
+        MDC.put("job_id", id);
         Optional<String> replay = idempotency.replayOf(ctx, caller, raw, id);
         if (replay.isPresent()) {
             JobRecord first = jobs.find(caller.tenant(), replay.get()).orElseThrow(() -> new ApiException(409, "conflict",
@@ -206,6 +266,7 @@ public final class HttpApi {
             return;
         }
         JobRecord job = admitted(admission, idempotency, ctx, caller, "job:" + id, () -> jobs.submit(caller.tenant(), id, req));
+        metrics.submitted("job", job.segments());
         ctx.status(202).header("Location", "/v1/jobs/" + job.id()).json(view(job));
     }
 
@@ -288,7 +349,12 @@ public final class HttpApi {
         return out.toByteArray();
     }
 
-    private static void error(Context ctx, int status, String code, String message, Integer retryAfter) {
+    private void error(Context ctx, int status, String code, String message, Integer retryAfter) {
+        metrics.refused(status, code);
+        send(ctx, status, code, message, retryAfter);
+    }
+
+    private static void send(Context ctx, int status, String code, String message, Integer retryAfter) {
         if (retryAfter != null) {
             ctx.header("Retry-After", Integer.toString(retryAfter));
         }

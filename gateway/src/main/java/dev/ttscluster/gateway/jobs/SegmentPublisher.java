@@ -1,6 +1,7 @@
 package dev.ttscluster.gateway.jobs;
 
 import dev.ttscluster.common.contract.SegmentTask;
+import dev.ttscluster.common.contract.Topics;
 import dev.ttscluster.common.error.RetriableException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -46,7 +47,9 @@ public final class SegmentPublisher implements AutoCloseable {
     }
 
     /**
-     * Sends every task to {@code topic} (a lane) and waits for all acknowledgements.
+     * Sends every task to {@code topic} (a lane) and waits for all acknowledgements. Each record carries the
+     * calling thread's trace id (SLF4J MDC {@code trace_id}, set per request) in the {@link Topics#TRACE_HEADER}
+     * header, so the workers' log lines of the segment name the request that made it.
      *
      * @throws RetriableException when Kafka does not acknowledge them in time; some tasks may have
      *     been written, which is harmless because workers treat (job, index) idempotently
@@ -55,8 +58,13 @@ public final class SegmentPublisher implements AutoCloseable {
         List<Future<RecordMetadata>> acks = new ArrayList<>(tasks.size());
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         try {
+            String trace = org.slf4j.MDC.get(Topics.TRACE_HEADER);
             for (SegmentTask t : tasks) {
-                acks.add(producer.send(new ProducerRecord<>(topic, t.recordKey(), t.encode())));
+                ProducerRecord<String, byte[]> r = new ProducerRecord<>(topic, t.recordKey(), t.encode());
+                if (trace != null) {
+                    r.headers().add(Topics.TRACE_HEADER, trace.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                }
+                acks.add(producer.send(r));
             }
             for (Future<RecordMetadata> f : acks) {
                 f.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
