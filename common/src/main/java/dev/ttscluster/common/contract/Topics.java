@@ -8,12 +8,9 @@ public final class Topics {
     public static final String SEGMENTS_BULK = "tts.segments.bulk";
     /** Segments that failed for good, with the reason in a header. */
     public static final String SEGMENTS_DEAD_LETTER = "tts.segments.dlq";
-    /** Kafka record header carrying the trace id of the request that made the segment (UTF-8 text). */
-    public static final String TRACE_HEADER = "trace_id";
     /**
-     * Kafka header of a segment record holding the trace id of the request that made it (UTF-8 text), so the
-     * gateway's and the workers' log lines of one job can be joined. Optional: a record without it is traced
-     * by its job id.
+     * Kafka record header carrying the trace id of the request that made the segment (UTF-8 text). Optional:
+     * workers trace a record without it by its job id.
      */
     public static final String TRACE_HEADER = "trace_id";
     /** The consumer group every worker joins. */
