@@ -26,7 +26,7 @@ import java.util.Map;
  * (jobs in the saturation backlog), {@code --nice N} (nice value of everything but the worker, default
  * 10; 0 leaves priorities alone), {@code --upload-threads N} (the batched worker's, default 1),
  * {@code --render results.json} (only the report and plot again, from a run's saved numbers),
- * {@code --only cache|book} (only the segment cache's workload, or only interactive latency under a book,
+ * {@code --only cache|book|scaling} (only the segment cache's workload, or only interactive latency under a book,
  * merged into the saved results.json of an earlier run; the report says when each part ran).
  */
 public final class BenchMain {
@@ -67,6 +67,7 @@ public final class BenchMain {
                 : new CacheBench.Options(6, 60, 30, 150, 90, nice);
         BookBench.Options bookOpts = quick ? new BookBench.Options(2, 6, 3, 30, 24, 60, nice)
                 : new BookBench.Options(3, 60, 20, 60, 150, 90, nice);
+        ScalingBench.Options scalingOpts = quick ? new ScalingBench.Options(6, 24, nice) : new ScalingBench.Options(60, 300, nice);
         ClusterBench.Options o = quick ? new ClusterBench.Options(4, 24, 24, LONG_EVERY, 2.0, 60, nice)
                 : new ClusterBench.Options(20, 150, 500, LONG_EVERY, 2.0, 90, nice);
         o = new ClusterBench.Options(o.stepSeconds(), Integer.parseInt(opt.getOrDefault("--warmup", "" + o.warmupJobs())),
@@ -96,16 +97,19 @@ public final class BenchMain {
             Files.createDirectories(data);
             Results.CacheRun cache = saved.cache();
             Results.BookRun book = saved.book();
+            Results.ScalingRun scaling = saved.scaling();
             switch (opt.get("--only")) {
                 case "cache" -> cache = new CacheBench(data, model, cacheOpts, BenchMain::say).run(batchedEnv);
                 case "book" -> book = new BookBench(data, model, bookOpts, BenchMain::say).run(batchedEnv);
+                case "scaling" -> scaling = new ScalingBench(data, model, scalingOpts, BenchMain::say).run(batchedEnv,
+                        new Workload(BACKLOG_SEED + 1).mix(scalingOpts.backlogJobs(), LONG_EVERY));
                 default -> {
-                    System.err.println("--only takes: cache, book");
+                    System.err.println("--only takes: cache, book, scaling");
                     System.exit(2);
                 }
             }
             write(new Results.Run(saved.date(), saved.command(), saved.machine(), saved.model(), saved.workload(),
-                    saved.sloSeconds(), saved.engineCurve(), saved.modes(), saved.gpu(), cache, book), out);
+                    saved.sloSeconds(), saved.engineCurve(), saved.modes(), saved.gpu(), cache, book, scaling), out);
             return;
         }
         say("raw engine: " + model + ", 1 intra-op thread, in a JVM of its own (warming up)");
@@ -141,11 +145,13 @@ public final class BenchMain {
 
         Results.CacheRun cache = new CacheBench(data, model, cacheOpts, BenchMain::say).run(batchedEnv);
         Results.BookRun book = new BookBench(data, model, bookOpts, BenchMain::say).run(batchedEnv);
+        Results.ScalingRun scaling = new ScalingBench(data, model, scalingOpts, BenchMain::say).run(batchedEnv,
+                new Workload(BACKLOG_SEED + 1).mix(scalingOpts.backlogJobs(), LONG_EVERY));
         Results.Run run = new Results.Run(LocalDate.now(ZoneOffset.UTC).toString(),
                 "deploy/bench/run-benchmarks" + (quick ? " --quick" : ""), Machine.describe(), modelName,
                 "jobs of about 20 characters (short) and about 200 characters (long, 2-3 sentences), every "
                         + LONG_EVERY + "th job long; customer-service phrases with varying names and numbers",
-                o.sloSeconds(), curve, modes, Machine.gpu(), cache, book);
+                o.sloSeconds(), curve, modes, Machine.gpu(), cache, book, scaling);
         write(run, out);
     }
 

@@ -142,6 +142,9 @@ public final class BenchReport {
         if (run.book() != null) {
             book(md, run.book());
         }
+        if (run.scaling() != null) {
+            scaling(md, run.scaling());
+        }
         md.append("## GPU\n\n").append(run.gpu()).append("\n\n");
         md.append("## Definitions\n\n")
                 .append("- Throughput in audio-seconds per second (seconds of speech produced per wall-clock second) and jobs per second.\n")
@@ -225,6 +228,41 @@ public final class BenchReport {
     }
 
     /** Interactive latency while a book runs, with its gate (issue 6). */
+    static void scaling(StringBuilder md, Results.ScalingRun sc) {
+        md.append("## Scaling: 1 worker against 2\n\n");
+        md.append("Run ").append(sc.date()).append(". The same backlog of ").append(sc.jobs()).append(" jobs (every ")
+                .append(BenchMain.LONG_EVERY).append("th long) on a fresh cluster with 1 worker process and then with 2, each ")
+                .append("worker with one inference thread, batched mode as above, no segment cache; throughput from the first ")
+                .append("submission to the last job done. Everything runs on this one machine: the servers, the gateway ")
+                .append("and the load generator share its cores with the workers (at lower priority).\n\n");
+        md.append("| workers | jobs done | seconds | jobs/s | audio-s/s | worker cores used | machine busy | segments per worker |\n")
+                .append("|---|---|---|---|---|---|---|---|\n");
+        for (Results.ScalingPoint p : sc.points()) {
+            md.append("| ").append(p.workers()).append(" | ").append(p.saturation().succeeded()).append(" / ")
+                    .append(p.saturation().jobs()).append(" | ").append(f1(p.saturation().seconds())).append(" | ")
+                    .append(f2(p.saturation().jobsPerSecond())).append(" | ").append(f1(p.saturation().audioSecondsPerSecond()))
+                    .append(" | ").append(f2(p.workerCores())).append(" | ").append(pct(p.saturation().machineBusy()))
+                    .append(" | ").append(p.segmentsPerWorker().stream().map(d -> Long.toString(Math.round(d))).toList())
+                    .append(" |\n");
+        }
+        double r = sc.ratio();
+        Results.ScalingPoint one = sc.points().get(0);
+        Results.ScalingPoint two = sc.points().get(sc.points().size() - 1);
+        md.append("\n**Throughput ratio, 2 workers / 1: ").append(String.format("%.2fx", r)).append("** (gate: at least 1.8x: ")
+                .append(r >= 1.8 ? "**met**" : "**not met**").append(").");
+        if (r < 1.8) {
+            md.append(" The profiled cause, from these numbers: with one worker the machine was ").append(pct(one.saturation()
+                    .machineBusy())).append(" busy and the worker used ").append(f2(one.workerCores())).append(" cores; with two, ")
+                    .append("the machine was ").append(pct(two.saturation().machineBusy())).append(" busy and the workers together used ")
+                    .append(f2(two.workerCores())).append(" cores of this machine's ").append(Runtime.getRuntime().availableProcessors())
+                    .append(". A second worker can only add what the machine has left after the first worker, the gateway, ")
+                    .append("Kafka, Redis, the S3 server and the load generator. On nodes of their own (one worker per node or ")
+                    .append("GPU, the servers elsewhere, as `deploy/k8s` lays out) each worker brings its own cores and the ratio ")
+                    .append("is bounded by the partitions (12 per lane) and the shared servers instead.");
+        }
+        md.append("\n\n");
+    }
+
     static void book(StringBuilder md, Results.BookRun b) {
         double ratio = b.withBook().p95() / b.idle().p95();
         md.append("## Interactive jobs while a book runs\n\n");

@@ -180,6 +180,39 @@ public final class Results {
      */
     public record Run(String date, String command, Map<String, String> machine, String model, String workload,
                       double sloSeconds, List<EngineBench.Point> engineCurve, List<Mode> modes, String gpu,
-                      CacheRun cache, BookRun book) {
+                      CacheRun cache, BookRun book, ScalingRun scaling) {
+        /** A run without the scaling part (older saved runs have none). */
+        public Run(String date, String command, Map<String, String> machine, String model, String workload,
+                   double sloSeconds, List<EngineBench.Point> engineCurve, List<Mode> modes, String gpu,
+                   CacheRun cache, BookRun book) {
+            this(date, command, machine, model, workload, sloSeconds, engineCurve, modes, gpu, cache, book, null);
+        }
+    }
+
+    /**
+     * One worker count's backlog in the scaling part.
+     *
+     * @param workers worker processes (one inference thread each)
+     * @param saturation jobs, span and throughput of the backlog
+     * @param workerCores CPU seconds of all workers per second of the backlog
+     * @param segmentsPerWorker segments each worker synthesized or served (from its metrics)
+     */
+    public record ScalingPoint(int workers, Saturation saturation, double workerCores, List<Double> segmentsPerWorker) {
+    }
+
+    /**
+     * The same backlog on 1 and on 2 workers.
+     *
+     * @param date day of the run
+     * @param jobs jobs in the backlog
+     * @param points one per worker count, in order
+     * @param env the workers' configuration
+     */
+    public record ScalingRun(String date, int jobs, List<ScalingPoint> points, Map<String, String> env) {
+        /** Throughput (audio-seconds per second) of the last point over the first. */
+        public double ratio() {
+            return points.get(points.size() - 1).saturation().audioSecondsPerSecond()
+                    / points.get(0).saturation().audioSecondsPerSecond();
+        }
     }
 }

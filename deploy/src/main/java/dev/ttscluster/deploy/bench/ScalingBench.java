@@ -1,0 +1,113 @@
+package dev.ttscluster.deploy.bench;
+
+import dev.ttscluster.deploy.local.ChildJvm;
+import dev.ttscluster.deploy.local.LocalCluster;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Horizontal scaling: the same backlog of jobs on a fresh cluster with 1 worker process and then with 2 (one
+ * inference thread each, batched mode, no segment cache), throughput from the first submission to the last
+ * job done. On one machine the workers share its cores with the servers, the gateway and the load generator,
+ * so the ratio measures what this machine has left for a second worker as much as the design; the report
+ * prints the CPU each point used.
+ */
+final class ScalingBench {
+    /** @param warmupJobs jobs before each backlog; @param backlogJobs jobs in each backlog; @param nice priority of others */
+    record Options(int warmupJobs, int backlogJobs, int nice) {
+    }
+
+    private final Path dataRoot;
+    private final Path model;
+    private final Options opts;
+    private final Consumer<String> log;
+
+    ScalingBench(Path dataRoot, Path model, Options opts, Consumer<String> log) {
+        this.dataRoot = dataRoot;
+        this.model = model;
+        this.opts = opts;
+        this.log = log;
+    }
+
+    Results.ScalingRun run(Map<String, String> env, List<String> backlog) throws Exception {
+        List<Results.ScalingPoint> points = new ArrayList<>();
+        for (int workers = 1; workers <= 2; workers++) {
+            points.add(point(workers, env, backlog));
+        }
+        Results.ScalingRun run = new Results.ScalingRun(LocalDate.now(ZoneOffset.UTC).toString(), backlog.size(), points, env);
+        log.accept(String.format("scaling: 2 workers / 1 worker = %.2fx", run.ratio()));
+        return run;
+    }
+
+    private Results.ScalingPoint point(int workers, Map<String, String> env, List<String> backlog) throws Exception {
+        Path data = dataRoot.resolve("scaling-" + workers);
+        Files.createDirectories(data);
+        log.accept("scaling: starting the cluster with " + workers + " worker(s)");
+        try (LocalCluster cluster = LocalCluster.start(data, 0, workers, model, env);
+             LoadRun load = new LoadRun(cluster.gatewayUrl(), cluster.createApiKey("bench"))) {
+            List<ChildJvm> ws = cluster.workers();
+            deprioritizeAllBut(ws, opts.nice());
+            load.burst(new Workload(99).mix(opts.warmupJobs(), BenchMain.LONG_EVERY), BenchMain.LONG_EVERY, 300);
+            Map<String, Long> pids = new LinkedHashMap<>();
+            for (ChildJvm w : ws) {
+                pids.put(w.name(), w.pid());
+            }
+            List<Double> before = segments(cluster, ws);
+            CpuUse cpu0 = CpuUse.snapshot(pids);
+            List<JobSample> samples = load.burst(backlog, BenchMain.LONG_EVERY, 900);
+            CpuUse cpu = CpuUse.snapshot(pids).since(cpu0);
+            List<Double> after = segments(cluster, ws);
+            List<JobSample> ok = samples.stream().filter(JobSample::succeeded).toList();
+            long first = samples.stream().mapToLong(JobSample::submitMs).min().orElse(0);
+            long last = ok.stream().mapToLong(JobSample::finishedMs).max().orElse(first);
+            double span = Math.max(1e-3, (last - first) / 1000.0);
+            double audio = ok.stream().mapToDouble(JobSample::audioSeconds).sum();
+            double workerCpu = cpu.seconds().values().stream().mapToDouble(Double::doubleValue).sum();
+            Results.Saturation sat = new Results.Saturation(samples.size(), ok.size(), span, ok.size() / span, audio / span,
+                    Double.NaN, Map.of(), cpu.machineTotal() == 0 ? Double.NaN : cpu.machineBusy() / cpu.machineTotal());
+            List<Double> perWorker = new ArrayList<>();
+            for (int i = 0; i < ws.size(); i++) {
+                perWorker.add(after.get(i) - before.get(i));
+            }
+            log.accept(String.format("scaling: %d worker(s): %d/%d jobs in %.1f s, %.2f jobs/s, %.1f audio-s/s, workers %.2f "
+                            + "cores, machine %.0f%% busy, segments per worker %s", workers, ok.size(), samples.size(), span,
+                    sat.jobsPerSecond(), sat.audioSecondsPerSecond(), workerCpu / span, 100 * sat.machineBusy(), perWorker));
+            return new Results.ScalingPoint(workers, sat, workerCpu / span, perWorker);
+        }
+    }
+
+    private static List<Double> segments(LocalCluster cluster, List<ChildJvm> ws) throws Exception {
+        List<Double> out = new ArrayList<>();
+        for (ChildJvm w : ws) {
+            Map<String, Double> m = ClusterBench.scrape(cluster.metricsUrl(w));
+            double s = 0;
+            for (Map.Entry<String, Double> e : m.entrySet()) {
+                if (e.getKey().startsWith("tts_worker_segments_total") && !e.getValue().isNaN()) {
+                    s += e.getValue();
+                }
+            }
+            out.add(s);
+        }
+        return out;
+    }
+
+    private void deprioritizeAllBut(List<ChildJvm> workers, int nice) {
+        if (nice <= 0) {
+            return;
+        }
+        List<Long> keep = workers.stream().map(ChildJvm::pid).toList();
+        List<Long> others = new ArrayList<>();
+        others.add(ProcessHandle.current().pid());
+        ProcessHandle.current().descendants().filter(p -> !keep.contains(p.pid())).map(ProcessHandle::pid).forEach(others::add);
+        log.accept("scaling: nice " + nice + " for " + Priorities.deprioritize(others, nice)
+                + " threads of the servers, gateway and load generator");
+    }
+}
