@@ -55,7 +55,7 @@ public final class Worker implements AutoCloseable {
         AudioBucket bucket = new AudioBucket(cfg.infra());
         int rate = model.manifest().sampleRate();
         this.deadLetters = new DeadLetterTopic(producer(cfg), cfg.workerId(), Duration.ofSeconds(10));
-        this.metrics = new WorkerMetrics(Clock.systemUTC());
+        this.metrics = new WorkerMetrics(Clock.systemUTC()).bindJvmMetrics();
         SynthesisPipeline pipeline = new SynthesisPipeline(model, Frontends.forManifest(model.manifest()), jobs,
                 new SegmentWriter(bucket, jobs, rate), new JobAssembler(bucket, jobs, rate), deadLetters,
                 Thread::sleep, cfg.retryBackoffMs(), metrics, cfg.uploadThreads())
@@ -151,6 +151,7 @@ public final class Worker implements AutoCloseable {
         if (metricsServer != null) {
             metricsServer.close();
         }
+        metrics.close();
         deadLetters.close();
         jobs.close();
         if (cache != null) {

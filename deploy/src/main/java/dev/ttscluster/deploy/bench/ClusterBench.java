@@ -80,8 +80,8 @@ public final class ClusterBench {
             EngineBench.Point engine = EngineBench.Point.combine(rawBefore, rawAfter);
             log.accept(String.format("%s: raw engine %.1f audio-s/s (%.1f before the backlog, %.1f after)", name,
                     engine.audioSecondsPerSecond(), rawBefore.audioSecondsPerSecond(), rawAfter.audioSecondsPerSecond()));
-            Results.Saturation saturation = saturation(sat, after.getOrDefault("tts_worker_inference_seconds_total", 0.0)
-                    - before.getOrDefault("tts_worker_inference_seconds_total", 0.0), cpu);
+            Results.Saturation saturation = saturation(sat, after.getOrDefault("tts_worker_inference_seconds_sum", 0.0)
+                    - before.getOrDefault("tts_worker_inference_seconds_sum", 0.0), cpu);
             log.accept(name + ": CPU seconds during the backlog " + cpu.seconds() + String.format(
                     ", machine %.1f of %.1f core-seconds busy", cpu.machineBusy(), cpu.machineTotal()));
             log.accept(String.format("%s: saturation %.2f jobs/s, %.1f audio-s/s (engine busy %.0f%%)", name,

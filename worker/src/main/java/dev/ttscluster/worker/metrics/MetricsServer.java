@@ -10,7 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
 
 /**
- * Serves {@code GET /metrics} (Prometheus text format) on a port of its own, one daemon thread.
+ * Serves {@code GET /metrics} (Prometheus text format, e.g. {@link WorkerMetrics#render()}) on a port of its own,
+ * one daemon thread per request.
  */
 public final class MetricsServer implements AutoCloseable {
     private final HttpServer server;

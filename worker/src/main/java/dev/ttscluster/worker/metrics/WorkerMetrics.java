@@ -1,22 +1,49 @@
 package dev.ttscluster.worker.metrics;
 
 import dev.ttscluster.worker.batch.Batch;
+import dev.ttscluster.worker.cache.SegmentCache;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.DoubleAdder;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 
 /**
- * What one worker measures about its batches: size, padding, time in the batcher, inference and store
- * time per batch, audio produced. Rendered in Prometheus' text format ({@link #render()}), served by
- * {@link MetricsServer}. Thread-safe; the clock is injected for the audio-rate gauge.
+ * What one worker measures, as Micrometer meters in a {@link PrometheusMeterRegistry} of its own: batch
+ * size, padding, time in the batcher, inference and store time per batch, real-time factor, audio
+ * produced, each segment's poll-to-durable time by where its audio came from, the segment cache, errors of
+ * the servers it depends on, dead letters and (once {@link #bindJvmMetrics()} is called) the JVM and
+ * process. {@link #render()} is the Prometheus text exposition that {@link MetricsServer} serves.
+ *
+ * <p>Exposed names are the project's {@code tts_worker_*} names that the benchmarks and end-to-end tests
+ * read: Micrometer's Prometheus naming adds {@code _seconds} to timers and {@code _total} to counters, so
+ * meters are named without those suffixes ({@code tts.worker.inference} is the histogram
+ * {@code tts_worker_inference_seconds}). No common tags: a sample line is {@code name value} or
+ * {@code name{one="label"} value}. Thread-safe; the clock is injected for the audio-rate gauge.
  */
-public final class WorkerMetrics {
+public final class WorkerMetrics implements AutoCloseable {
     private static final long RATE_WINDOW_MS = 10_000;
 
     /** Where a stored segment's audio came from. */
@@ -30,58 +57,156 @@ public final class WorkerMetrics {
 
         /** The label value. */
         public String label() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** A server the worker depends on, as the {@code backend} label of {@code tts_worker_retriable_errors_total}. */
+    public enum Backend {
+        /** The object store (segment uploads, job assembly). */
+        S3,
+        /** The job-state Redis (job statuses, progress, word timings). */
+        REDIS,
+        /** The Kafka dead-letter topic. */
+        KAFKA;
+
+        /** The label value. */
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 
     private final Clock clock;
-    private final Histogram batchSize = new Histogram("tts_worker_batch_size", "Segments per model call",
-            1, 2, 4, 8, 16, 32, 64, 128);
-    private final Histogram batchWait = new Histogram("tts_worker_batch_wait_seconds",
-            "Time from a batch's oldest segment arriving to the batch closing", 0.001, 0.005, 0.01, 0.025, 0.05, 0.1,
-            0.25, 0.5, 1, 2.5);
-    private final Histogram inference = new Histogram("tts_worker_inference_seconds",
-            "Model time per batch (one batched call, phonemes to waveform)", 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
-            1, 2.5, 5, 10);
-    private final Histogram store = new Histogram("tts_worker_store_seconds",
-            "Time to make a batch durable (uploads, progress, assembly)", 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
-            2.5, 5);
-    private final Histogram upload = new Histogram("tts_worker_upload_seconds",
-            "Time to upload one segment's audio to S3 (retries included)", 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25,
-            0.5, 1, 2.5);
-    private final Map<Source, Histogram> segmentLatency = new EnumMap<>(Source.class);
-    private final Map<Batch.CloseReason, LongAdder> closed = new EnumMap<>(Batch.CloseReason.class);
-    private final LongAdder segments = new LongAdder();
-    private final LongAdder paddedTokens = new LongAdder();
-    private final LongAdder realTokens = new LongAdder();
-    private final DoubleAdder audioSeconds = new DoubleAdder();
-    private final DoubleAdder inferenceSeconds = new DoubleAdder();
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final DistributionSummary batchSize;
+    private final DistributionSummary batchPadding;
+    private final Timer batchWait;
+    private final Timer inference;
+    private final Timer store;
+    private final Timer upload;
+    private final DistributionSummary realtimeFactor;
+    private final Map<Source, Timer> segmentLatency = new EnumMap<>(Source.class);
+    private final Map<Source, Counter> segmentsBySource = new EnumMap<>(Source.class);
+    private final Map<Batch.CloseReason, Counter> closed = new EnumMap<>(Batch.CloseReason.class);
+    private final Map<Backend, Counter> retriable = new EnumMap<>(Backend.class);
+    private final Counter segments;
+    private final Counter paddedTokens;
+    private final Counter realTokens;
+    private final Counter audioSeconds;
+    private final Counter failedCalls;
+    private final Counter deadLetters;
     private final AtomicLong inFlight = new AtomicLong();
-    private final LongAdder failedCalls = new LongAdder();
-    private final LongAdder deadLetters = new LongAdder();
     private final Deque<long[]> recent = new ArrayDeque<>(); // {epoch ms, audio micro-seconds}
-    private volatile java.util.function.Supplier<dev.ttscluster.worker.cache.SegmentCache.Stats> cache;
+    /** Held here: the registry keeps only a weak reference to what a function counter reads. */
+    private volatile Supplier<SegmentCache.Stats> cache;
+    private JvmGcMetrics gc;
 
     public WorkerMetrics(Clock clock) {
         this.clock = clock;
-        for (Batch.CloseReason r : Batch.CloseReason.values()) {
-            closed.put(r, new LongAdder());
-        }
+        MeterRegistry r = registry;
+        batchSize = DistributionSummary.builder("tts.worker.batch.size").description("Segments per model call")
+                .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128).register(r);
+        // a summary's buckets count ceil(value): whole-number bounds keep them exact, hence percent, not 0..1
+        batchPadding = DistributionSummary.builder("tts.worker.batch.padding.percent")
+                .description("Percent of a batch's padded phone slots (rows x longest row) that are padding, per batch")
+                .serviceLevelObjectives(5, 10, 20, 30, 40, 50, 60, 80).register(r);
+        batchWait = timer("tts.worker.batch.wait", "Time from a batch's oldest segment arriving to the batch closing",
+                0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5);
+        inference = timer("tts.worker.inference", "Model time per batch (one batched call, phonemes to waveform)",
+                0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10);
+        store = timer("tts.worker.store", "Time to make a batch durable (uploads, progress, assembly)",
+                0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5);
+        upload = timer("tts.worker.upload", "Time to upload one segment's audio to S3 (retries included)",
+                0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5);
+        realtimeFactor = DistributionSummary.builder("tts.worker.realtime.factor")
+                .description("Audio seconds per inference second, per batched model call")
+                .serviceLevelObjectives(1, 2, 5, 10, 20, 50, 100, 200, 500, 1000).register(r);
         for (Source s : Source.values()) {
-            segmentLatency.put(s, new Histogram("tts_worker_segment_seconds",
-                    "Time from a segment being polled to its audio being stored and counted, by where the audio came from",
-                    "source=\"" + s.label() + "\"", 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10));
+            segmentLatency.put(s, Timer.builder("tts.worker.segment")
+                    .description("Time from a segment being polled to its audio being stored and counted, by where the "
+                            + "audio came from")
+                    .tag("source", s.label())
+                    .serviceLevelObjectives(slo(0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10)).register(r));
+            segmentsBySource.put(s, Counter.builder("tts.worker.segments.stored")
+                    .description("Segments stored and counted, by where their audio came from (cache, reused, model)")
+                    .tag("source", s.label()).register(r));
         }
+        for (Batch.CloseReason reason : Batch.CloseReason.values()) {
+            closed.put(reason, Counter.builder("tts.worker.batches").description("Batches by what closed them")
+                    .tag("reason", reason.name().toLowerCase(Locale.ROOT)).register(r));
+        }
+        for (Backend b : Backend.values()) {
+            retriable.put(b, Counter.builder("tts.worker.retriable.errors")
+                    .description("Calls to a backing server that failed retriably (and were retried), by server")
+                    .tag("backend", b.label()).register(r));
+        }
+        segments = counter("tts.worker.segments", "Segments synthesized");
+        paddedTokens = counter("tts.worker.padded.tokens", "Phone slots of all batches (rows x longest)");
+        realTokens = counter("tts.worker.real.tokens", "Phones of all batches");
+        audioSeconds = counter("tts.worker.audio.seconds", "Audio produced, in seconds");
+        failedCalls = counter("tts.worker.inference.failures",
+                "Model calls that threw (bad rows being isolated, transient faults retried)");
+        deadLetters = counter("tts.worker.dead.letters", "Segments that failed for good and went to the dead-letter topic");
+        gauge("tts.worker.padding.ratio", "Share of padded phone slots that were padding, over all batches",
+                WorkerMetrics::paddingRatio);
+        gauge("tts.worker.audio.seconds.per.second", "Audio seconds produced per second, last 10 s",
+                WorkerMetrics::audioRate);
+        gauge("tts.worker.store.in.flight", "Inferred batches not yet durable", m -> m.inFlight.get());
+    }
+
+    private Timer timer(String name, String help, double... boundsSeconds) {
+        return Timer.builder(name).description(help).serviceLevelObjectives(slo(boundsSeconds)).register(registry);
+    }
+
+    private static Duration[] slo(double... seconds) {
+        Duration[] d = new Duration[seconds.length];
+        for (int i = 0; i < seconds.length; i++) {
+            d[i] = Duration.ofNanos(Math.round(seconds[i] * 1e9));
+        }
+        return d;
+    }
+
+    private Counter counter(String name, String help) {
+        return Counter.builder(name).description(help).register(registry);
+    }
+
+    private void gauge(String name, String help, ToDoubleFunction<WorkerMetrics> f) {
+        Gauge.builder(name, this, f).description(help).strongReference(true).register(registry);
+    }
+
+    /**
+     * Adds the JVM's and the process's meters (memory, GC, threads, classes, CPU, uptime, open files).
+     *
+     * @return this
+     */
+    public synchronized WorkerMetrics bindJvmMetrics() {
+        if (gc == null) {
+            new JvmMemoryMetrics().bindTo(registry);
+            gc = new JvmGcMetrics();
+            gc.bindTo(registry);
+            new JvmThreadMetrics().bindTo(registry);
+            new ClassLoaderMetrics().bindTo(registry);
+            new ProcessorMetrics().bindTo(registry);
+            new UptimeMetrics().bindTo(registry);
+            new FileDescriptorMetrics().bindTo(registry);
+        }
+        return this;
+    }
+
+    /** The registry behind every meter (for tests and further binders). */
+    public MeterRegistry registry() {
+        return registry;
     }
 
     /** A segment became durable {@code seconds} after it was polled; its audio came from {@code source}. */
     public void segmentDurable(Source source, double seconds) {
-        segmentLatency.get(source).observe(seconds);
+        segmentLatency.get(source).record(nanos(seconds), TimeUnit.NANOSECONDS);
+        segmentsBySource.get(source).increment();
     }
 
     /** One segment's audio took {@code seconds} to upload. */
     public void uploaded(double seconds) {
-        upload.observe(seconds);
+        upload.record(nanos(seconds), TimeUnit.NANOSECONDS);
     }
 
     /** Segments stored so far whose audio came from {@code source}. */
@@ -91,24 +216,29 @@ public final class WorkerMetrics {
 
     /** Mean poll-to-durable seconds of segments whose audio came from {@code source}; 0 when none. */
     public double meanSegmentSeconds(Source source) {
-        return segmentLatency.get(source).mean();
+        return segmentLatency.get(source).mean(TimeUnit.SECONDS);
     }
 
     /** A batch closed by the batcher. */
     public void batchClosed(Batch<?> batch, int segmentsInBatch) {
-        batchSize.observe(segmentsInBatch);
-        batchWait.observe(batch.waitedMs() / 1000.0);
+        batchSize.record(segmentsInBatch);
+        batchWait.record(batch.waitedMs(), TimeUnit.MILLISECONDS);
         closed.get(batch.reason()).increment();
-        segments.add(segmentsInBatch);
-        paddedTokens.add(batch.paddedTokens());
-        realTokens.add(batch.realTokens());
+        segments.increment(segmentsInBatch);
+        paddedTokens.increment(batch.paddedTokens());
+        realTokens.increment(batch.realTokens());
+        if (batch.paddedTokens() > 0) {
+            batchPadding.record(100 * batch.paddingRatio());
+        }
     }
 
     /** One batched model call took {@code seconds} and produced {@code audio} seconds of audio. */
     public void inferred(double seconds, double audio) {
-        inference.observe(seconds);
-        inferenceSeconds.add(seconds);
-        audioSeconds.add(audio);
+        inference.record(nanos(seconds), TimeUnit.NANOSECONDS);
+        audioSeconds.increment(audio);
+        if (seconds > 0 && audio > 0) {
+            realtimeFactor.record(audio / seconds);
+        }
         synchronized (recent) {
             recent.addLast(new long[]{clock.millis(), Math.round(audio * 1e6)});
         }
@@ -116,7 +246,7 @@ public final class WorkerMetrics {
 
     /** {@code calls} model calls threw (poison rows being isolated, or transient faults that passed on retry). */
     public void inferenceFailed(int calls) {
-        failedCalls.add(calls);
+        failedCalls.increment(calls);
     }
 
     /** A segment failed for good and went to the dead-letter topic. */
@@ -126,12 +256,22 @@ public final class WorkerMetrics {
 
     /** Segments dead-lettered so far. */
     public long deadLetters() {
-        return deadLetters.sum();
+        return (long) deadLetters.count();
+    }
+
+    /** A call to {@code backend} failed with a retriable error (it will be retried). */
+    public void retriableError(Backend backend) {
+        retriable.get(backend).increment();
+    }
+
+    /** Retriable errors of {@code backend} so far. */
+    public long retriableErrors(Backend backend) {
+        return (long) retriable.get(backend).count();
     }
 
     /** A batch became durable after {@code seconds}. */
     public void stored(double seconds) {
-        store.observe(seconds);
+        store.record(nanos(seconds), TimeUnit.NANOSECONDS);
     }
 
     /** Batches inferred whose effects are not durable yet. */
@@ -156,8 +296,8 @@ public final class WorkerMetrics {
 
     /** Padded slots that were padding, over all batches, 0..1. */
     public double paddingRatio() {
-        long padded = paddedTokens.sum();
-        return padded == 0 ? 0 : 1.0 - realTokens.sum() / (double) padded;
+        double padded = paddedTokens.count();
+        return padded == 0 ? 0 : 1.0 - realTokens.count() / padded;
     }
 
     public double meanBatchSize() {
@@ -168,60 +308,43 @@ public final class WorkerMetrics {
         return batchSize.count();
     }
 
-    /** Where the segment cache's counters come from, when there is a cache. */
-    public void cacheStats(java.util.function.Supplier<dev.ttscluster.worker.cache.SegmentCache.Stats> stats) {
+    /**
+     * Exposes the segment cache's counters ({@code tts_worker_cache_*}), read from {@code stats} at each
+     * scrape; call at most once, when there is a cache.
+     */
+    public void cacheStats(Supplier<SegmentCache.Stats> stats) {
         this.cache = stats;
+        cacheCounter("tts.worker.cache.hits", "Segments served from the shared cache", stats, s -> s.hits());
+        cacheCounter("tts.worker.cache.misses", "Segments looked up and not found (or corrupt)", stats, s -> s.misses());
+        cacheCounter("tts.worker.cache.skipped", "Segments not looked up: cache unavailable", stats, s -> s.skipped());
+        cacheCounter("tts.worker.cache.read.bytes", "Bytes of cache hits", stats, s -> s.bytesRead());
+        cacheCounter("tts.worker.cache.written.bytes", "Bytes stored in the cache", stats, s -> s.bytesWritten());
+        cacheCounter("tts.worker.cache.lookup.seconds", "Time in cache lookups", stats, SegmentCache.Stats::lookupSeconds);
+        cacheCounter("tts.worker.cache.lookups", "Cache lookup round trips", stats, s -> s.lookups());
+        Gauge.builder("tts.worker.cache.open", stats, s -> s.get().open() ? 1 : 0)
+                .description("1 while the cache's breaker is open").strongReference(true).register(registry);
     }
 
-    /** The Prometheus text exposition of every metric. */
+    private void cacheCounter(String name, String help, Supplier<SegmentCache.Stats> stats,
+                              ToDoubleFunction<SegmentCache.Stats> f) {
+        FunctionCounter.builder(name, stats, s -> f.applyAsDouble(s.get())).description(help).register(registry);
+    }
+
+    /** The Prometheus text exposition (format 0.0.4) of every meter. */
     public String render() {
-        StringBuilder out = new StringBuilder(4096);
-        batchSize.render(out);
-        batchWait.render(out);
-        inference.render(out);
-        store.render(out);
-        upload.render(out);
-        boolean header = true;
-        for (Histogram h : segmentLatency.values()) {
-            h.render(out, header);
-            header = false;
-        }
-        out.append("# HELP tts_worker_batches_total Batches by what closed them\n# TYPE tts_worker_batches_total counter\n");
-        closed.forEach((r, n) -> out.append("tts_worker_batches_total{reason=\"").append(r.name().toLowerCase())
-                .append("\"} ").append(n.sum()).append('\n'));
-        counter(out, "tts_worker_segments_total", "Segments synthesized", segments.sum());
-        counter(out, "tts_worker_padded_tokens_total", "Phone slots of all batches (rows x longest)", paddedTokens.sum());
-        counter(out, "tts_worker_real_tokens_total", "Phones of all batches", realTokens.sum());
-        counter(out, "tts_worker_audio_seconds_total", "Audio produced, in seconds", audioSeconds.sum());
-        counter(out, "tts_worker_inference_seconds_total", "Time spent in the model", inferenceSeconds.sum());
-        counter(out, "tts_worker_inference_failures_total", "Model calls that threw (bad rows being isolated, transient "
-                + "faults retried)", failedCalls.sum());
-        counter(out, "tts_worker_dead_letters_total", "Segments that failed for good and went to the dead-letter topic",
-                deadLetters.sum());
-        gauge(out, "tts_worker_padding_ratio", "Share of padded phone slots that were padding", paddingRatio());
-        gauge(out, "tts_worker_audio_seconds_per_second", "Audio seconds produced per second, last 10 s", audioRate());
-        gauge(out, "tts_worker_store_in_flight", "Inferred batches not yet durable", inFlight.get());
-        if (cache != null) {
-            dev.ttscluster.worker.cache.SegmentCache.Stats c = cache.get();
-            counter(out, "tts_worker_cache_hits_total", "Segments served from the shared cache", c.hits());
-            counter(out, "tts_worker_cache_misses_total", "Segments looked up and not found (or corrupt)", c.misses());
-            counter(out, "tts_worker_cache_skipped_total", "Segments not looked up: cache unavailable", c.skipped());
-            counter(out, "tts_worker_cache_read_bytes_total", "Bytes of cache hits", c.bytesRead());
-            counter(out, "tts_worker_cache_written_bytes_total", "Bytes stored in the cache", c.bytesWritten());
-            counter(out, "tts_worker_cache_lookup_seconds_total", "Time in cache lookups", c.lookupSeconds());
-            counter(out, "tts_worker_cache_lookups_total", "Cache lookup round trips", c.lookups());
-            gauge(out, "tts_worker_cache_open", "1 while the cache's breaker is open", c.open() ? 1 : 0);
-        }
-        return out.toString();
+        return registry.scrape();
     }
 
-    private static void counter(StringBuilder out, String name, String help, double v) {
-        out.append("# HELP ").append(name).append(' ').append(help).append("\n# TYPE ").append(name).append(" counter\n")
-                .append(name).append(' ').append(Histogram.num(v)).append('\n');
+    private static long nanos(double seconds) {
+        return Math.round(seconds * 1e9);
     }
 
-    private static void gauge(StringBuilder out, String name, String help, double v) {
-        out.append("# HELP ").append(name).append(' ').append(help).append("\n# TYPE ").append(name).append(" gauge\n")
-                .append(name).append(' ').append(Histogram.num(v)).append('\n');
+    /** Stops the JVM binders that hold listeners and closes the registry. */
+    @Override
+    public synchronized void close() {
+        if (gc != null) {
+            gc.close();
+        }
+        registry.close();
     }
 }
