@@ -84,7 +84,7 @@ public final class ChildJvm implements AutoCloseable {
      * This JVM's classpath without the S3 server and its servlet 6 API, which clash with the
      * gateway's Jetty 11 (servlet 5): services never run the S3 server.
      */
-    static String serviceClasspath() {
+    public static String serviceClasspath() {
         String sep = java.io.File.pathSeparator;
         return java.util.Arrays.stream(System.getProperty("java.class.path").split(sep))
                 .filter(e -> {

@@ -19,6 +19,7 @@ import java.util.Set;
  */
 public final class KafkaNode implements AutoCloseable {
     private final Path dir;
+    private final String host;
     private final int port;
     private final int controllerPort;
     private final String clusterId;
@@ -30,7 +31,21 @@ public final class KafkaNode implements AutoCloseable {
      * @param controllerPort controller port
      */
     public KafkaNode(Path dir, int port, int controllerPort) {
+        this(dir, "127.0.0.1", port, controllerPort);
+    }
+
+    /**
+     * A broker whose listeners bind {@code host} and which advertises {@code host} to clients (another
+     * machine's address, or a network namespace's).
+     *
+     * @param dir log directory (created and formatted on first start)
+     * @param host address both listeners bind and the broker advertises
+     * @param port broker port
+     * @param controllerPort controller port
+     */
+    public KafkaNode(Path dir, String host, int port, int controllerPort) {
         this.dir = dir;
+        this.host = host;
         this.port = port;
         this.controllerPort = controllerPort;
         this.clusterId = "tts-local-" + Integer.toHexString(dir.toAbsolutePath().toString().hashCode());
@@ -69,11 +84,11 @@ public final class KafkaNode implements AutoCloseable {
         Properties p = new Properties();
         p.put("process.roles", "broker,controller");
         p.put("node.id", "1");
-        p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+        p.put("listeners", "PLAINTEXT://" + host + ":" + port + ",CONTROLLER://" + host + ":" + controllerPort);
+        p.put("advertised.listeners", "PLAINTEXT://" + host + ":" + port);
         p.put("controller.listener.names", "CONTROLLER");
         p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-        p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        p.put("controller.quorum.voters", "1@" + host + ":" + controllerPort);
         p.put("log.dirs", dir.toString());
         p.put("offsets.topic.replication.factor", "1");
         p.put("offsets.topic.num.partitions", "4");
@@ -89,9 +104,9 @@ public final class KafkaNode implements AutoCloseable {
         return p;
     }
 
-    /** {@code 127.0.0.1:port}. */
+    /** {@code host:port} ({@code 127.0.0.1:port} unless made for another address). */
     public String bootstrap() {
-        return "127.0.0.1:" + port;
+        return host + ":" + port;
     }
 
     /** True between {@link #start()} and {@link #stop()}. */

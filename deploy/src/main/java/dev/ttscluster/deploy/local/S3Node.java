@@ -15,13 +15,20 @@ import java.nio.file.Path;
  */
 public final class S3Node implements AutoCloseable {
     private final Path dir;
+    private final String host;
     private final int port;
     private final String accessKey;
     private final String secretKey;
     private S3Proxy proxy;
 
     public S3Node(Path dir, int port, String accessKey, String secretKey) {
+        this(dir, "127.0.0.1", port, accessKey, secretKey);
+    }
+
+    /** A server bound to {@code host} (another machine's address, or a network namespace's). */
+    public S3Node(Path dir, String host, int port, String accessKey, String secretKey) {
         this.dir = dir;
+        this.host = host;
         this.port = port;
         this.accessKey = accessKey;
         this.secretKey = secretKey;
@@ -37,7 +44,7 @@ public final class S3Node implements AutoCloseable {
             Files.createDirectories(dir);
             proxy = S3Proxy.builder()
                     .blobStore(new FilesystemNio2BlobStore(dir.toAbsolutePath().toString()))
-                    .endpoint(URI.create("http://127.0.0.1:" + port))
+                    .endpoint(URI.create("http://" + host + ":" + port))
                     .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey)
                     .build();
             proxy.start();
@@ -55,7 +62,7 @@ public final class S3Node implements AutoCloseable {
     }
 
     public String endpoint() {
-        return "http://127.0.0.1:" + port;
+        return "http://" + host + ":" + port;
     }
 
     public String accessKey() {
