@@ -18,8 +18,10 @@ import dev.ttscluster.worker.inference.SynthesisInput;
 import dev.ttscluster.worker.inference.SynthesisModel;
 import dev.ttscluster.worker.inference.SynthesisOutput;
 import dev.ttscluster.worker.ingest.BatchHandler;
+import dev.ttscluster.worker.ingest.LogContext;
 import dev.ttscluster.worker.ingest.Prepared;
 import dev.ttscluster.worker.metrics.WorkerMetrics;
+import dev.ttscluster.worker.metrics.WorkerMetrics.Backend;
 import dev.ttscluster.worker.store.SegmentWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -189,6 +191,12 @@ public final class SynthesisPipeline implements BatchHandler {
         if (!caching() || polled.isEmpty()) {
             return Served.none(polled.size());
         }
+        try (LogContext c = LogContext.batch(polled)) {
+            return serve0(polled);
+        }
+    }
+
+    private Served serve0(List<Prepared> polled) {
         String[] keys = new String[polled.size()];
         CachedAudio[] found = new CachedAudio[polled.size()];
         List<Integer> ask = new ArrayList<>();
@@ -220,7 +228,7 @@ public final class SynthesisPipeline implements BatchHandler {
                 taken[i] = true;
                 Prepared p = polled.get(i);
                 rows.add(new Row(p.task(), new SynthesisOutput(found[i].samples(), found[i].durations()),
-                        WorkerMetrics.Source.CACHE, p.polledNanos()));
+                        WorkerMetrics.Source.CACHE, p.polledNanos(), p.traceId()));
             }
         }
         if (rows.isEmpty()) {
@@ -229,7 +237,12 @@ public final class SynthesisPipeline implements BatchHandler {
         return new Served(taken, running -> {
             // the jobs' states are read while the uploads run: they decide only whether a segment is counted
             List<String> ids = rows.stream().map(r -> r.task().jobId()).distinct().toList();
-            Future<Map<String, JobStatus>> status = servedUploads.submit(() -> retry(() -> jobs.statuses(ids), running));
+            List<String> traces = rows.stream().map(Row::traceId).toList();
+            Future<Map<String, JobStatus>> status = servedUploads.submit(() -> {
+                try (LogContext c = LogContext.jobs(ids, traces)) {
+                    return retry(Backend.REDIS, () -> jobs.statuses(ids), running);
+                }
+            });
             store(rows, running, servedUploads, id -> {
                 JobStatus s = await(status).get(id);
                 return s != null && !s.isFinal();
@@ -271,7 +284,13 @@ public final class SynthesisPipeline implements BatchHandler {
      */
     @Override
     public Durable process(List<Prepared> batch, BooleanSupplier running) {
-        Map<String, JobStatus> status = retry(() -> jobs.statuses(batch.stream().map(p -> p.task().jobId()).distinct()
+        try (LogContext c = LogContext.batch(batch)) { // the batch's jobs (and traces) on every line of its compute
+            return process0(batch, running);
+        }
+    }
+
+    private Durable process0(List<Prepared> batch, BooleanSupplier running) {
+        Map<String, JobStatus> status = retry(Backend.REDIS, () -> jobs.statuses(batch.stream().map(p -> p.task().jobId()).distinct()
                 .toList()), running);
         List<Prepared> live = new ArrayList<>();
         List<SynthesisInput> rows = new ArrayList<>();
@@ -283,7 +302,7 @@ public final class SynthesisPipeline implements BatchHandler {
             }
             int speaker = model.manifest().speakerId(t.voice());
             if (speaker < 0) {
-                fail(t, "voice '" + t.voice() + "' is not in model " + model.manifest().name(), 0, running);
+                fail(p, "voice '" + t.voice() + "' is not in model " + model.manifest().name(), 0, running);
                 continue;
             }
             live.add(p);
@@ -352,15 +371,16 @@ public final class SynthesisPipeline implements BatchHandler {
         List<Row> ready = new ArrayList<>(rows.size());
         for (int i = 0; i < rows.size(); i++) {
             SynthesisOutput o = outs[i] != null ? outs[i] : keys[i] == null ? null : outs[firstOfKey.get(keys[i])];
-            SegmentTask t = live.get(i).task();
+            Prepared p = live.get(i);
+            SegmentTask t = p.task();
             if (o != null) {
-                ready.add(new Row(t, o, source[i], live.get(i).polledNanos()));
+                ready.add(new Row(t, o, source[i], p.polledNanos(), p.traceId()));
             } else if (failures[i] != null) {
-                fail(t, failures[i].reason(), failures[i].attempts(), running);
+                fail(p, failures[i].reason(), failures[i].attempts(), running);
                 failedJobs.add(t.jobId());
             } else if (source[i] == WorkerMetrics.Source.REUSED) {
                 RowIsolation.Failure twin = failures[firstOfKey.get(keys[i])];
-                fail(t, twin.reason() + " (an identical segment of the same batch)", twin.attempts(), running);
+                fail(p, twin.reason() + " (an identical segment of the same batch)", twin.attempts(), running);
                 failedJobs.add(t.jobId());
             }
         }
@@ -370,8 +390,9 @@ public final class SynthesisPipeline implements BatchHandler {
             metrics.inferred(inferSeconds, audio);
         }
         if (log.isDebugEnabled()) {
-            log.debug("batch of {} rows ({} reused): inference {} ms, {} s of audio", live.size(),
-                    live.size() - missIdx.size(), Math.round(inferSeconds * 1000), String.format("%.2f", audio));
+            log.debug("batch of {} rows ({} reused) of jobs [{}]: inference {} ms, {} s of audio", live.size(),
+                    live.size() - missIdx.size(), LogContext.list(live.stream().map(p -> p.task().jobId()).distinct().toList()),
+                    Math.round(inferSeconds * 1000), String.format("%.2f", audio));
         }
         SegmentCache c = cache;
         return r -> {
@@ -382,8 +403,9 @@ public final class SynthesisPipeline implements BatchHandler {
         };
     }
 
-    /** A segment with its audio, where the audio came from, and when it was polled. */
-    private record Row(SegmentTask task, SynthesisOutput out, WorkerMetrics.Source source, long polledNanos) {
+    /** A segment with its audio, where the audio came from, when it was polled, and its trace id. */
+    private record Row(SegmentTask task, SynthesisOutput out, WorkerMetrics.Source source, long polledNanos,
+                       String traceId) {
     }
 
     /**
@@ -396,34 +418,42 @@ public final class SynthesisPipeline implements BatchHandler {
         Map<String, Map<Integer, byte[]>> uploaded = new ConcurrentHashMap<>();
         List<Runnable> writes = new ArrayList<>();
         for (Row row : rows) {
-            SegmentTask task = row.task();
-            float[] samples = row.out().samples();
-            boolean cached = row.source() != WorkerMetrics.Source.MODEL;
             writes.add(() -> {
-                long t0 = System.nanoTime();
-                byte[] wav = retry(() -> writer.upload(task, samples), running);
-                metrics.uploaded((System.nanoTime() - t0) / 1e9);
-                if (!live.test(task.jobId())) {
-                    return; // finished meanwhile (cancelled, failed, expired): nothing to count
-                }
-                if (task.inBook()) { // before counting: the chapter's assembly reads every segment's words
-                    String words = WordTimings.json(phonemizer.words(task.text()), row.out().durations(), samples.length,
-                            model.manifest().sampleRate());
-                    retry(() -> {
-                        jobs.putWords(task.jobId(), task.index(), words);
-                        return null;
-                    }, running);
-                }
-                Map<Integer, byte[]> mine = uploaded.computeIfAbsent(task.jobId(), k -> new ConcurrentHashMap<>());
-                mine.put(task.index(), wav); // before counting: whoever counts last may join from memory
-                SegmentMark mark = retry(() -> writer.count(task, samples.length, cached), running);
-                metrics.segmentDurable(row.source(), (System.nanoTime() - row.polledNanos()) / 1e9);
-                if (mark.readyToAssemble()) {
-                    retry(() -> assembler.assemble(task, mine), running);
+                try (LogContext c = LogContext.job(row.task().jobId(), row.traceId())) {
+                    durable(row, running, live, uploaded);
                 }
             });
         }
         runAll(writes, pool);
+    }
+
+    /** Uploads and counts one segment, then assembles its job when it was the last one; see {@link #store}. */
+    private void durable(Row row, BooleanSupplier running, Predicate<String> live,
+                         Map<String, Map<Integer, byte[]>> uploaded) {
+        SegmentTask task = row.task();
+        float[] samples = row.out().samples();
+        boolean cached = row.source() != WorkerMetrics.Source.MODEL;
+        long t0 = System.nanoTime();
+        byte[] wav = retry(Backend.S3, () -> writer.upload(task, samples), running);
+        metrics.uploaded((System.nanoTime() - t0) / 1e9);
+        if (!live.test(task.jobId())) {
+            return; // finished meanwhile (cancelled, failed, expired): nothing to count
+        }
+        if (task.inBook()) { // before counting: the chapter's assembly reads every segment's words
+            String words = WordTimings.json(phonemizer.words(task.text()), row.out().durations(), samples.length,
+                    model.manifest().sampleRate());
+            retry(Backend.REDIS, () -> {
+                jobs.putWords(task.jobId(), task.index(), words);
+                return null;
+            }, running);
+        }
+        Map<Integer, byte[]> mine = uploaded.computeIfAbsent(task.jobId(), k -> new ConcurrentHashMap<>());
+        mine.put(task.index(), wav); // before counting: whoever counts last may join from memory
+        SegmentMark mark = retry(Backend.REDIS, () -> writer.count(task, samples.length, cached), running);
+        metrics.segmentDurable(row.source(), (System.nanoTime() - row.polledNanos()) / 1e9);
+        if (mark.readyToAssemble()) {
+            retry(Backend.S3, () -> assembler.assemble(task, mine), running);
+        }
     }
 
     /** Runs every piece of work on {@code pool} (null: one after another here) and waits for all of it. */
@@ -497,27 +527,35 @@ public final class SynthesisPipeline implements BatchHandler {
     }
 
     /** Dead-letters the segment, then fails its job (and its book) with the same reason. */
-    private void fail(SegmentTask t, String reason, int attempts, BooleanSupplier running) {
-        log.warn("job {} segment {} failed: {}", t.jobId(), t.index(), reason);
-        retry(() -> {
-            deadLetters.send(t, reason, attempts);
-            return null;
-        }, running);
-        metrics.deadLettered();
-        retry(() -> {
-            if (t.inBook()) {
-                jobs.books().markFailed(t.book(), "chapter " + t.chapter() + " failed: " + reason);
-            }
-            return jobs.markFailed(t.jobId(), reason);
-        }, running);
+    private void fail(Prepared p, String reason, int attempts, BooleanSupplier running) {
+        SegmentTask t = p.task();
+        try (LogContext c = LogContext.of(p)) {
+            log.warn("job {} segment {} failed: {}", t.jobId(), t.index(), reason);
+            retry(Backend.KAFKA, () -> {
+                deadLetters.send(t, reason, attempts);
+                return null;
+            }, running);
+            metrics.deadLettered();
+            retry(Backend.REDIS, () -> {
+                if (t.inBook()) {
+                    jobs.books().markFailed(t.book(), "chapter " + t.chapter() + " failed: " + reason);
+                }
+                return jobs.markFailed(t.jobId(), reason);
+            }, running);
+        }
     }
 
-    private <T> T retry(java.util.function.Supplier<T> op, BooleanSupplier running) {
+    /**
+     * Runs {@code op}, retrying with backoff while it fails retriably and the worker runs; each failure is
+     * counted against the server it names (S3, Redis, the dead-letter topic), else against {@code backend}.
+     */
+    private <T> T retry(Backend backend, java.util.function.Supplier<T> op, BooleanSupplier running) {
         long wait = backoffMs;
         while (true) {
             try {
                 return op.get();
             } catch (RetriableException e) {
+                metrics.retriableError(Backend.of(e, backend));
                 if (!running.getAsBoolean()) {
                     throw new Stopped();
                 }

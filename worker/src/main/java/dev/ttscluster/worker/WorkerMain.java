@@ -7,7 +7,15 @@ public final class WorkerMain {
     private WorkerMain() {
     }
 
+    /** The worker's log4j2 configuration: common's, with each line's job and trace ids. */
+    static final String LOG_CONFIG = "log4j2-worker.xml";
+
     public static void main(String[] args) throws InterruptedException {
+        // before any logger exists; an operator's own configuration (property or environment) wins
+        if (System.getProperty("log4j2.configurationFile") == null && System.getProperty("log4j.configurationFile") == null
+                && System.getenv("LOG4J_CONFIGURATION_FILE") == null) {
+            System.setProperty("log4j2.configurationFile", LOG_CONFIG);
+        }
         System.setProperty("ai.djl.offline", "true");
         WorkerConfig cfg;
         try {

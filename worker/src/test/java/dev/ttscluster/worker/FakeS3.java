@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class FakeS3 implements AutoCloseable {
     private final HttpServer server;
     private final Map<String, byte[]> objects = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger failPuts = new java.util.concurrent.atomic.AtomicInteger();
 
     public FakeS3() {
         try {
@@ -38,6 +39,11 @@ public final class FakeS3 implements AutoCloseable {
         return objects.get(bucket + "/" + key);
     }
 
+    /** The next {@code n} PUTs fail with 503 ServiceUnavailable (a retriable S3 error) and store nothing. */
+    public void failNextPuts(int n) {
+        failPuts.set(n);
+    }
+
     /** Keys ({@code bucket/object}) of every stored object. */
     public java.util.Set<String> keys() {
         return Map.copyOf(objects).keySet();
@@ -48,6 +54,15 @@ public final class FakeS3 implements AutoCloseable {
         byte[] body = x.getRequestBody().readAllBytes();
         switch (x.getRequestMethod()) {
             case "PUT" -> {
+                if (failPuts.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                    byte[] err = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>ServiceUnavailable</Code>"
+                            + "<Message>try again</Message><Key>" + path + "</Key></Error>").getBytes(StandardCharsets.UTF_8);
+                    x.getResponseHeaders().add("Content-Type", "application/xml");
+                    x.sendResponseHeaders(503, err.length);
+                    x.getResponseBody().write(err);
+                    x.close();
+                    return;
+                }
                 objects.put(path, body);
                 x.getResponseHeaders().add("ETag", "\"" + Integer.toHexString(java.util.Arrays.hashCode(body)) + "\"");
                 x.sendResponseHeaders(200, -1);

@@ -26,6 +26,15 @@ import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.LogEvent;
+import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.appender.AbstractAppender;
+import org.apache.logging.log4j.core.config.Configurator;
+import org.apache.logging.log4j.core.config.Property;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,12 +43,14 @@ import org.junit.jupiter.api.Test;
 import redis.embedded.RedisServer;
 
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -169,12 +180,22 @@ class PoisonSegmentTest {
 
     /** Delivers the segments in one poll, runs the worker's loop until every job is final, and stops it. */
     private void run(List<SegmentTask> segments) throws Exception {
+        run(segments, Map.of());
+    }
+
+    /** As {@link #run(List)}, each job's records carrying the trace id header {@code traces} gives it (if any). */
+    private void run(List<SegmentTask> segments, Map<String, String> traces) throws Exception {
         consumer.schedulePollTask(() -> {
             consumer.rebalance(List.of(TP));
             consumer.updateBeginningOffsets(Map.of(TP, 0L));
             long offset = 0;
             for (SegmentTask t : segments) {
-                consumer.addRecord(new ConsumerRecord<>(TP.topic(), TP.partition(), offset++, t.recordKey(), t.encode()));
+                RecordHeaders headers = new RecordHeaders();
+                if (traces.containsKey(t.jobId())) {
+                    headers.add(Topics.TRACE_HEADER, traces.get(t.jobId()).getBytes(StandardCharsets.UTF_8));
+                }
+                consumer.addRecord(new ConsumerRecord<>(TP.topic(), TP.partition(), offset++, 0L, TimestampType.CREATE_TIME,
+                        -1, -1, t.recordKey(), t.encode(), headers, Optional.empty()));
             }
         });
         int rate = engine.manifest().sampleRate();
@@ -277,5 +298,125 @@ class PoisonSegmentTest {
         short[] bad = alone(BAD_TEXT);
         assertSameAudio(Arrays.copyOfRange(joined, joined.length - bad.length, joined.length), bad);
         assertThat(lastCommit.offset()).isEqualTo(all.size());
+    }
+
+    /** Log events of the worker's classes while a test runs, with their MDC. */
+    static final class Captured extends AbstractAppender {
+        final List<LogEvent> events = new CopyOnWriteArrayList<>();
+
+        Captured() {
+            super("captured", null, null, true, Property.EMPTY_ARRAY);
+        }
+
+        @Override
+        public void append(LogEvent e) {
+            if (e.getLoggerName().startsWith("dev.ttscluster.worker")) {
+                events.add(e.toImmutable());
+            }
+        }
+
+        List<LogEvent> of(Class<?> logger) {
+            return events.stream().filter(e -> e.getLoggerName().equals(logger.getName())).toList();
+        }
+    }
+
+    private static Captured capture() {
+        LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
+        Captured c = new Captured();
+        c.start();
+        ctx.getConfiguration().addAppender(c);
+        ctx.getConfiguration().getRootLogger().addAppender(c, null, null);
+        Configurator.setLevel("dev.ttscluster.worker", Level.DEBUG);
+        ctx.updateLoggers();
+        return c;
+    }
+
+    private static void release(Captured c) {
+        LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
+        ctx.getConfiguration().getRootLogger().removeAppender(c.getName());
+        Configurator.setLevel("dev.ttscluster.worker", Level.INFO);
+        ctx.updateLoggers();
+        c.stop();
+    }
+
+    private static String mdc(LogEvent e, String key) {
+        return e.getContextData().getValue(key);
+    }
+
+    @Test
+    void aRunIsMeasuredAndEveryLogLineOfItsSegmentsNamesTheirJobAndTrace() throws Exception {
+        List<SegmentTask> first = job("the first job speaks.", "in two sentences.");
+        List<SegmentTask> poisoned = job("a good start.", BAD_TEXT, "a good end.");
+        List<SegmentTask> single = job("one more job, alone.");
+        List<SegmentTask> all = new ArrayList<>();
+        all.addAll(first);
+        all.addAll(poisoned);
+        all.addAll(single);
+        String a = first.get(0).jobId();
+        String p = poisoned.get(0).jobId();
+        String b = single.get(0).jobId();
+        Map<String, String> traces = Map.of(a, "trace-of-first", b, "trace-of-single"); // the poisoned job has none
+        s3.failNextPuts(2);
+        Captured log = capture();
+        try {
+            run(all, traces);
+        } finally {
+            release(log);
+        }
+
+        // the registry's scrape, as the benchmarks and e2e tests read it
+        Map<String, Double> m = new java.util.HashMap<>();
+        for (String line : metrics.render().split("\n")) {
+            if (!line.startsWith("#")) {
+                m.put(line.substring(0, line.lastIndexOf(' ')), Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
+            }
+        }
+        double batches = m.get("tts_worker_batch_size_count");
+        assertThat(batches).isPositive();
+        assertThat(m.get("tts_worker_batch_size_sum")).as("segments batched").isEqualTo(all.size());
+        assertThat(m).containsEntry("tts_worker_batch_wait_seconds_count", batches)
+                .containsEntry("tts_worker_batch_padding_percent_count", batches)
+                .containsEntry("tts_worker_segments_total", (double) all.size())
+                .containsEntry("tts_worker_segments_stored_total{source=\"model\"}", 3.0) // a failed job's are not stored
+                .containsEntry("tts_worker_segment_seconds_count{source=\"model\"}", 3.0)
+                .containsEntry("tts_worker_segments_stored_total{source=\"cache\"}", 0.0)
+                .containsEntry("tts_worker_dead_letters_total", 1.0)
+                .containsEntry("tts_worker_retriable_errors_total{backend=\"s3\"}", 2.0)
+                .containsEntry("tts_worker_retriable_errors_total{backend=\"redis\"}", 0.0);
+        assertThat(m.get("tts_worker_batch_padding_percent_sum")).as("rows of different lengths were padded").isPositive();
+        assertThat(m.get("tts_worker_inference_seconds_count")).isPositive();
+        assertThat(m.get("tts_worker_inference_failures_total")).isPositive();
+        assertThat(m.get("tts_worker_realtime_factor_count")).isPositive();
+        assertThat(m.get("tts_worker_realtime_factor_sum")).isPositive();
+        assertThat(m.get("tts_worker_audio_seconds_total")).isPositive();
+        assertThat(m.get("tts_worker_upload_seconds_count")).isEqualTo(3.0);
+
+        // per segment: its own job and trace (the job id where the record had no trace header)
+        Map<String, String> traceOf = Map.of(a, "trace-of-first", p, p, b, "trace-of-single");
+        List<LogEvent> failed = log.of(SynthesisPipeline.class).stream()
+                .filter(e -> e.getMessage().getFormattedMessage().contains("segment 1 failed")).toList();
+        assertThat(failed).hasSize(1);
+        assertThat(mdc(failed.get(0), "job_id")).isEqualTo(p);
+        assertThat(mdc(failed.get(0), "trace_id")).isEqualTo(p);
+        List<LogEvent> retried = log.of(SynthesisPipeline.class).stream()
+                .filter(e -> e.getMessage().getFormattedMessage().startsWith("retrying")).toList();
+        assertThat(retried).hasSize(2).allSatisfy(e -> {
+            assertThat(mdc(e, "job_id")).isIn(a, b);
+            assertThat(mdc(e, "trace_id")).isEqualTo(traceOf.get(mdc(e, "job_id")));
+        });
+        List<LogEvent> assembled = log.of(dev.ttscluster.worker.assembly.JobAssembler.class);
+        assertThat(assembled).extracting(e -> mdc(e, "job_id")).containsExactlyInAnyOrder(a, b);
+        assertThat(assembled).allSatisfy(e -> assertThat(mdc(e, "trace_id")).isEqualTo(traceOf.get(mdc(e, "job_id"))));
+        // the batched model call spans jobs: its lines list them all, and so does the batch's own line
+        List<LogEvent> bisected = log.of(dev.ttscluster.worker.inference.RowIsolation.class);
+        assertThat(bisected).isNotEmpty().allSatisfy(e -> {
+            assertThat(mdc(e, "job_id").split(",")).contains(p);
+            assertThat(mdc(e, "trace_id").split(",")).contains(p);
+        });
+        assertThat(log.of(SynthesisPipeline.class)).filteredOn(e -> e.getMessage().getFormattedMessage().startsWith("batch of"))
+                .isNotEmpty().allSatisfy(e -> assertThat(e.getMessage().getFormattedMessage()).contains(p));
+        // nothing the worker writes while it handles these segments lacks a job
+        assertThat(log.events).filteredOn(e -> !e.getLoggerName().endsWith("SegmentConsumerLoop"))
+                .isNotEmpty().allSatisfy(e -> assertThat(mdc(e, "job_id")).as(e.getMessage().getFormattedMessage()).isNotBlank());
     }
 }

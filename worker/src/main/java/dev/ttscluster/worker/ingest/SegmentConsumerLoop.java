@@ -265,11 +265,19 @@ public final class SegmentConsumerLoop implements Runnable {
         return rest;
     }
 
+    /** Decodes and prepares a record in its job's log context (trace id from its header, else the job id). */
     private Prepared prepare(ConsumerRecord<String, byte[]> r) {
+        String trace = LogContext.traceOf(r.headers());
+        SegmentTask task = null;
         try {
-            return handler.prepare(SegmentTask.decode(r.value()));
+            task = SegmentTask.decode(r.value());
+            try (LogContext c = LogContext.job(task.jobId(), trace)) {
+                return handler.prepare(task).traced(trace);
+            }
         } catch (FatalException e) {
-            log.error("skipping record {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
+            try (LogContext c = LogContext.job(task == null ? null : task.jobId(), trace)) {
+                log.error("skipping record {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
+            }
             return null;
         }
     }

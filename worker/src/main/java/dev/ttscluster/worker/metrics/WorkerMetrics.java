@@ -1,5 +1,6 @@
 package dev.ttscluster.worker.metrics;
 
+import dev.ttscluster.common.error.RetriableException;
 import dev.ttscluster.worker.batch.Batch;
 import dev.ttscluster.worker.cache.SegmentCache;
 import io.micrometer.core.instrument.Counter;
@@ -73,6 +74,25 @@ public final class WorkerMetrics implements AutoCloseable {
         /** The label value. */
         public String label() {
             return name().toLowerCase(Locale.ROOT);
+        }
+
+        /**
+         * The server a retriable error came from, by what its message names (common's S3 and job-state
+         * Redis clients say "S3 ..." and "... Redis ..."); {@code fallback} when it names neither (e.g. an
+         * object counted but not found yet).
+         */
+        public static Backend of(RetriableException e, Backend fallback) {
+            String m = String.valueOf(e.getMessage());
+            if (m.startsWith("S3")) {
+                return S3;
+            }
+            if (m.contains("Redis")) {
+                return REDIS;
+            }
+            if (m.startsWith("dead-letter")) {
+                return KAFKA;
+            }
+            return fallback;
         }
     }
 
