@@ -163,14 +163,17 @@ class MultiHostEndToEndTest {
         }
     }
 
+    /** The sum of a Prometheus metric's samples at {@code url}; 0 when it has none. */
     private static double metric(String url, String name) throws Exception {
         String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
+        double sum = 0;
         for (String line : body.split("\n")) {
-            if (line.startsWith(name + " ")) {
-                return Double.parseDouble(line.substring(name.length() + 1));
+            // every sample of that name, with labels or without
+            if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
             }
         }
-        return 0;
+        return sum;
     }
 }
