@@ -272,7 +272,12 @@ public final class SynthesisPipeline implements BatchHandler {
             return null;
         }
         long[] phones = p.phones() != null ? p.phones() : phonemizer.ids(p.task().text());
-        return CacheKey.of(model.manifest().version(), speaker, (float) p.task().speed(), phones);
+        return CacheKey.of(weights(), speaker, (float) p.task().speed(), phones);
+    }
+
+    /** What the audio is a function of besides the row: the bundle's version, and FP16 when the model runs so. */
+    private String weights() {
+        return model.halfPrecision() ? model.manifest().version() + "-fp16" : model.manifest().version();
     }
 
     /**
@@ -323,7 +328,7 @@ public final class SynthesisPipeline implements BatchHandler {
             source[i] = WorkerMetrics.Source.MODEL;
             if (caching()) {
                 SynthesisInput in = rows.get(i);
-                keys[i] = CacheKey.of(model.manifest().version(), in.speaker(), in.speed(), in.phones());
+                keys[i] = CacheKey.of(weights(), in.speaker(), in.speed(), in.phones());
                 CachedAudio a = recent == null ? null : recent.get(keys[i]);
                 if (a != null) {
                     outs[i] = new SynthesisOutput(a.samples(), a.durations());

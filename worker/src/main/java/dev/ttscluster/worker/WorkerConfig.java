@@ -4,6 +4,7 @@ import dev.ttscluster.common.config.ConfigException;
 import dev.ttscluster.common.config.ConfigKey;
 import dev.ttscluster.common.config.InfraConfig;
 import dev.ttscluster.worker.batch.BatchPolicy;
+import dev.ttscluster.worker.inference.DeviceChoice;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +29,7 @@ import java.util.Map;
  * @param metricsPort port of the Prometheus endpoint, 0 for none
  * @param cache the shared segment cache, or null when off
  * @param inferenceThreads intra-op threads of the engine
+ * @param device where the model runs: auto (a GPU when the engine sees one), cpu or gpu
  * @param sessionTimeoutMs Kafka session timeout: how fast a dead worker's partitions move
  * @param retryBackoffMs first backoff when Redis or S3 fail (doubles up to 10 s)
  * @param maxAttempts model calls a segment may fail alone before it is dead-lettered and its job fails
@@ -37,7 +39,7 @@ import java.util.Map;
 public record WorkerConfig(String workerId, Path modelDir, String groupId, Mode mode, BatchPolicy batch,
                            BatchPolicy bulkBatch, List<String> topics,
                            int storeInFlight, int uploadThreads, String metricsHost, int metricsPort, Cache cache,
-                           int inferenceThreads,
+                           int inferenceThreads, DeviceChoice device,
                            int sessionTimeoutMs, long retryBackoffMs, int maxAttempts, String faultInjectText,
                            InfraConfig infra) {
 
@@ -122,6 +124,10 @@ public record WorkerConfig(String workerId, Path modelDir, String groupId, Mode 
                     + "shared cache (0: none); counts against the worker's heap");
     public static final ConfigKey<Integer> INFERENCE_THREADS = ConfigKey.integer("TTS_WORKER_INFERENCE_THREADS", 1, 1,
             256, "Intra-op threads of the inference engine");
+    public static final ConfigKey<String> DEVICE = ConfigKey.string(DeviceChoice.KEY, "auto",
+            "Where the model runs: auto (the GPU when the PyTorch engine sees one, which needs the worker built with "
+                    + "-Pgpu, else the CPU), cpu, or gpu (the worker does not start without one); on a GPU the bundle's "
+                    + "FP16 export runs when it has one");
     public static final ConfigKey<Integer> SESSION_TIMEOUT_MS = ConfigKey.integer("TTS_WORKER_SESSION_TIMEOUT_MS",
             10_000, 6_000, 300_000, "Kafka session timeout: how soon a dead worker's partitions move to others");
     public static final ConfigKey<Integer> RETRY_BACKOFF_MS = ConfigKey.integer("TTS_WORKER_RETRY_BACKOFF_MS", 200, 1,
@@ -138,7 +144,7 @@ public record WorkerConfig(String workerId, Path modelDir, String groupId, Mode 
     public static final List<ConfigKey<?>> KEYS = List.of(WORKER_ID, MODEL_DIR, GROUP_ID, MODE, BATCH_MAX_SIZE,
             BATCH_MAX_TOKENS, BULK_BATCH_MAX_TOKENS, BATCH_WINDOW_MS, BATCH_GROUP_BY_LENGTH, STORE_IN_FLIGHT, UPLOAD_THREADS, METRICS_HOST, METRICS_PORT,
             CACHE_REDIS_URL, CACHE_TTL_SECONDS, CACHE_MAX_VALUE_BYTES, CACHE_TIMEOUT_MS, CACHE_LOCAL_MB, LANES,
-            INFERENCE_THREADS, SESSION_TIMEOUT_MS, RETRY_BACKOFF_MS, MAX_ATTEMPTS, FAULT_INJECT_TEXT);
+            INFERENCE_THREADS, DEVICE, SESSION_TIMEOUT_MS, RETRY_BACKOFF_MS, MAX_ATTEMPTS, FAULT_INJECT_TEXT);
 
     /**
      * Reads and validates the configuration.
@@ -166,8 +172,17 @@ public record WorkerConfig(String workerId, Path modelDir, String groupId, Mode 
         return new WorkerConfig(id, model, GROUP_ID.read(env), mode, perRequest ? BatchPolicy.perRequest() : batched,
                 perRequest ? BatchPolicy.perRequest() : bulk, lanes(LANES.read(env)),
                 perRequest ? 0 : STORE_IN_FLIGHT.read(env), perRequest ? 1 : UPLOAD_THREADS.read(env),
-                METRICS_HOST.read(env), METRICS_PORT.read(env), perRequest ? null : cache(env), INFERENCE_THREADS.read(env), SESSION_TIMEOUT_MS.read(env),
+                METRICS_HOST.read(env), METRICS_PORT.read(env), perRequest ? null : cache(env), INFERENCE_THREADS.read(env),
+                device(DEVICE.read(env)), SESSION_TIMEOUT_MS.read(env),
                 RETRY_BACKOFF_MS.read(env), MAX_ATTEMPTS.read(env), FAULT_INJECT_TEXT.read(env), InfraConfig.fromEnv(env));
+    }
+
+    private static DeviceChoice device(String raw) {
+        try {
+            return DeviceChoice.parse(raw);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(DEVICE.name() + "='" + raw + "' is invalid: " + e.getMessage());
+        }
     }
 
     private static List<String> lanes(String raw) {

@@ -1,7 +1,10 @@
 package dev.ttscluster.worker;
 
+import ai.djl.Device;
 import dev.ttscluster.common.config.ConfigException;
+import dev.ttscluster.common.error.FatalException;
 import dev.ttscluster.worker.batch.BatchPolicy;
+import dev.ttscluster.worker.inference.DeviceChoice;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -78,5 +81,26 @@ class WorkerConfigTest {
         assertThat(WorkerConfig.fromEnv(env()).bulkBatch().maxPaddedTokens()).isEqualTo(128);
         assertThatThrownBy(() -> WorkerConfig.fromEnv(env("TTS_WORKER_LANES", "interactive,books")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("TTS_WORKER_LANES").hasMessageContaining("books");
+    }
+
+    @Test
+    void deviceIsAutoByDefaultAndReadInAnyCase() {
+        assertThat(WorkerConfig.fromEnv(env()).device()).isEqualTo(DeviceChoice.AUTO);
+        assertThat(WorkerConfig.fromEnv(env("TTS_WORKER_DEVICE", "cpu")).device()).isEqualTo(DeviceChoice.CPU);
+        assertThat(WorkerConfig.fromEnv(env("TTS_WORKER_DEVICE", " GPU ")).device()).isEqualTo(DeviceChoice.GPU);
+        assertThatThrownBy(() -> WorkerConfig.fromEnv(env("TTS_WORKER_DEVICE", "cuda")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("TTS_WORKER_DEVICE='cuda' is invalid")
+                .hasMessageContaining("auto, cpu or gpu");
+    }
+
+    @Test
+    void autoTakesAVisibleGpuCpuNeverDoesAndGpuWithoutOneFailsSayingWhatToDo() {
+        assertThat(DeviceChoice.AUTO.resolve(0)).isEqualTo(Device.cpu());
+        assertThat(DeviceChoice.AUTO.resolve(2)).isEqualTo(Device.gpu(0));
+        assertThat(DeviceChoice.CPU.resolve(1)).isEqualTo(Device.cpu());
+        assertThat(DeviceChoice.GPU.resolve(1)).isEqualTo(Device.gpu(0));
+        assertThatThrownBy(() -> DeviceChoice.GPU.resolve(0)).isInstanceOf(FatalException.class)
+                .hasMessageContaining("TTS_WORKER_DEVICE=gpu but the PyTorch engine sees no GPU")
+                .hasMessageContaining("-Pgpu");
     }
 }

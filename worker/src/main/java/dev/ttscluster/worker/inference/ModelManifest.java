@@ -29,6 +29,8 @@ import java.util.List;
  * @param speakers voices by speaker id
  * @param producesSpeech false for placeholder bundles
  * @param maxPhones most phone ids one item may carry
+ * @param fp16File optional TorchScript file of the same model in half precision (float inputs as float16), run on
+ *                 a GPU; null when the bundle has none
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ModelManifest(
@@ -41,7 +43,8 @@ public record ModelManifest(
         @JsonProperty("phone_set") List<String> phoneSet,
         @JsonProperty("speakers") List<String> speakers,
         @JsonProperty("produces_speech") boolean producesSpeech,
-        @JsonProperty("max_phones") int maxPhones) {
+        @JsonProperty("max_phones") int maxPhones,
+        @JsonProperty("fp16_file") String fp16File) {
 
     /**
      * Reads and checks {@code dir/manifest.json}.
@@ -61,6 +64,9 @@ public record ModelManifest(
                 || m.speakers() == null || m.speakers().isEmpty() || m.sampleRate() <= 0 || m.maxPhones() <= 0) {
             throw new FatalException("model manifest " + path + " lacks name, version, file, phone_set, speakers,"
                     + " sample_rate or max_phones");
+        }
+        if (m.fp16File() != null && !Files.isRegularFile(dir.resolve(m.fp16File()))) {
+            throw new FatalException("model manifest " + path + " names fp16_file " + m.fp16File() + ", which is not there");
         }
         String hash = sha256(dir.resolve(m.file()));
         if (!hash.startsWith(m.version())) {

@@ -18,6 +18,19 @@ public interface SynthesisModel extends AutoCloseable {
     /** The bundle's manifest. */
     ModelManifest manifest();
 
+    /** Where it runs, for logs (e.g. {@code cpu()}). */
+    default String device() {
+        return "cpu()";
+    }
+
+    /**
+     * True when it computes in half precision: its audio then differs slightly from the FP32 model's, so
+     * cached audio is keyed apart.
+     */
+    default boolean halfPrecision() {
+        return false;
+    }
+
     @Override
     void close();
 }

@@ -13,6 +13,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Runs the committed placeholder bundle through DJL's PyTorch engine (offline). */
 class DjlSynthesisModelTest {
@@ -105,5 +106,29 @@ class DjlSynthesisModelTest {
         Files.write(dir.resolve("model.pt"), weights);
 
         assertThatThrownBy(() -> ModelManifest.load(dir)).isInstanceOf(FatalException.class).hasMessageContaining("hash");
+    }
+
+    @Test
+    void onAMachineWithoutAGpuAutoRunsOnTheCpuInFp32AndGpuRefusesToStart() {
+        assumeTrue(ai.djl.engine.Engine.getEngine("PyTorch").getGpuCount() == 0, "this machine's engine sees a GPU");
+        try (DjlSynthesisModel auto = DjlSynthesisModel.load(BUNDLE, 1, DeviceChoice.AUTO)) {
+            assertThat(auto.device()).isEqualTo("cpu()");
+            assertThat(auto.halfPrecision()).isFalse();
+            SynthesisInput r = row("Hello there.", 1f);
+            assertThat(auto.synthesize(List.of(r)).get(0).samples()).containsExactly(model.synthesize(List.of(r)).get(0).samples());
+        }
+        assertThatThrownBy(() -> DjlSynthesisModel.load(BUNDLE, 1, DeviceChoice.GPU)).isInstanceOf(FatalException.class)
+                .hasMessageContaining("TTS_WORKER_DEVICE=gpu");
+    }
+
+    @Test
+    void aManifestNamingAMissingFp16FileIsRefused(@TempDir Path dir) throws Exception {
+        String manifest = Files.readString(BUNDLE.resolve("manifest.json"));
+        Files.writeString(dir.resolve("manifest.json"), manifest.replaceFirst("\\{", "{\"fp16_file\": \"model.fp16.pt\", "));
+        Files.copy(BUNDLE.resolve("model.pt"), dir.resolve("model.pt"));
+
+        assertThatThrownBy(() -> ModelManifest.load(dir)).isInstanceOf(FatalException.class)
+                .hasMessageContaining("fp16_file model.fp16.pt");
+        assertThat(ModelManifest.load(BUNDLE).fp16File()).as("the placeholder has no FP16 export").isNull();
     }
 }
