@@ -401,8 +401,10 @@ public final class SynthesisPipeline implements BatchHandler {
         }
         SegmentCache c = cache;
         return r -> {
-            if (c != null) {
-                c.store(fresh); // never fails the batch: the cache is optional
+            if (c != null && !fresh.isEmpty()) {
+                try (LogContext ctx = LogContext.batch(live)) { // a batch's entries: its jobs on the cache's lines
+                    c.store(fresh); // never fails the batch: the cache is optional
+                }
             }
             store(out, r, uploads, id -> true);
         };
