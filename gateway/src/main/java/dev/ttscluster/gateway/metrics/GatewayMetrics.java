@@ -48,11 +48,16 @@ public final class GatewayMetrics {
             FunctionCounter.builder("tts_jobs", jobCounts, m -> m.getOrDefault(state, 0L))
                     .description("Jobs of the whole cluster by what happened to them").tag("state", state).register(registry);
         }
+        for (String backend : new String[] {"redis", "kafka", "s3", "other"}) {
+            backendCounter(backend); // present from the start, so a rate over them is 0 rather than absent
+        }
     }
 
     /** One HTTP request, answered with {@code status} after {@code elapsed}. */
     public void request(String method, String route, int status, Duration elapsed) {
         Timer.builder("tts_gateway_request").description("HTTP requests by route and status")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(30))
                 .tags("method", method, "route", route, "status", Integer.toString(status))
                 .register(registry).record(elapsed);
     }
@@ -73,8 +78,12 @@ public final class GatewayMetrics {
 
     /** A backing server ({@code redis}, {@code kafka}, {@code s3}) was unavailable for a request. */
     public void backendError(String backend) {
-        Counter.builder("tts_gateway_backend_errors").description("Requests that found a backing server unavailable")
-                .tag("backend", backend).register(registry).increment();
+        backendCounter(backend).increment();
+    }
+
+    private Counter backendCounter(String backend) {
+        return Counter.builder("tts_gateway_backend_errors").description("Requests that found a backing server unavailable")
+                .tag("backend", backend).register(registry);
     }
 
     /** Registers the lag of a lane. */

@@ -1,0 +1,133 @@
+package dev.ttscluster.deploy.e2e;
+
+import dev.ttscluster.deploy.local.ChildJvm;
+import dev.ttscluster.deploy.local.LocalCluster;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The Prometheus endpoints of the real local cluster: a gateway's and the workers' counters move when a job
+ * runs, and the gateway answers with the job's trace id.
+ */
+class MetricsEndToEndTest {
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static LocalCluster cluster;
+
+    @BeforeAll
+    static void cluster() {
+        cluster = SharedCluster.get();
+        SharedCluster.restoreWorkers();
+    }
+
+    /** Every sample of a Prometheus text page: the name with its labels, to its value. */
+    static Map<String, Double> scrape(String url) throws IOException, InterruptedException {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(url).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
+        Map<String, Double> m = new HashMap<>();
+        for (String line : r.body().split("\n")) {
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            int sp = line.lastIndexOf(' ');
+            try {
+                m.put(line.substring(0, sp), Double.parseDouble(line.substring(sp + 1)));
+            } catch (NumberFormatException e) {
+                // a timestamp or an exotic value: not needed here
+            }
+        }
+        return m;
+    }
+
+    /** The sum of every sample whose name (before any label) is {@code name} and whose labels contain {@code labels}. */
+    static double sum(Map<String, Double> m, String name, String... labels) {
+        double s = 0;
+        for (Map.Entry<String, Double> e : m.entrySet()) {
+            String k = e.getKey();
+            String n = k.contains("{") ? k.substring(0, k.indexOf('{')) : k;
+            if (n.equals(name) && !e.getValue().isNaN() && java.util.Arrays.stream(labels).allMatch(k::contains)) {
+                s += e.getValue();
+            }
+        }
+        return s;
+    }
+
+    static double workers(String name) throws Exception {
+        double s = 0;
+        for (ChildJvm w : cluster.workers()) {
+            s += sum(scrape(cluster.metricsUrl(w)), name);
+        }
+        return s;
+    }
+
+    @Test
+    void countersMoveWhenAJobRuns() throws Exception {
+        String gw = cluster.gatewayUrl() + "/metrics";
+        Map<String, Double> g0 = scrape(gw);
+        double segments0 = workers("tts_worker_segments_total");
+        double batches0 = workers("tts_worker_batches_total");
+        double audio0 = workers("tts_worker_audio_seconds_total");
+
+        Api api = new Api(cluster.gatewayUrl());
+        HttpResponse<String> r = api.sendWith("POST", "/v1/jobs", "X-Request-Id", "metrics-test-" + System.nanoTime(),
+                "application/json", "{\"text\":\"Counting this one, number " + System.nanoTime() % 100_000
+                        + ". And this one too.\"}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        assertThat(r.headers().firstValue("X-Trace-Id")).hasValueSatisfying(v -> assertThat(v).startsWith("metrics-test-"));
+        String id = Api.json(r.body()).get("id").asText();
+        assertThat(api.awaitFinal(id, Duration.ofSeconds(120)).get("status").asText()).isEqualTo("succeeded");
+        Thread.sleep(2500); // the cluster-wide job counts refresh every 2 s
+
+        Map<String, Double> g1 = scrape(gw);
+        assertThat(sum(g1, "tts_gateway_submissions_total", "kind=\"job\""))
+                .isEqualTo(sum(g0, "tts_gateway_submissions_total", "kind=\"job\"") + 1);
+        assertThat(sum(g1, "tts_gateway_request_seconds_count", "route=\"/v1/jobs\"", "status=\"202\""))
+                .isGreaterThan(sum(g0, "tts_gateway_request_seconds_count", "route=\"/v1/jobs\"", "status=\"202\""));
+        assertThat(sum(g1, "tts_jobs_total", "state=\"accepted\"")).isGreaterThan(sum(g0, "tts_jobs_total", "state=\"accepted\""));
+        assertThat(sum(g1, "tts_jobs_total", "state=\"succeeded\"")).isGreaterThan(sum(g0, "tts_jobs_total", "state=\"succeeded\""));
+        assertThat(sum(g1, "tts_gateway_lane_lag", "lane=\"interactive\"")).isGreaterThanOrEqualTo(0);
+        assertThat(g1.keySet()).anyMatch(k -> k.startsWith("jvm_memory_used_bytes"));
+
+        assertThat(workers("tts_worker_segments_total")).isGreaterThanOrEqualTo(segments0 + 2);
+        assertThat(workers("tts_worker_batches_total")).isGreaterThan(batches0);
+        assertThat(workers("tts_worker_audio_seconds_total")).isGreaterThan(audio0);
+
+        // an error is counted by its code
+        api.submit(Map.of("txt", "typo"));
+        assertThat(sum(scrape(gw), "tts_gateway_refusals_total", "error=\"invalid_request\""))
+                .isGreaterThan(sum(g1, "tts_gateway_refusals_total", "error=\"invalid_request\""));
+        assertThat(List.of(cluster.workers().size())).containsExactly(SharedCluster.WORKERS);
+    }
+
+    @Test
+    void everyMetricTheDashboardAndAlertsUseIsExposed() throws Exception {
+        java.util.Set<String> exposed = new java.util.HashSet<>();
+        scrape(cluster.gatewayUrl() + "/metrics").keySet().forEach(k -> exposed.add(k.contains("{") ? k.substring(0, k.indexOf('{')) : k));
+        for (ChildJvm w : cluster.workers()) {
+            scrape(cluster.metricsUrl(w)).keySet().forEach(k -> exposed.add(k.contains("{") ? k.substring(0, k.indexOf('{')) : k));
+        }
+        java.nio.file.Path monitoring = SharedCluster.repoRoot().resolve("deploy/monitoring");
+        String used = java.nio.file.Files.readString(monitoring.resolve("grafana-dashboard.json"))
+                + java.nio.file.Files.readString(monitoring.resolve("alerts.yaml"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\b(tts_[a-z_]+)").matcher(used);
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        while (m.find()) {
+            names.add(m.group(1));
+        }
+        assertThat(names).hasSizeGreaterThan(10);
+        assertThat(names).allSatisfy(n -> assertThat(exposed).as("exposed by the gateway or a worker").contains(n));
+    }
+}
