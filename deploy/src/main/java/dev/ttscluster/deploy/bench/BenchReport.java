@@ -258,7 +258,12 @@ public final class BenchReport {
                     .append(". A second worker can only add what the machine has left after the first worker, the gateway, ")
                     .append("Kafka, Redis, the S3 server and the load generator. On nodes of their own (one worker per node or ")
                     .append("GPU, the servers elsewhere, as `deploy/k8s` lays out) each worker brings its own cores and the ratio ")
-                    .append("is bounded by the partitions (12 per lane) and the shared servers instead.");
+                    .append("is bounded by the partitions (12 per lane) and the shared servers instead. Per core the workers ")
+                    .append("actually got, throughput went from ").append(f1(one.saturation().audioSecondsPerSecond() / one.workerCores()))
+                    .append(" to ").append(f1(two.saturation().audioSecondsPerSecond() / two.workerCores()))
+                    .append(" audio-s/s per worker core (").append(pct(two.saturation().audioSecondsPerSecond() / two.workerCores()
+                            / (one.saturation().audioSecondsPerSecond() / one.workerCores()))).append(" kept), and the ")
+                    .append("segments split evenly between the two workers, so what is missing is cores, not work for them.");
         }
         md.append("\n\n");
     }

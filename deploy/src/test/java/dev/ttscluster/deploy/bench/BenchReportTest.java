@@ -107,4 +107,17 @@ class BenchReportTest {
         assertThat(Stats.percentile(v, 0)).isEqualTo(1);
         assertThat(Stats.percentile(new double[0], 50)).isNaN();
     }
+
+    @Test
+    void theScalingSectionGivesTheRatioAndItsGate() {
+        Results.Saturation one = new Results.Saturation(100, 100, 10, 10, 40, Double.NaN, Map.of(), 0.8);
+        Results.Saturation two = new Results.Saturation(100, 100, 5.5, 18.2, 76, Double.NaN, Map.of(), 0.9);
+        Results.ScalingRun sc = new Results.ScalingRun("2026-12-01", 100, List.of(new Results.ScalingPoint(1, one, 1.0,
+                List.of(130.0)), new Results.ScalingPoint(2, two, 1.9, List.of(66.0, 64.0))), Map.of());
+        StringBuilder md = new StringBuilder();
+        BenchReport.scaling(md, sc);
+        assertThat(sc.ratio()).isCloseTo(1.9, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(md.toString()).contains("## Scaling: 1 worker against 2", "| 2 | 100 / 100 | 5.5 | 18.20 | 76.0 | 1.90 | 90% | [66, 64] |",
+                "**Throughput ratio, 2 workers / 1: 1.90x** (gate: at least 1.8x: **met**)");
+    }
 }
