@@ -125,6 +125,7 @@ public final class HttpApi {
         app.delete("/v1/books/{id}", bookRoutes::delete);
         app.get("/v1/books/{id}/manifest", bookRoutes::manifest);
         app.post("/v1/books/{id}/cancel", bookRoutes::cancel);
+        WebRoutes.register(app, cfg); // the page at /, its assets under /web/, GET /openapi.json (no key)
 
         app.exception(ApiException.class, (e, ctx) -> {
             e.headers().forEach(ctx::header);
