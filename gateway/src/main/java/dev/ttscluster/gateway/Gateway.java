@@ -45,6 +45,8 @@ public final class Gateway implements AutoCloseable {
     private final GatewayMetrics metrics;
     private final java.util.concurrent.ScheduledExecutorService statsTimer;
     private RetentionSweeper sweeper;
+    private dev.ttscluster.gateway.events.JobEventStreams events;
+    private dev.ttscluster.gateway.webhooks.Webhooks webhooks;
     private volatile boolean stopping;
     private Javalin app;
 
@@ -88,8 +90,13 @@ public final class Gateway implements AutoCloseable {
             Authenticator auth = new Authenticator(new ApiKeyStore(g.tenantRedis, clock), cfg.defaultQuota(), clock, 5000);
             Admission admission = new Admission(new QuotaStore(g.tenantRedis, cfg.jobTtlSeconds()),
                     g.lag.of(Topics.SEGMENTS_INTERACTIVE), cfg.admitMaxLag(), 2);
+            g.events = new dev.ttscluster.gateway.events.JobEventStreams(g.store, g.bucket,
+                    Duration.ofSeconds(cfg.presignTtlSeconds()), cfg.events());
+            g.webhooks = new dev.ttscluster.gateway.webhooks.Webhooks(cfg.events(), JobStore.client(cfg.infra().redisUrl(), 2000),
+                    g.store, g.bucket, Duration.ofSeconds(cfg.presignTtlSeconds()), cfg.jobTtlSeconds(), Clock.systemUTC())
+                    .start();
             g.app = new HttpApi(cfg, jobs, books, g.bucket, () -> !g.stopping && g.readiness.ready(), auth, admission,
-                    new IdempotencyStore(g.tenantRedis, cfg.idempotencyTtlSeconds()), g.metrics).create()
+                    new IdempotencyStore(g.tenantRedis, cfg.idempotencyTtlSeconds()), g.metrics).events(g.events).webhooks(g.webhooks).create()
                     .start();
             if (cfg.audioRetentionSeconds() > 0) {
                 g.sweeper = new RetentionSweeper(g.bucket, Duration.ofSeconds(cfg.audioRetentionSeconds()), clock,
@@ -127,6 +134,12 @@ public final class Gateway implements AutoCloseable {
         stopping = true;
         if (sweeper != null) {
             sweeper.close();
+        }
+        if (events != null) {
+            events.close();
+        }
+        if (webhooks != null) {
+            webhooks.close();
         }
         if (app != null) {
             app.stop();

@@ -39,13 +39,15 @@ import java.util.Set;
  * @param audioRetentionSeconds how long audio objects are kept (0: until deleted)
  * @param retentionSweepSeconds how often expired audio is swept
  * @param infra where the shared servers are
+ * @param events job event streams and webhooks
  */
 public record GatewayConfig(String bindHost, int port, int maxTextChars, int maxBodyBytes, int segmentMaxChars,
                             List<String> voices, List<String> formats, int presignTtlSeconds, long jobTtlSeconds,
                             int partitions, boolean createTopics, int publishTimeoutMs, int maxBookBytes,
                             long maxBookChars, int bookSegmentMaxChars, Quota defaultQuota,
                             long idempotencyTtlSeconds, long admitMaxLag, String workerGroup, long audioRetentionSeconds,
-                            int retentionSweepSeconds, InfraConfig infra) {
+                            int retentionSweepSeconds, InfraConfig infra,
+                            dev.ttscluster.gateway.events.EventsConfig events) {
 
     public static final ConfigKey<String> BIND_HOST = ConfigKey.string("TTS_GATEWAY_BIND_HOST", "127.0.0.1",
             "Address the HTTP server binds (0.0.0.0 in containers)");
@@ -104,7 +106,11 @@ public record GatewayConfig(String bindHost, int port, int maxTextChars, int max
             SEGMENT_MAX_CHARS, VOICES, FORMATS, PRESIGN_TTL_SECONDS, JOB_TTL_SECONDS, PARTITIONS, CREATE_TOPICS,
             PUBLISH_TIMEOUT_MS, MAX_BOOK_BYTES, MAX_BOOK_CHARS, BOOK_SEGMENT_MAX_CHARS, KEY_RATE_PER_SECOND, KEY_BURST,
             KEY_MAX_ACTIVE_JOBS, IDEMPOTENCY_TTL_SECONDS, ADMIT_MAX_LAG, WORKER_GROUP, AUDIO_RETENTION_SECONDS,
-            RETENTION_SWEEP_SECONDS);
+            RETENTION_SWEEP_SECONDS, dev.ttscluster.gateway.events.EventsConfig.SSE_MAX_STREAMS,
+            dev.ttscluster.gateway.events.EventsConfig.SSE_POLL_MS, dev.ttscluster.gateway.events.EventsConfig.SSE_HEARTBEAT_SECONDS,
+            dev.ttscluster.gateway.events.EventsConfig.WEBHOOK_ALLOW_HOSTS, dev.ttscluster.gateway.events.EventsConfig.WEBHOOK_SECRET,
+            dev.ttscluster.gateway.events.EventsConfig.WEBHOOK_MAX_ATTEMPTS, dev.ttscluster.gateway.events.EventsConfig.WEBHOOK_BACKOFF_MS,
+            dev.ttscluster.gateway.events.EventsConfig.WEBHOOK_TIMEOUT_MS);
 
     private static final Set<String> SUPPORTED_FORMATS = Set.of("wav");
 
@@ -134,7 +140,8 @@ public record GatewayConfig(String bindHost, int port, int maxTextChars, int max
                 BOOK_SEGMENT_MAX_CHARS.read(env),
                 new Quota(KEY_RATE_PER_SECOND.read(env), KEY_BURST.read(env), KEY_MAX_ACTIVE_JOBS.read(env)),
                 IDEMPOTENCY_TTL_SECONDS.read(env), ADMIT_MAX_LAG.read(env), WORKER_GROUP.read(env),
-                AUDIO_RETENTION_SECONDS.read(env), RETENTION_SWEEP_SECONDS.read(env), InfraConfig.fromEnv(env));
+                AUDIO_RETENTION_SECONDS.read(env), RETENTION_SWEEP_SECONDS.read(env), InfraConfig.fromEnv(env),
+                dev.ttscluster.gateway.events.EventsConfig.fromEnv(env));
     }
 
     /** Every key the gateway reads, its own and the shared ones. */

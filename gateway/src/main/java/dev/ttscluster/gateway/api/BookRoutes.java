@@ -28,7 +28,7 @@ import java.util.Set;
  * {@code POST /v1/books/{id}/cancel}. Errors are {@link ApiException}s. Thread-safe.
  */
 final class BookRoutes {
-    private static final Set<String> PARAMS = Set.of("title", "voice", "speed");
+    private static final Set<String> PARAMS = Set.of("title", "voice", "speed", "callback_url");
     /** Files of a finished chapter, by the view's field name. */
     private static final Map<String, String> CHAPTER_FILES = Map.of("audio_url", "audio.wav", "flac_url", "audio.flac",
             "timestamps_url", "timestamps.json", "vtt_url", "subtitles.vtt", "srt_url", "subtitles.srt");
@@ -40,6 +40,7 @@ final class BookRoutes {
     private final dev.ttscluster.gateway.admission.Admission admission;
     private final Idempotency idempotency;
     private final dev.ttscluster.gateway.metrics.GatewayMetrics metrics;
+    private dev.ttscluster.gateway.webhooks.Webhooks webhooks;
 
     BookRoutes(GatewayConfig cfg, BookService books, AudioBucket bucket, dev.ttscluster.gateway.admission.Admission admission,
                Idempotency idempotency, dev.ttscluster.gateway.metrics.GatewayMetrics metrics) {
@@ -51,12 +52,18 @@ final class BookRoutes {
         this.metrics = metrics;
     }
 
+    /** Takes {@code callback_url} query parameters (null: none). */
+    BookRoutes webhooks(dev.ttscluster.gateway.webhooks.Webhooks hooks) {
+        this.webhooks = hooks;
+        return this;
+    }
+
     void submit(Context ctx) {
         BookService.Format format = BookService.Format.of(ctx.contentType()).orElseThrow(() -> new ApiException(415,
                 "unsupported_media_type", "Content-Type must be text/plain, text/markdown or application/epub+zip"));
         for (String p : ctx.queryParamMap().keySet()) {
             if (!PARAMS.contains(p)) {
-                throw ApiException.badRequest("unknown parameter '" + JobRequest.abbreviate(p) + "'; allowed: title, voice, speed");
+                throw ApiException.badRequest("unknown parameter '" + JobRequest.abbreviate(p) + "'; allowed: title, voice, speed, callback_url");
             }
         }
         byte[] body = HttpApi.body(ctx, cfg.maxBookBytes(), "the book");
@@ -83,6 +90,7 @@ final class BookRoutes {
                 throw ApiException.badRequest("'speed' must be between " + JobRequest.MIN_SPEED + " and " + JobRequest.MAX_SPEED);
             }
         }
+        java.net.URI callback = webhooks == null ? null : webhooks.callbackOf(ctx.queryParam("callback_url"));
         dev.ttscluster.gateway.auth.Caller caller = HttpApi.caller(ctx);
         String id = java.util.UUID.randomUUID().toString();
         org.slf4j.MDC.put("job_id", "book:" + id);
@@ -96,7 +104,12 @@ final class BookRoutes {
         }
         BookService.Upload upload = new BookService.Upload(format, body, title, voice, speed);
         BookStore.Book book = HttpApi.admitted(admission, idempotency, ctx, caller, "book:" + id,
-                () -> books.submit(caller.tenant(), id, upload));
+                () -> {
+                    if (callback != null) {
+                        webhooks.register("book", id, caller.tenant(), callback);
+                    }
+                    return books.submit(caller.tenant(), id, upload);
+                });
         Map<String, Object> v = view(book);
         metrics.submitted("book", ((Number) v.get("segments")).intValue());
         ctx.status(202).header("Location", "/v1/books/" + book.id()).json(v);
@@ -183,6 +196,7 @@ final class BookRoutes {
         m.put("error", b.error().isEmpty() ? null : b.error());
         m.put("manifest_url", b.manifestKey().isEmpty() ? null : bucket.presignGet(b.manifestKey(), ttl));
         m.put("chapters", cs);
+        m.put("webhook", webhooks == null ? null : webhooks.view("book", b.id()).orElse(null));
         return m;
     }
 }

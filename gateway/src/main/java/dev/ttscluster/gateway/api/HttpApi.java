@@ -56,6 +56,8 @@ public final class HttpApi {
     private final Admission admission;
     private final Idempotency idempotency;
     private final GatewayMetrics metrics;
+    private dev.ttscluster.gateway.events.JobEventStreams events;
+    private dev.ttscluster.gateway.webhooks.Webhooks webhooks;
 
     /**
      * @param ready whether the backing servers answer (and the gateway is not stopping)
@@ -75,6 +77,18 @@ public final class HttpApi {
         this.admission = admission;
         this.idempotency = new Idempotency(idempotency);
         this.metrics = metrics;
+    }
+
+    /** Serves {@code GET /v1/jobs/{id}/events} from {@code streams}; call before {@link #create()}. */
+    public HttpApi events(dev.ttscluster.gateway.events.JobEventStreams streams) {
+        this.events = streams;
+        return this;
+    }
+
+    /** Takes {@code callback_url}s and serves {@code GET /v1/webhooks/secret}; call before {@link #create()}. */
+    public HttpApi webhooks(dev.ttscluster.gateway.webhooks.Webhooks hooks) {
+        this.webhooks = hooks;
+        return this;
     }
 
     /** Builds the Javalin app with every route (not yet started). */
@@ -118,8 +132,14 @@ public final class HttpApi {
             ctx.status(204);
         });
         app.get("/v1/jobs/{id}/audio", this::audio);
+        if (events != null) {
+            app.get("/v1/jobs/{id}/events", ctx -> events.open(ctx, job(ctx)));
+        }
+        if (webhooks != null) {
+            app.get("/v1/webhooks/secret", ctx -> ctx.json(webhooks.secretView(caller(ctx).tenant())));
+        }
         app.post("/v1/jobs/{id}/cancel", ctx -> ctx.json(view(jobs.cancel(caller(ctx).tenant(), ctx.pathParam("id")))));
-        BookRoutes bookRoutes = new BookRoutes(cfg, books, bucket, admission, idempotency, metrics);
+        BookRoutes bookRoutes = new BookRoutes(cfg, books, bucket, admission, idempotency, metrics).webhooks(webhooks);
         app.post("/v1/books", bookRoutes::submit);
         app.get("/v1/books/{id}", bookRoutes::get);
         app.delete("/v1/books/{id}", bookRoutes::delete);
@@ -253,6 +273,7 @@ public final class HttpApi {
             throw ApiException.badRequest("body is not valid JSON: " + firstLine(e.getMessage()));
         }
         JobRequest req = JobRequest.from(body, cfg);
+        java.net.URI callback = webhooks == null ? null : webhooks.callbackOf(body);
         jobs.check(req);
         admission.interactiveQueueHasRoom();
         Caller caller = caller(ctx);
@@ -266,7 +287,12 @@ public final class HttpApi {
                     .json(view(first));
             return;
         }
-        JobRecord job = admitted(admission, idempotency, ctx, caller, "job:" + id, () -> jobs.submit(caller.tenant(), id, req));
+        JobRecord job = admitted(admission, idempotency, ctx, caller, "job:" + id, () -> {
+            if (callback != null) {
+                webhooks.register("job", id, caller.tenant(), callback);
+            }
+            return jobs.submit(caller.tenant(), id, req);
+        });
         metrics.submitted("job", job.segments());
         ctx.status(202).header("Location", "/v1/jobs/" + job.id()).json(view(job));
     }
@@ -317,6 +343,7 @@ public final class HttpApi {
             m.put("audio_seconds", null);
             m.put("audio_url", null);
         }
+        m.put("webhook", webhooks == null ? null : webhooks.view("job", j.id()).orElse(null));
         return m;
     }
 

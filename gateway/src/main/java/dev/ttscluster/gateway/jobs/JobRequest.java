@@ -16,7 +16,7 @@ import java.util.Set;
  * @param speed speaking rate in [0.25, 4.0]
  */
 public record JobRequest(String text, String voice, String format, double speed) {
-    private static final Set<String> FIELDS = Set.of("text", "voice", "format", "speed");
+    private static final Set<String> FIELDS = Set.of("text", "voice", "format", "speed", "callback_url");
     public static final double MIN_SPEED = 0.25;
     public static final double MAX_SPEED = 4.0;
 
@@ -32,7 +32,7 @@ public record JobRequest(String text, String voice, String format, double speed)
         for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!FIELDS.contains(f)) {
-                throw ApiException.badRequest("unknown field '" + abbreviate(f) + "'; allowed: text, voice, format, speed");
+                throw ApiException.badRequest("unknown field '" + abbreviate(f) + "'; allowed: text, voice, format, speed, callback_url");
             }
         }
         JsonNode t = body.get("text");
