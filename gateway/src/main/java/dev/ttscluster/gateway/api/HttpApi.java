@@ -145,6 +145,8 @@ public final class HttpApi {
         app.delete("/v1/books/{id}", bookRoutes::delete);
         app.get("/v1/books/{id}/manifest", bookRoutes::manifest);
         app.post("/v1/books/{id}/cancel", bookRoutes::cancel);
+        // OpenAI-compatible speech: POST /v1/audio/speech (streamed audio), GET /v1/models, GET /v1/voices
+        new SpeechRoutes(cfg, jobs, bucket, admission, idempotency, metrics).register(app);
         WebRoutes.register(app, cfg); // the page at /, its assets under /web/, GET /openapi.json (no key)
 
         app.exception(ApiException.class, (e, ctx) -> {
