@@ -72,6 +72,7 @@ try {
     src: document.getElementById('player').src,
     status: document.getElementById('job-status').textContent,
     download: document.getElementById('download').hidden ? null : document.getElementById('download').getAttribute('download'),
+    progressFrom: document.body.dataset.live || 'polling',
   }));
   console.log('audio loaded after ' + (Date.now() - t0) + ' ms: ' + JSON.stringify(info));
   if (!info.src.startsWith('blob:')) throw new Error('the player does not play a Blob URL: ' + info.src);

@@ -143,18 +143,21 @@
 
   // Progress: the job's event stream (GET /v1/jobs/{id}/events, read with fetch so the key can be sent) while
   // it delivers, else polling GET /v1/jobs/{id} every 300 ms.
-  function watchJob(id) {
+  function watchJob(id, initial) {
     stopWatch();
-    const w = { id, abort: new AbortController(), lastEvent: 0, stopped: false, timer: null };
+    const w = { id, abort: new AbortController(), lastEvent: 0, stopped: false, timer: null, view: Object.assign({ id }, initial) };
     state.watch = w;
     const done = async (j) => {
       if (w.stopped) return;
       stopWatch();
       await finished(j);
     };
-    const onView = (j) => {
-      if (w.stopped || !j || j.id && j.id !== id) return;
-      if (FINAL.has(j.status)) done(j); else renderJob(j);
+    // a full view (poll) or an event's fields (state, progress) merged into the last view
+    const onView = (part) => {
+      if (w.stopped || !part || part.id && part.id !== id) return;
+      const j = w.view = Object.assign({}, w.view, part, { id });
+      if (j.status === 'gone') { stopWatch(); showError('Job ' + id + ' was deleted or has expired.'); return; }
+      if (FINAL.has(j.status)) done(j); else if (j.status) renderJob(j);
     };
     streamEvents(w, onView);
     const poll = async () => {
@@ -180,6 +183,7 @@
       try { res.body && res.body.cancel(); } catch (_) { /* ignore */ }
       return; // no event stream here: polling goes on
     }
+    document.body.dataset.live = 'events'; // which way progress arrived (the browser test reports it)
     const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
     let buf = '';
     try {
@@ -191,9 +195,11 @@
         while ((i = buf.search(/\r?\n\r?\n/)) >= 0) {
           const block = buf.slice(0, i);
           buf = buf.slice(i).replace(/^\r?\n\r?\n/, '');
-          const data = block.split(/\r?\n/).filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trim()).join('\n');
+          const lines = block.split(/\r?\n/);
+          const event = (lines.find((l) => l.startsWith('event:')) || 'event: message').slice(6).trim();
+          const data = lines.filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trim()).join('\n');
           w.lastEvent = Date.now();
-          if (!data) continue;
+          if (!data || event === 'segment') continue; // segment events: per-segment samples, not needed here
           try {
             const j = JSON.parse(data);
             onView(j.job || j);
@@ -219,7 +225,7 @@
       $('download').hidden = true;
       $('player').removeAttribute('src');
       renderJob(j);
-      watchJob(j.id);
+      watchJob(j.id, j);
     } catch (e) {
       showError('Could not submit: ' + e.message);
     } finally {
@@ -260,7 +266,7 @@
     try {
       const j = await getJson('/v1/jobs/' + encodeURIComponent(id));
       $('download').hidden = true;
-      if (FINAL.has(j.status)) await finished(j); else { renderJob(j); watchJob(id); }
+      if (FINAL.has(j.status)) await finished(j); else { renderJob(j); watchJob(id, j); }
     } catch (e) {
       showError('Job ' + id + ': ' + e.message);
       if (e instanceof ApiError && e.status === 404) saveRecent(recent().filter((r) => r.id !== id));

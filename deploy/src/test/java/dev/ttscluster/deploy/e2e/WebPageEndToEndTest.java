@@ -42,6 +42,7 @@ class WebPageEndToEndTest {
 
         Result r = exec(List.of("node", "webpage.mjs", url, SharedCluster.key(), sentence, SCREENSHOT.toString()), 240);
 
+        System.out.println("webpage.mjs:\n" + r.output);
         assertThat(r.code).as("webpage.mjs exit code; its output:\n%s", r.output).isZero();
         assertThat(r.output).contains("audio loaded after", "webpage: ok");
         assertThat(SCREENSHOT).exists();
