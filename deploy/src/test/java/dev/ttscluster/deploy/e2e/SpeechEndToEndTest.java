@@ -1,0 +1,345 @@
+package dev.ttscluster.deploy.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ttscluster.common.contract.Json;
+import dev.ttscluster.deploy.local.LocalCluster;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * {@code POST /v1/audio/speech} (OpenAI's speech API) on the shared cluster: the official {@code openai} npm client
+ * gets a playable WAV of the expected length; WAV and PCM stream (the first audio arrives while the job's later
+ * segments are still being made); FLAC round-trips; bad bodies get 4xx JSON errors; {@code GET /v1/models} and
+ * {@code GET /v1/voices} list what the cluster serves.
+ */
+class SpeechEndToEndTest {
+    /** Samples of the cluster's audio may differ from the one-row reference by a few steps (batch shapes). */
+    static final int TOLERANCE = 32;
+    static final Path CLIENT = SharedCluster.repoRoot().resolve("deploy/src/test/node/openai-speech");
+
+    static LocalCluster cluster;
+    static Api api;
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @BeforeAll
+    static void cluster() {
+        cluster = SharedCluster.get();
+        SharedCluster.restoreWorkers();
+        api = new Api(cluster.gatewayUrl());
+    }
+
+    /** A number no other run of the suite speaks, so the segment cache cannot serve the text. */
+    static String nonce() {
+        return Long.toString(ThreadLocalRandom.current().nextLong(10_000_000L, 99_999_999L));
+    }
+
+    @Test
+    void theOpenAiNodeClientGetsAPlayableWavOfTheExpectedLength() throws Exception {
+        assumeTrue(onPath("node"), "node is not installed: the openai npm client test is skipped");
+        synchronized (SpeechEndToEndTest.class) {
+            if (!Files.isDirectory(CLIENT.resolve("node_modules/openai"))) {
+                assumeTrue(onPath("npm"), "npm is not installed: cannot install deploy/src/test/node/openai-speech");
+                Exec ci = exec(List.of("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"), CLIENT, Map.of(), 300);
+                assertThat(ci.code).as("npm ci in %s:\n%s", CLIENT, ci.output).isZero();
+            }
+        }
+        String text = "The node client asks for order " + nonce() + ". It arrives on Tuesday, as promised.";
+        Path out = Files.createTempFile("speech", ".wav");
+        try {
+            Exec r = exec(List.of("node", CLIENT.resolve("speech.mjs").toString()), CLIENT, Map.of(
+                    "TTS_BASE_URL", cluster.gatewayUrl() + "/v1", "TTS_API_KEY", SharedCluster.key(), "TTS_INPUT", text,
+                    "TTS_OUT", out.toString(), "TTS_FORMAT", "wav"), 180);
+            assertThat(r.code).as("node speech.mjs:\n%s", r.output).isZero();
+            JsonNode result = Api.json(r.stdout.lines().reduce((a, b) -> b).orElse("{}"));
+            assertThat(result.get("models").toString()).contains("\"tts-1\"", "\"tts-1-hd\"", "\"" + SharedCluster.VOICE + "\"");
+            assertThat(result.get("modelObjects").asBoolean()).isTrue();
+            assertThat(result.get("contentType").asText()).isEqualTo("audio/wav");
+            assertThat(result.get("jobId").asText()).matches("[0-9a-f-]{36}");
+            assertThat(result.path("mp3").path("status").asInt()).as(r.output).isEqualTo(400);
+            // the body is the project's {"error": code, "message": text}: OpenAI's clients surface the code
+            assertThat(result.path("mp3").path("error").asText()).as(r.output).isEqualTo("invalid_request");
+
+            byte[] wav = Files.readAllBytes(out);
+            assertThat(wav.length).isEqualTo(result.get("bytes").asInt());
+            short[] got = streamedWavSamples(wav, result.get("sampleRate").asInt());
+            assertClose(got, ReferenceSynthesis.expected(text, 1.0));
+            JsonNode job = api.job(result.get("jobId").asText());
+            assertThat(job.get("status").asText()).isEqualTo("succeeded");
+            assertThat(job.get("voice").asText()).isEqualTo(SharedCluster.VOICE);
+        } finally {
+            Files.deleteIfExists(out);
+        }
+    }
+
+    @Test
+    void theFirstAudioArrivesBeforeTheLastSegmentIsDone() throws Exception {
+        String n = nonce();
+        StringBuilder sb = new StringBuilder();
+        String[] parts = {"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+            "eleventh", "twelfth"};
+        for (int i = 0; i < parts.length; i++) {
+            sb.append("This is the ").append(parts[i]).append(" sentence of streaming check ").append(n).append(", and it ")
+                    .append("goes on for a good while, with several clauses and plenty of words, so that every segment ")
+                    .append("takes the model some real time to speak, one after another, until it finally ends here. ");
+        }
+        String text = sb.toString().trim();
+        long t0 = System.currentTimeMillis();
+        HttpResponse<InputStream> r = open(Map.of("model", "tts-1", "voice", "nova", "input", text, "response_format", "pcm"));
+        assertThat(r.statusCode()).isEqualTo(200);
+        String id = r.headers().firstValue("X-Job-Id").orElseThrow();
+        int rate = Integer.parseInt(r.headers().firstValue("X-Sample-Rate").orElseThrow());
+        assertThat(r.headers().firstValue("Content-Type")).hasValue("audio/pcm");
+        assertThat(r.headers().firstValue("Content-Length")).as("streamed: no length up front").isEmpty();
+        byte[] all;
+        long firstByteMs;
+        int doneAtFirstByte;
+        int segments;
+        try (InputStream in = r.body()) {
+            int first = in.read();
+            firstByteMs = System.currentTimeMillis();
+            assertThat(first).isNotNegative();
+            JsonNode atFirst = api.job(id);
+            doneAtFirstByte = atFirst.get("segments_done").asInt();
+            segments = atFirst.get("segments").asInt();
+            byte[] rest = in.readAllBytes();
+            all = new byte[rest.length + 1];
+            all[0] = (byte) first;
+            System.arraycopy(rest, 0, all, 1, rest.length);
+        }
+        long lastByteMs = System.currentTimeMillis();
+        JsonNode job = api.awaitFinal(id, Duration.ofSeconds(30));
+        assertThat(job.get("status").asText()).isEqualTo("succeeded");
+        long finished = Instant.parse(job.get("finished_at").asText()).toEpochMilli();
+        System.out.printf("speech stream: %d segments; first audio after %d ms with %d segments done; job finished after "
+                + "%d ms; last byte after %d ms%n", segments, firstByteMs - t0, doneAtFirstByte, finished - t0, lastByteMs - t0);
+        assertThat(segments).isEqualTo(parts.length);
+        assertThat(doneAtFirstByte).as("segments done when the first audio had arrived").isLessThan(segments);
+        assertThat(firstByteMs).as("first audio before the job finished").isLessThan(finished);
+        assertThat(rate).isPositive();
+        assertClose(pcm(all), ReferenceSynthesis.expected(text, 1.0));
+    }
+
+    @Test
+    void aServedVoiceAtAnotherSpeedStreamsWavAndFlacRoundTrips() throws Exception {
+        String text = "Speed check " + nonce() + ". Your parcel is on its way, and it will arrive soon.";
+        HttpResponse<byte[]> w = post(Map.of("model", SharedCluster.VOICE, "voice", SharedCluster.VOICE, "input", text,
+                "response_format", "wav", "speed", 1.5));
+        assertThat(w.statusCode()).as(new String(w.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+        int rate = Integer.parseInt(w.headers().firstValue("X-Sample-Rate").orElseThrow());
+        short[] wavSamples = streamedWavSamples(w.body(), rate);
+        assertClose(wavSamples, ReferenceSynthesis.expected(text, 1.5));
+        JsonNode job = api.job(w.headers().firstValue("X-Job-Id").orElseThrow());
+        assertThat(job.get("speed").asDouble()).isEqualTo(1.5);
+
+        // the same text again: its segments come from the cache, byte for byte the WAV's samples
+        HttpResponse<byte[]> f = post(Map.of("model", "tts-1-hd", "voice", SharedCluster.VOICE, "input", text,
+                "response_format", "flac", "speed", 1.5));
+        assertThat(f.statusCode()).as(new String(f.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+        assertThat(f.headers().firstValue("Content-Type")).hasValue("audio/flac");
+        assertThat(f.headers().firstValue("Content-Length")).hasValue(Integer.toString(f.body().length));
+        byte[] flac = f.body();
+        assertThat(new String(flac, 0, 4, StandardCharsets.US_ASCII)).isEqualTo("fLaC");
+        ByteBuffer si = ByteBuffer.wrap(flac, 8, 34).order(ByteOrder.BIG_ENDIAN);
+        si.position(8 + 10);
+        long packed = si.getLong();
+        int flacRate = (int) (packed >>> 44);
+        long total = packed & 0xFFFFFFFFFL;
+        byte[] md5 = new byte[16];
+        si.get(md5);
+        assertThat(flacRate).isEqualTo(rate);
+        assertThat(total).isEqualTo(wavSamples.length);
+        ByteBuffer le = ByteBuffer.allocate(wavSamples.length * 2).order(ByteOrder.LITTLE_ENDIAN);
+        for (short s : wavSamples) {
+            le.putShort(s);
+        }
+        assertThat(md5).as("STREAMINFO MD5 of the samples").isEqualTo(MessageDigest.getInstance("MD5").digest(le.array()));
+        if (Files.isExecutable(Path.of("/usr/bin/flac"))) {
+            assertThat(BookEndToEndTest.decodedFlacSamples(flac)).isEqualTo(wavSamples);
+        }
+    }
+
+    @Test
+    void badRequestsGetJsonErrorsBeforeAnyAudio() throws Exception {
+        record Bad(String name, String contentType, String body, int status, String code, String says) {
+        }
+        String ok = "\"model\":\"tts-1\",\"voice\":\"alloy\"";
+        List<Bad> cases = List.of(
+                new Bad("unknown model", "application/json", "{\"model\":\"tts-9\",\"voice\":\"alloy\",\"input\":\"Hi.\"}", 400,
+                        "invalid_request", "tts-1"),
+                new Bad("no model", "application/json", "{\"voice\":\"alloy\",\"input\":\"Hi.\"}", 400, "invalid_request",
+                        "'model' is required"),
+                new Bad("unknown voice", "application/json", "{\"model\":\"tts-1\",\"voice\":\"bob\",\"input\":\"Hi.\"}", 400,
+                        "invalid_request", "unknown voice 'bob'"),
+                new Bad("mp3", "application/json", "{" + ok + ",\"input\":\"Hi.\",\"response_format\":\"mp3\"}", 400,
+                        "invalid_request", "supported: [wav, pcm, flac]"),
+                new Bad("opus", "application/json", "{" + ok + ",\"input\":\"Hi.\",\"response_format\":\"opus\"}", 400,
+                        "invalid_request", "'opus'"),
+                new Bad("speed too high", "application/json", "{" + ok + ",\"input\":\"Hi.\",\"speed\":5}", 400,
+                        "invalid_request", "'speed' must be between 0.25 and 4.0"),
+                new Bad("speed not a number", "application/json", "{" + ok + ",\"input\":\"Hi.\",\"speed\":\"fast\"}", 400,
+                        "invalid_request", "'speed' must be a number"),
+                new Bad("no input", "application/json", "{" + ok + "}", 400, "invalid_request", "'input' is required"),
+                new Bad("empty input", "application/json", "{" + ok + ",\"input\":\"  \"}", 400, "invalid_request",
+                        "'input' is empty"),
+                new Bad("input not a string", "application/json", "{" + ok + ",\"input\":7}", 400, "invalid_request",
+                        "'input' must be a string"),
+                new Bad("nothing to speak", "application/json", "{" + ok + ",\"input\":\"... !!\"}", 400, "invalid_request",
+                        "nothing to speak"),
+                new Bad("control character", "application/json", "{" + ok + ",\"input\":\"a\\u0007b\"}", 400,
+                        "invalid_request", "control character"),
+                new Bad("input too long", "application/json", "{" + ok + ",\"input\":\"" + "a".repeat(5001) + "\"}", 413,
+                        "text_too_long", "'input' has 5001 characters"),
+                new Bad("unknown field", "application/json", "{" + ok + ",\"input\":\"Hi.\",\"instructions\":\"calm\"}", 400,
+                        "invalid_request", "unknown field 'instructions'"),
+                new Bad("sse", "application/json", "{" + ok + ",\"input\":\"Hi.\",\"stream_format\":\"sse\"}", 400,
+                        "invalid_request", "stream_format"),
+                new Bad("not JSON", "application/json", "{\"model\":", 400, "invalid_request", "not valid JSON"),
+                new Bad("not an object", "application/json", "[1]", 400, "invalid_request", "JSON object"),
+                new Bad("text/plain", "text/plain", "Hello.", 415, "unsupported_media_type", "application/json"));
+        for (Bad b : cases) {
+            HttpResponse<String> r = api.post("/v1/audio/speech", b.contentType(), b.body());
+            assertThat(r.statusCode()).as(b.name() + ": " + r.body()).isEqualTo(b.status());
+            JsonNode e = Api.json(r.body());
+            assertThat(e.get("error").asText()).as(b.name()).isEqualTo(b.code());
+            assertThat(e.get("message").asText()).as(b.name()).contains(b.says());
+            assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
+        }
+        HttpResponse<String> anon = new Api(cluster.gatewayUrl(), null).post("/v1/audio/speech", "application/json",
+                "{" + ok + ",\"input\":\"Hi.\"}");
+        assertThat(anon.statusCode()).isEqualTo(401);
+        assertThat(Api.json(anon.body()).get("error").asText()).isEqualTo("unauthorized");
+        assertThat(api.get("/v1/audio/speech").statusCode()).isEqualTo(405);
+    }
+
+    @Test
+    void modelsAndVoicesListWhatTheClusterServes() {
+        HttpResponse<String> m = api.get("/v1/models");
+        assertThat(m.statusCode()).isEqualTo(200);
+        JsonNode models = Api.json(m.body());
+        assertThat(models.get("object").asText()).isEqualTo("list");
+        List<String> ids = new ArrayList<>();
+        for (JsonNode d : models.get("data")) {
+            ids.add(d.get("id").asText());
+            assertThat(d.get("object").asText()).isEqualTo("model");
+            assertThat(d.get("owned_by").asText()).isEqualTo("tts-cluster");
+        }
+        assertThat(ids).contains("tts-1", "tts-1-hd", SharedCluster.VOICE);
+        JsonNode voices = Api.json(api.get("/v1/voices").body());
+        assertThat(voices.get("default").asText()).isEqualTo(SharedCluster.VOICE);
+        assertThat(voices.get("data").get(0).get("id").asText()).isEqualTo(SharedCluster.VOICE);
+        assertThat(voices.get("data").get(0).get("default").asBoolean()).isTrue();
+        assertThat(voices.get("aliases").get("alloy").asText()).isEqualTo(SharedCluster.VOICE);
+        assertThat(new Api(cluster.gatewayUrl(), null).get("/v1/models").statusCode()).isEqualTo(401);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    static void assertClose(short[] got, short[] want) {
+        assertThat(got.length).as("samples").isEqualTo(want.length);
+        int worst = 0;
+        for (int i = 0; i < got.length; i++) {
+            worst = Math.max(worst, Math.abs(got[i] - want[i]));
+        }
+        assertThat(worst).as("largest sample difference from the reference").isLessThanOrEqualTo(TOLERANCE);
+    }
+
+    /** The samples of a streamed WAV: 16-bit mono PCM at {@code rate}, sizes 0xFFFFFFFF, data to the end. */
+    static short[] streamedWavSamples(byte[] wav, int rate) {
+        ByteBuffer b = ByteBuffer.wrap(wav).order(ByteOrder.LITTLE_ENDIAN);
+        assertThat(wav.length).isGreaterThan(44);
+        assertThat(new String(wav, 0, 4, StandardCharsets.US_ASCII)).isEqualTo("RIFF");
+        assertThat(new String(wav, 8, 8, StandardCharsets.US_ASCII)).isEqualTo("WAVEfmt ");
+        assertThat(b.getInt(4)).as("RIFF size: unknown while streaming").isEqualTo(0xFFFFFFFF);
+        assertThat(b.getShort(20)).as("PCM").isEqualTo((short) 1);
+        assertThat(b.getShort(22)).as("mono").isEqualTo((short) 1);
+        assertThat(b.getInt(24)).as("sample rate").isEqualTo(rate);
+        assertThat(b.getShort(34)).as("bits").isEqualTo((short) 16);
+        assertThat(new String(wav, 36, 4, StandardCharsets.US_ASCII)).isEqualTo("data");
+        assertThat(b.getInt(40)).as("data size: unknown while streaming").isEqualTo(0xFFFFFFFF);
+        assertThat((wav.length - 44) % 2).isZero();
+        byte[] data = java.util.Arrays.copyOfRange(wav, 44, wav.length);
+        return pcm(data);
+    }
+
+    static short[] pcm(byte[] le) {
+        assertThat(le.length % 2).isZero();
+        short[] s = new short[le.length / 2];
+        ByteBuffer.wrap(le).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(s);
+        return s;
+    }
+
+    static HttpResponse<InputStream> open(Map<String, ?> body) throws IOException, InterruptedException {
+        return HTTP.send(request(body), HttpResponse.BodyHandlers.ofInputStream());
+    }
+
+    static HttpResponse<byte[]> post(Map<String, ?> body) throws IOException, InterruptedException {
+        return HTTP.send(request(body), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    static HttpRequest request(Map<String, ?> body) throws IOException {
+        return HttpRequest.newBuilder(URI.create(cluster.gatewayUrl() + "/v1/audio/speech")).timeout(Duration.ofSeconds(120))
+                .header("Authorization", "Bearer " + SharedCluster.key()).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(Json.MAPPER.writeValueAsString(new LinkedHashMap<>(body))))
+                .build();
+    }
+
+    record Exec(int code, String stdout, String output) {
+    }
+
+    static boolean onPath(String command) {
+        try {
+            return exec(List.of(command, "--version"), null, Map.of(), 30).code == 0;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    static Exec exec(List<String> command, Path dir, Map<String, String> env, int timeoutSeconds) throws Exception {
+        Path out = Files.createTempFile("speech-test", ".out");
+        Path err = Files.createTempFile("speech-test", ".err");
+        try {
+            ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+            if (dir != null) {
+                pb.directory(dir.toFile());
+            }
+            Map<String, String> e = new HashMap<>(env);
+            pb.environment().putAll(e);
+            Process p = pb.start();
+            p.getOutputStream().close();
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError(command + " did not finish within " + timeoutSeconds + " s");
+            }
+            String stdout = Files.readString(out);
+            return new Exec(p.exitValue(), stdout, stdout + Files.readString(err));
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+}
