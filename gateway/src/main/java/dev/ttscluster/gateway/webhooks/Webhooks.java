@@ -77,7 +77,7 @@ public final class Webhooks implements AutoCloseable {
     private final long ttlSeconds;
     private final Clock clock;
     private final CallbackUrls urls;
-    private final WebhookSigner signer;
+    private WebhookSigner signer;
     private final HttpClient http;
     private final String instance = HexFormat.of().formatHex(new SecureRandom().generateSeed(8));
     private ScheduledExecutorService scanner;
@@ -98,14 +98,28 @@ public final class Webhooks implements AutoCloseable {
         this.ttlSeconds = ttlSeconds;
         this.clock = clock;
         this.urls = new CallbackUrls(cfg.webhookAllowHosts());
-        String secret = cfg.webhookSecret();
-        if (secret.isEmpty()) {
-            redis.setnx(MASTER, HexFormat.of().formatHex(new SecureRandom().generateSeed(32)));
-            secret = redis.get(MASTER);
-        }
-        this.signer = new WebhookSigner(secret.getBytes(StandardCharsets.UTF_8));
         this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofMillis(cfg.webhookTimeoutMs())).build();
+    }
+
+    /**
+     * The signer, made on first use (so a gateway starts while Redis is down): from {@code TTS_GATEWAY_WEBHOOK_SECRET},
+     * or from the secret generated once in Redis that every gateway shares.
+     *
+     * @throws RetriableException when Redis is needed and unavailable
+     */
+    private synchronized WebhookSigner signer() {
+        if (signer == null) {
+            String secret = cfg.webhookSecret();
+            if (secret.isEmpty()) {
+                secret = call(() -> {
+                    redis.setnx(MASTER, HexFormat.of().formatHex(new SecureRandom().generateSeed(32)));
+                    return redis.get(MASTER);
+                });
+            }
+            signer = new WebhookSigner(secret.getBytes(StandardCharsets.UTF_8));
+        }
+        return signer;
     }
 
     /** Starts delivering (only when webhooks are enabled: a gateway that refuses them delivers none). */
@@ -199,7 +213,7 @@ public final class Webhooks implements AutoCloseable {
     public Map<String, Object> secretView(String tenant) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("tenant", tenant);
-        m.put("secret", signer.secretOf(tenant));
+        m.put("secret", signer().secretOf(tenant));
         m.put("header", WebhookSigner.HEADER);
         m.put("scheme", "t=<unix seconds>,v1=<hex HMAC-SHA256, key: the secret as UTF-8, message: t + \".\" + raw body>");
         m.put("enabled", cfg.webhooksEnabled());
@@ -272,7 +286,7 @@ public final class Webhooks implements AutoCloseable {
                         .header("Content-Type", "application/json")
                         .header("User-Agent", "tts-cluster-webhooks/1")
                         .header("Tts-Webhook-Id", member)
-                        .header(WebhookSigner.HEADER, signer.signature(h.get("tenant"), t, body))
+                        .header(WebhookSigner.HEADER, signer().signature(h.get("tenant"), t, body))
                         .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
                 HttpResponse<Void> resp = http.send(req, HttpResponse.BodyHandlers.discarding());
                 status = resp.statusCode();
