@@ -136,13 +136,13 @@ public final class Gateway implements AutoCloseable {
             sweeper.close();
         }
         if (events != null) {
-            events.close();
+            events.close(); // open event streams end now: they would hold the drain for its whole timeout
+        }
+        if (app != null) {
+            app.stop(); // requests in flight still use the clients below, so they close after it
         }
         if (webhooks != null) {
             webhooks.close();
-        }
-        if (app != null) {
-            app.stop();
         }
         statsTimer.shutdownNow();
         lag.close();

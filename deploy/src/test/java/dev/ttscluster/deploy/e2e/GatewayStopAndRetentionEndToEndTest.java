@@ -45,23 +45,31 @@ class GatewayStopAndRetentionEndToEndTest {
         ChildJvm gw = cluster.startExtraGateway("gateway-stopping", Map.of());
         int port = URI.create(cluster.urlOf(gw)).getPort();
         StringBuilder text = new StringBuilder();
-        for (int i = 0; text.length() < 3000; i++) {
+        for (int i = 0; text.length() < 4500; i++) {
             text.append("Accepted while the gateway was stopping, sentence ").append(i).append(". ");
         }
         byte[] body = ("{\"text\":\"" + text + System.nanoTime() % 1000 + ".\"}").getBytes(StandardCharsets.UTF_8);
         String head = "POST /v1/jobs HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer " + SharedCluster.key()
                 + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n";
+        // warm the fresh gateway up (class loading, Redis and Kafka connections), so the request below is in its
+        // handler well before the SIGTERM even on a loaded machine
+        Api warm = new Api(cluster.urlOf(gw));
+        for (int i = 0; i < 3; i++) {
+            warm.get("/healthz");
+            warm.get("/v1/jobs/00000000-0000-0000-0000-000000000000");
+        }
         String reply;
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(30_000);
             OutputStream out = s.getOutputStream();
             out.write(head.getBytes(StandardCharsets.US_ASCII));
-            out.write(body, 0, body.length / 2);
+            int first = body.length * 2 / 3; // ahead of the server's minimum body rate (1 KiB/s) for the pauses below
+            out.write(body, 0, first);
             out.flush();
-            Thread.sleep(300); // the request is in the gateway's hands now
+            Thread.sleep(1000); // the request is in the gateway's hands now
             ProcessHandle.of(gw.pid()).orElseThrow().destroy(); // SIGTERM
             Thread.sleep(400);
-            out.write(body, body.length / 2, body.length - body.length / 2);
+            out.write(body, first, body.length - first);
             out.flush();
             InputStream in = s.getInputStream();
             reply = new String(in.readAllBytes(), StandardCharsets.UTF_8);

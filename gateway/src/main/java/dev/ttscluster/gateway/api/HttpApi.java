@@ -42,8 +42,14 @@ public final class HttpApi {
     private static final String STARTED = "tts.started";
     /** Largest header block (request line and headers) accepted; more gets 431. */
     static final int REQUEST_HEADER_BYTES = 16 * 1024;
-    /** Slowest body accepted, in bytes per second; slower gets 408. */
+    /**
+     * Slowest body accepted, in bytes per second, after a grace of {@link #BODY_RATE_GRACE_MS}; slower gets 408.
+     * Measured from the moment the route starts reading, so a request that waited for a thread on a busy server
+     * is never mistaken for a slow client (Jetty's own minimum data rate counts that wait and refused small
+     * bodies under load).
+     */
     static final long MIN_BODY_BYTES_PER_SECOND = 1024;
+    static final long BODY_RATE_GRACE_MS = 2000;
     /** A connection silent this long is closed (a request's headers or body never finishing included). */
     static final long IDLE_TIMEOUT_MS = 15_000;
 
@@ -107,8 +113,6 @@ public final class HttpApi {
             c.jetty.modifyHttpConfiguration(h -> {
                 h.setRequestHeaderSize(REQUEST_HEADER_BYTES);
                 h.setSendServerVersion(false);
-                // a body trickling in slower than this is cut off with 408 instead of holding a thread
-                h.setMinRequestDataRate(MIN_BODY_BYTES_PER_SECOND);
             });
             c.jetty.addConnector((server, http) -> {
                 org.eclipse.jetty.server.ServerConnector connector = new org.eclipse.jetty.server.ServerConnector(server,
@@ -116,6 +120,8 @@ public final class HttpApi {
                 connector.setHost(cfg.bindHost());
                 connector.setPort(cfg.port());
                 connector.setIdleTimeout(IDLE_TIMEOUT_MS);
+                // while stopping, a connection silent this long is closed (Jetty's default, 1 s, cut bodies in flight)
+                connector.setShutdownIdleTimeout(5_000);
                 return connector;
             });
         });
@@ -362,12 +368,18 @@ public final class HttpApi {
         // read at most limit + 1 bytes whatever the framing (a chunked body declares no length)
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream((int) Math.min(Math.max(length, 256), limit));
         byte[] buf = new byte[16 * 1024];
+        long start = System.nanoTime();
         try (InputStream in = ctx.req().getInputStream()) {
             int n;
             while ((n = in.read(buf)) > 0) {
                 out.write(buf, 0, n);
                 if (out.size() > limit) {
                     throw new ApiException(413, "payload_too_large", what + " has more than " + limit + " bytes, the limit");
+                }
+                long ms = (System.nanoTime() - start) / 1_000_000;
+                if (ms > BODY_RATE_GRACE_MS && out.size() * 1000L / ms < MIN_BODY_BYTES_PER_SECOND) {
+                    throw new ApiException(408, "request_timeout", what + " arrived too slowly: " + out.size() + " bytes in "
+                            + ms + " ms; at least " + MIN_BODY_BYTES_PER_SECOND + " bytes/s are expected");
                 }
             }
         } catch (java.io.IOException e) {

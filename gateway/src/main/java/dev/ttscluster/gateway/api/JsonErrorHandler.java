@@ -39,6 +39,7 @@ final class JsonErrorHandler extends ErrorHandler {
             case 413 -> "payload_too_large";
             case 414 -> "uri_too_long";
             case 431 -> "headers_too_large";
+            case 503 -> "unavailable";
             default -> status >= 500 ? "internal" : "error";
         };
         String text = reason == null || reason.isBlank() ? HttpStatus.getMessage(status) : reason;
