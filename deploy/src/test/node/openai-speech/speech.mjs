@@ -27,8 +27,10 @@ out.jobId = response.headers.get('x-job-id');
 out.sampleRate = Number(response.headers.get('x-sample-rate'));
 
 try {
-  await client.audio.speech.create({ model: 'tts-1', voice: 'alloy', input: 'Hello.', response_format: 'mp3' });
-  out.mp3 = 'accepted';
+  const r = await client.audio.speech.create({ model: 'tts-1', voice: 'alloy', input: 'Hello.', response_format: 'mp3' });
+  const b = Buffer.from(await r.arrayBuffer());
+  const sync = b.findIndex((x, i) => x === 0xff && i + 1 < b.length && (b[i + 1] & 0xe0) === 0xe0);
+  out.mp3 = { contentType: r.headers.get('content-type'), bytes: b.length, frameSync: sync >= 0 && sync < 1024 };
 } catch (e) {
   out.mp3 = { status: e.status, error: e.error, message: e.message };
 }

@@ -130,6 +130,7 @@ final class SpeechRoutes {
         metrics.submitted("job", job.segments());
         ctx.header("X-Job-Id", id);
         String tenant = caller.tenant();
+        boolean single = job.segments() == 1;
         SegmentFollower follower = new SegmentFollower(new SegmentFollower.Source() {
             @Override
             public Optional<JobRecord> job() {
@@ -138,13 +139,14 @@ final class SpeechRoutes {
 
             @Override
             public Optional<byte[]> segment(int index) {
-                return bucket.get(ObjectKeys.segment(tenant, id, index));
+                // a job of one segment has nothing to join: workers store that segment as the job's audio
+                return bucket.get(single ? ObjectKeys.jobAudio(tenant, id, "wav") : ObjectKeys.segment(tenant, id, index));
             }
         }, job.segments(), POLL, STALL);
         if (req.format().equals("flac")) {
             flac(ctx, follower);
         } else {
-            stream(ctx, follower, req.format().equals("wav"), tenant, id);
+            stream(ctx, follower, req.format(), tenant, id);
         }
     }
 
@@ -180,17 +182,23 @@ final class SpeechRoutes {
                 : new ApiException(503, "unavailable", "the audio could not be followed: " + e.getMessage(), 2);
     }
 
-    /** WAV (streaming header) or raw PCM, each segment as soon as it is ready; headers with the first one. */
-    private void stream(Context ctx, SegmentFollower follower, boolean wav, String tenant, String id)
+    /**
+     * WAV (streaming header), raw PCM or MP3 (encoded as it goes), each segment as soon as it is ready; headers with
+     * the first one.
+     */
+    private void stream(Context ctx, SegmentFollower follower, String format, String tenant, String id)
             throws InterruptedException {
+        boolean wav = format.equals("wav");
+        boolean mp3 = format.equals("mp3");
         HttpServletResponse res = ctx.res();
         ServletOutputStream[] out = {null};
         long[] sent = {0};
+        dev.ttscluster.gateway.speech.Mp3Stream[] encoder = {null};
         try {
             follower.follow((index, sampleRate, b, off, len) -> {
                 if (out[0] == null) {
                     res.setStatus(200);
-                    res.setContentType(wav ? "audio/wav" : "audio/pcm");
+                    res.setContentType(wav ? "audio/wav" : mp3 ? "audio/mpeg" : "audio/pcm");
                     res.setHeader("X-Sample-Rate", Integer.toString(sampleRate));
                     res.setHeader("X-Sample-Format", "s16le");
                     res.setHeader("X-Channels", "1");
@@ -199,11 +207,22 @@ final class SpeechRoutes {
                     if (wav) {
                         out[0].write(StreamingWav.header(sampleRate));
                     }
+                    if (mp3) {
+                        encoder[0] = new dev.ttscluster.gateway.speech.Mp3Stream(sampleRate);
+                    }
                 }
-                out[0].write(b, off, len);
+                if (mp3) {
+                    out[0].write(encoder[0].encode(b, off, len));
+                } else {
+                    out[0].write(b, off, len);
+                }
                 out[0].flush();
                 sent[0] += len;
             });
+            if (encoder[0] != null) {
+                out[0].write(encoder[0].finish());
+                out[0].flush();
+            }
         } catch (SegmentFollower.Stopped e) {
             if (out[0] == null) {
                 throw stopped(e);

@@ -25,14 +25,14 @@ import java.util.Set;
  *
  * @param job the job to run
  * @param model the model as asked
- * @param format {@code wav}, {@code pcm} or {@code flac}
+ * @param format {@code wav}, {@code pcm}, {@code flac} or {@code mp3}
  */
 public record SpeechRequest(JobRequest job, String model, String format) {
     public static final List<String> OPENAI_MODELS = List.of("tts-1", "tts-1-hd", "gpt-4o-mini-tts");
     public static final List<String> OPENAI_VOICES = List.of("alloy", "ash", "ballad", "coral", "echo", "fable", "nova",
             "onyx", "sage", "shimmer", "verse");
     /** Response formats produced, the first the default (OpenAI's default, mp3, is not produced). */
-    public static final List<String> FORMATS = List.of("wav", "pcm", "flac");
+    public static final List<String> FORMATS = List.of("wav", "pcm", "flac", "mp3");
     private static final Set<String> FIELDS = Set.of("model", "input", "voice", "response_format", "speed", "stream_format");
 
     /** Every model id the route accepts: OpenAI's names, then the served voices. */
@@ -85,7 +85,7 @@ public record SpeechRequest(JobRequest job, String model, String format) {
         String format = string(body, "response_format", FORMATS.get(0));
         if (!FORMATS.contains(format)) {
             throw ApiException.badRequest("unsupported response_format '" + JobRequest.abbreviate(format)
-                    + "'; supported: " + FORMATS + " (mp3, opus and aac are not produced)");
+                    + "'; supported: " + FORMATS + " (opus and aac are not produced)");
         }
         String streamFormat = string(body, "stream_format", "audio");
         if (!streamFormat.equals("audio")) {

@@ -54,8 +54,8 @@ class SpeechRequestTest {
         assertThat(refused("{\"model\":\"tts-2\",\"input\":\"Hi.\"}").getMessage()).contains("unknown model 'tts-2'");
         assertThat(refused("{\"model\":\"tts-1\",\"voice\":\"carl\",\"input\":\"Hi.\"}").getMessage())
                 .contains("unknown voice 'carl'");
-        assertThat(refused("{\"model\":\"tts-1\",\"input\":\"Hi.\",\"response_format\":\"mp3\"}").getMessage())
-                .contains("supported: [wav, pcm, flac]");
+        assertThat(refused("{\"model\":\"tts-1\",\"input\":\"Hi.\",\"response_format\":\"opus\"}").getMessage())
+                .contains("supported: [wav, pcm, flac, mp3]");
         assertThat(refused("{\"model\":\"tts-1\",\"input\":\"Hi.\",\"speed\":0.1}").getMessage()).contains("'speed'");
         assertThat(refused("{\"model\":\"tts-1\"}").getMessage()).contains("'input' is required");
         assertThat(refused("{\"model\":\"tts-1\",\"input\":\" \"}").getMessage()).contains("'input' is empty");
