@@ -9,7 +9,6 @@ import dev.ttscluster.gateway.admission.Admission;
 import dev.ttscluster.gateway.auth.Caller;
 import dev.ttscluster.gateway.jobs.JobService;
 import dev.ttscluster.gateway.metrics.GatewayMetrics;
-import dev.ttscluster.gateway.speech.FlacEncoder;
 import dev.ttscluster.gateway.speech.SegmentFollower;
 import dev.ttscluster.gateway.speech.SpeechRequest;
 import dev.ttscluster.gateway.speech.StreamingWav;
@@ -164,7 +163,9 @@ final class SpeechRoutes {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e); // not reached: the sink writes to memory
         }
-        byte[] flac = FlacEncoder.encode(pcm.toByteArray(), pcm.size(), rate[0]);
+        short[] samples = new short[pcm.size() / 2];
+        java.nio.ByteBuffer.wrap(pcm.toByteArray()).order(java.nio.ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(samples);
+        byte[] flac = dev.ttscluster.common.audio.Flac.encode(samples, rate[0]);
         ctx.header("X-Sample-Rate", Integer.toString(rate[0]));
         HttpServletResponse res = ctx.res();
         res.setStatus(200);

@@ -1,6 +1,7 @@
 package dev.ttscluster.worker.assembly;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ttscluster.common.audio.Flac;
 import dev.ttscluster.common.audio.Wav;
 import dev.ttscluster.common.contract.Json;
 import dev.ttscluster.common.contract.SegmentTask;

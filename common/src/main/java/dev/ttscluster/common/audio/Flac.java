@@ -1,4 +1,4 @@
-package dev.ttscluster.worker.assembly;
+package dev.ttscluster.common.audio;
 
 import net.sourceforge.javaflacencoder.EncodingConfiguration;
 import net.sourceforge.javaflacencoder.FLACEncoder;

@@ -1,4 +1,4 @@
-package dev.ttscluster.worker.assembly;
+package dev.ttscluster.common.audio;
 
 import org.junit.jupiter.api.Test;
 
