@@ -65,7 +65,7 @@ class ChaosEndToEndTest {
      * hundred samples (measured); a missing, doubled or wrong segment differs by thousands or changes the
      * length.
      */
-    static final int TOLERANCE = 32;
+    static final int TOLERANCE = ReferenceSynthesis.TOLERANCE;
     /** The tolerance {@link JobLifecycleEndToEndTest} uses; jobs beyond it are counted, not failed. */
     static final int STRICT = 2;
     static final long GATEWAY_GRACE_MS = 30_000;

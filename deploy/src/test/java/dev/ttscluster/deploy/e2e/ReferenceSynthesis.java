@@ -20,6 +20,12 @@ import java.util.List;
  * checked against.
  */
 final class ReferenceSynthesis {
+    /**
+     * How far a 16-bit sample of the cluster's audio may be from the reference: batching runs other kernels whose
+     * float rounding moves a sample by a few steps (15 of 32,768 seen); a wrong, missing or doubled segment differs
+     * by thousands or changes the length.
+     */
+    static final int TOLERANCE = 32;
     private static DjlSynthesisModel model;
     private static final Segmenter SEGMENTER = new Segmenter(
             Integer.parseInt(GatewayConfig.SEGMENT_MAX_CHARS.defaultValue()));
@@ -51,6 +57,16 @@ final class ReferenceSynthesis {
             p += f.length;
         }
         return samples(Wav.encode(all, all.length, model().manifest().sampleRate()));
+    }
+
+    /** Asserts {@code actual} has exactly the reference's length and every sample within {@link #TOLERANCE}. */
+    static void assertMatches(short[] actual, short[] expected, String what) {
+        org.assertj.core.api.Assertions.assertThat(actual.length).as("samples of " + what).isEqualTo(expected.length);
+        for (int s = 0; s < actual.length; s++) {
+            if (Math.abs(actual[s] - expected[s]) > TOLERANCE) {
+                throw new AssertionError(what + " sample " + s + ": " + actual[s] + " != " + expected[s]);
+            }
+        }
     }
 
     /** The 16-bit samples of a WAV file. */

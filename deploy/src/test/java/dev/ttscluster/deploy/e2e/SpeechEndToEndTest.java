@@ -39,7 +39,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class SpeechEndToEndTest {
     /** Samples of the cluster's audio may differ from the one-row reference by a few steps (batch shapes). */
-    static final int TOLERANCE = 32;
     static final Path CLIENT = SharedCluster.repoRoot().resolve("deploy/src/test/node/openai-speech");
 
     static LocalCluster cluster;
@@ -278,12 +277,7 @@ class SpeechEndToEndTest {
     // ---------------------------------------------------------------- helpers
 
     static void assertClose(short[] got, short[] want) {
-        assertThat(got.length).as("samples").isEqualTo(want.length);
-        int worst = 0;
-        for (int i = 0; i < got.length; i++) {
-            worst = Math.max(worst, Math.abs(got[i] - want[i]));
-        }
-        assertThat(worst).as("largest sample difference from the reference").isLessThanOrEqualTo(TOLERANCE);
+        ReferenceSynthesis.assertMatches(got, want, "the speech response");
     }
 
     /** The samples of a streamed WAV: 16-bit mono PCM at {@code rate}, sizes 0xFFFFFFFF, data to the end. */

@@ -96,7 +96,12 @@ public record JobRequest(String text, String voice, String format, double speed)
         return String.format("%04X", (int) c);
     }
 
-    private static String optionalString(JsonNode body, String field, String dflt) {
+    /**
+     * The string {@code field} of a request body, or {@code dflt} when absent or null.
+     *
+     * @throws ApiException 400 when it is present but not a string
+     */
+    public static String optionalString(JsonNode body, String field, String dflt) {
         JsonNode n = body.get(field);
         if (n == null || n.isNull()) {
             return dflt;

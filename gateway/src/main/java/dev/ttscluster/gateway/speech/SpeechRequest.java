@@ -65,14 +65,14 @@ public record SpeechRequest(JobRequest job, String model, String format) {
                         + "'; allowed: model, input, voice, response_format, speed, stream_format");
             }
         }
-        String model = string(body, "model", null);
+        String model = JobRequest.optionalString(body, "model", null);
         if (model == null) {
             throw ApiException.badRequest("'model' is required; available: " + models(cfg));
         }
         if (!models(cfg).contains(model)) {
             throw ApiException.badRequest("unknown model '" + JobRequest.abbreviate(model) + "'; available: " + models(cfg));
         }
-        String voice = string(body, "voice", null);
+        String voice = JobRequest.optionalString(body, "voice", null);
         String served;
         if (voice == null || (OPENAI_VOICES.contains(voice) && !cfg.voices().contains(voice))) {
             served = cfg.voices().contains(model) ? model : cfg.voices().get(0);
@@ -82,12 +82,12 @@ public record SpeechRequest(JobRequest job, String model, String format) {
             throw ApiException.badRequest("unknown voice '" + JobRequest.abbreviate(voice) + "'; available: "
                     + cfg.voices() + " and OpenAI's " + OPENAI_VOICES);
         }
-        String format = string(body, "response_format", FORMATS.get(0));
+        String format = JobRequest.optionalString(body, "response_format", FORMATS.get(0));
         if (!FORMATS.contains(format)) {
             throw ApiException.badRequest("unsupported response_format '" + JobRequest.abbreviate(format)
                     + "'; supported: " + FORMATS + " (opus and aac are not produced)");
         }
-        String streamFormat = string(body, "stream_format", "audio");
+        String streamFormat = JobRequest.optionalString(body, "stream_format", "audio");
         if (!streamFormat.equals("audio")) {
             throw ApiException.badRequest("unsupported stream_format '" + JobRequest.abbreviate(streamFormat)
                     + "'; supported: [audio]");
@@ -109,16 +109,5 @@ public record SpeechRequest(JobRequest job, String model, String format) {
             // the job's checks name its field 'text'; this body calls it 'input'
             throw new ApiException(e.status(), e.code(), e.getMessage().replace("'text'", "'input'"), e.retryAfterSeconds());
         }
-    }
-
-    private static String string(JsonNode body, String field, String dflt) {
-        JsonNode n = body.get(field);
-        if (n == null || n.isNull()) {
-            return dflt;
-        }
-        if (!n.isTextual()) {
-            throw ApiException.badRequest("'" + field + "' must be a string");
-        }
-        return n.asText();
     }
 }
