@@ -22,7 +22,8 @@ import java.util.function.Predicate;
  * {@link BatchPolicy#groupByLength()} the rest are the buffered items closest in length to it, else
  * the buffered items in arrival order. Either way an item of a group (a job) is only taken together
  * with or after every earlier-arrived item of the same group, and a batch lists its items in arrival
- * order: nothing is reordered within a job. Items have lanes ({@link Sizer#lane}): while an item of a
+ * order: nothing is reordered within a job, except that a lead ({@link Sizer#leads}, a job's first segment) goes
+ * first, in a batch of leads only, so first audio never waits for the rest of its job. Items have lanes ({@link Sizer#lane}): while an item of a
  * lower lane is buffered, only items of the lowest lane buffered are batched, and the window counts from
  * the oldest of them, so interactive work never waits for bulk work that is merely buffered. Not
  * thread-safe: the polling thread owns it.
@@ -52,9 +53,18 @@ public final class BatchAggregator<T> {
         default int lane(T item) {
             return 0;
         }
+
+        /**
+         * True for an item that starts its group's audio (a streamed job's first segment, when the job has
+         * more segments): such leads go first, in batches of leads only, so a job's first audio waits for one
+         * short batch rather than for a batch holding its whole job. Default false.
+         */
+        default boolean leads(T item) {
+            return false;
+        }
     }
 
-    private record Entry<T>(T item, int tokens, String group, long arrivedMs, int lane) {
+    private record Entry<T>(T item, int tokens, String group, long arrivedMs, int lane, boolean leads) {
     }
 
     /**
@@ -62,7 +72,7 @@ public final class BatchAggregator<T> {
      * {@code policy}: that lane's.
      */
     private record Plan(List<Integer> picked, Batch.CloseReason full, int longest, long realTokens, int anchor,
-                        BatchPolicy policy) {
+                        BatchPolicy policy, boolean ofLeads) {
     }
 
     private static final Duration IDLE_POLL = Duration.ofMillis(200);
@@ -77,6 +87,8 @@ public final class BatchAggregator<T> {
     private final Sizer<T> sizer;
     private final Clock clock;
     private final List<Entry<T>> buffer = new ArrayList<>();
+    /** The last batch was made of leads only: the next one serves the oldest item if it waited its window. */
+    private boolean lastOfLeads;
 
     /**
      * @param sizer tokens and group of an item
@@ -162,6 +174,7 @@ public final class BatchAggregator<T> {
         for (int k = picked.size() - 1; k >= 0; k--) {
             buffer.remove((int) picked.get(k));
         }
+        lastOfLeads = plan.ofLeads();
         return new Batch<>(items, waited, reason, (long) plan.longest() * items.size(), plan.realTokens());
     }
 
@@ -179,10 +192,24 @@ public final class BatchAggregator<T> {
             }
         }
         BatchPolicy policy = policyOf(lane);
+        int lead = -1; // the lane's oldest lead
+        for (int i = 0; i < buffer.size() && lead < 0; i++) {
+            if (buffer.get(i).lane() == lane && buffer.get(i).leads()) {
+                lead = i;
+            }
+        }
+        // leads first, but never two lead batches in a row while the lane's oldest item has waited its window:
+        // a stream of new jobs cannot starve the rest of the jobs already started
+        boolean ofLeads = lead >= 0 && !(lastOfLeads && !buffer.get(anchor).leads()
+                && clock.millis() - buffer.get(anchor).arrivedMs() >= policy.windowMs());
+        if (ofLeads) {
+            anchor = lead;
+        }
         List<Integer> picked = new ArrayList<>();
         boolean[] taken = new boolean[buffer.size()];
         for (int i = 0; i < buffer.size(); i++) {
-            taken[i] = buffer.get(i).lane() != lane; // other lanes wait for a later batch
+            // other lanes wait for a later batch; so do non-leads while leads go first
+            taken[i] = buffer.get(i).lane() != lane || (ofLeads && !buffer.get(i).leads());
         }
         Map<String, Integer> nextOfGroup = new HashMap<>(); // index of the group's first item not yet taken
         for (int i = buffer.size() - 1; i >= 0; i--) {
@@ -214,8 +241,8 @@ public final class BatchAggregator<T> {
                     continue;
                 }
                 Entry<T> e = buffer.get(i);
-                if (e.group() != null && nextOfGroup.get(e.group()) != i) {
-                    continue; // an earlier item of its job must go first
+                if (e.group() != null && !e.leads() && !Integer.valueOf(i).equals(nextOfGroup.get(e.group()))) {
+                    continue; // an earlier item of its job must go first (a lead is its job's first)
                 }
                 int l = Math.max(longest, e.tokens());
                 if (picked.size() + 1 > policy.maxSize()) {
@@ -234,10 +261,10 @@ public final class BatchAggregator<T> {
                 longest = l;
                 real += e.tokens();
                 progress = true;
-                if (e.group() != null) {
+                if (e.group() != null && Integer.valueOf(i).equals(nextOfGroup.get(e.group()))) {
                     nextOfGroup.remove(e.group());
                     for (int j = i + 1; j < buffer.size(); j++) {
-                        if (e.group().equals(buffer.get(j).group())) {
+                        if (e.group().equals(buffer.get(j).group()) && !taken[j]) {
                             nextOfGroup.put(e.group(), j);
                             break;
                         }
@@ -254,7 +281,7 @@ public final class BatchAggregator<T> {
         if (full == null && picked.size() >= policy.maxSize()) {
             full = Batch.CloseReason.SIZE;
         }
-        return new Plan(picked, full, longest, real, anchor, policy);
+        return new Plan(picked, full, longest, real, anchor, policy, ofLeads);
     }
 
     /**
@@ -305,7 +332,8 @@ public final class BatchAggregator<T> {
     private void add(Collection<T> items) {
         long now = clock.millis();
         for (T item : items) {
-            buffer.add(new Entry<>(item, Math.max(0, sizer.tokens(item)), sizer.group(item), now, sizer.lane(item)));
+            buffer.add(new Entry<>(item, Math.max(0, sizer.tokens(item)), sizer.group(item), now, sizer.lane(item),
+                    sizer.leads(item)));
         }
     }
 

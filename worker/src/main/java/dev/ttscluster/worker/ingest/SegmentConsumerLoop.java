@@ -147,6 +147,13 @@ public final class SegmentConsumerLoop implements Runnable {
             public int lane(Item item) {
                 return item.lane();
             }
+
+            /** An interactive job's first segment, when more follow: its audio is what a stream waits for. */
+            @Override
+            public boolean leads(Item item) {
+                return item.lane() == 0 && item.prepared() != null && item.prepared().task().index() == 0
+                        && item.prepared().task().count() > 1;
+            }
         }, clock).whenLaneOpen(lane -> lane == 0 || bulkOpen());
     }
 

@@ -198,4 +198,52 @@ class BatchAggregatorTest {
         bulkOpen[0] = true;
         assertThat(agg.next(() -> true).items()).containsExactly(100, 101);
     }
+
+    /** Item j*10+k is segment k of job j; segment 0 leads; all one token. */
+    private static BatchAggregator.Sizer<Integer> jobs() {
+        return new BatchAggregator.Sizer<>() {
+            @Override
+            public int tokens(Integer item) {
+                return 1;
+            }
+
+            @Override
+            public String group(Integer item) {
+                return "job" + item / 10;
+            }
+
+            @Override
+            public boolean leads(Integer item) {
+                return item % 10 == 0;
+            }
+        };
+    }
+
+    @Test
+    void aJobsFirstSegmentGoesFirstInABatchOfLeadsOnly() {
+        MutableClock clock = new MutableClock(0);
+        // job 1's later segments arrived before its first one (other partitions), job 2's lead after them
+        ScriptedSource src = new ScriptedSource(clock).then(12, 14, 10, 16).then(20, 22);
+        BatchAggregator<Integer> agg = new BatchAggregator<>(src, new BatchPolicy(8, 50), jobs(), clock);
+
+        Batch<Integer> first = agg.next(() -> true);
+        Batch<Integer> second = agg.next(() -> true);
+
+        assertThat(first.items()).as("leads only, though job 1's later segments are older").containsExactly(10, 20);
+        assertThat(second.items()).as("then the rest, in arrival order").containsExactly(12, 14, 16, 22);
+    }
+
+    @Test
+    void leadsNeverComeTwiceInARowWhileOlderWorkHasWaitedItsWindow() {
+        MutableClock clock = new MutableClock(0);
+        ScriptedSource src = new ScriptedSource(clock).then(11, 12, 10);
+        BatchAggregator<Integer> agg = new BatchAggregator<>(src, new BatchPolicy(2, 50), jobs(), clock);
+        assertThat(agg.next(() -> true).items()).containsExactly(10);
+
+        src.then(20);
+        clock.advance(100); // 11 and 12 have waited past their window
+        Batch<Integer> next = agg.next(() -> true);
+        assertThat(next.items()).as("the oldest work goes before a new lead").containsExactly(11, 12);
+        assertThat(agg.next(() -> true).items()).containsExactly(20);
+    }
 }
