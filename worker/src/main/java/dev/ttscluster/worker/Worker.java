@@ -50,7 +50,7 @@ public final class Worker implements AutoCloseable {
     private final SegmentCache cache;
 
     private Worker(WorkerConfig cfg) {
-        this.model = DjlSynthesisModel.load(cfg.modelDir(), cfg.inferenceThreads(), cfg.device());
+        this.model = DjlSynthesisModel.load(cfg.modelDir(), cfg.inferenceThreads(), cfg.device(), cfg.modelVariant());
         this.jobs = JobStore.connect(cfg.infra().redisUrl(), Clock.systemUTC(), 7 * 86_400L);
         AudioBucket bucket = new AudioBucket(cfg.infra());
         int rate = model.manifest().sampleRate();
@@ -83,9 +83,10 @@ public final class Worker implements AutoCloseable {
     public static Worker start(WorkerConfig cfg) {
         Worker w = new Worker(cfg);
         w.thread.start();
-        log.info("worker {} started: model {} v{} ({}) on {} in {} ({}={}), mode {}, batch {}, {} batches may upload "
-                        + "while the next computes, cache {}, metrics {}, lanes {}", cfg.workerId(), w.model.manifest().name(),
-                w.model.manifest().version(), w.model.manifest().producesSpeech() ? "speech" : "placeholder, no speech",
+        log.info("worker {} started: model {} v{} (variant {}, vocoder {}, voices {}, {}) on {} in {} ({}={}), mode {}, "
+                        + "batch {}, {} batches may upload while the next computes, cache {}, metrics {}, lanes {}",
+                cfg.workerId(), w.model.manifest().name(), w.model.manifest().version(), w.model.manifest().variant(),
+                w.model.manifest().vocoder(), w.model.manifest().speakers(), w.model.manifest().producesSpeech() ? "speech" : "placeholder, no speech",
                 w.model.device(), w.model.halfPrecision() ? "FP16" : "FP32", WorkerConfig.DEVICE.name(), cfg.device().wire(),
                 cfg.mode().wire(), cfg.batch(),
                 cfg.storeInFlight(), w.cache == null ? "off" : cfg.cache().redisUrl(), w.metricsServer == null ? "off" : "on port " + w.metricsServer.port(), cfg.topics());

@@ -18,6 +18,7 @@ import java.util.Map;
  *
  * @param workerId name of this worker in logs and Kafka client ids
  * @param modelDir model bundle directory (manifest.json + TorchScript file)
+ * @param modelVariant which of the bundle's exports runs (blank: its default file)
  * @param groupId Kafka consumer group
  * @param mode batched (the default) or per-request serving
  * @param batch batch policy (size, padded-token budget, window, length grouping)
@@ -36,7 +37,7 @@ import java.util.Map;
  * @param faultInjectText for fault-injection tests only: segments whose text holds it fail in the model; empty: off
  * @param infra where the shared servers are
  */
-public record WorkerConfig(String workerId, Path modelDir, String groupId, Mode mode, BatchPolicy batch,
+public record WorkerConfig(String workerId, Path modelDir, String modelVariant, String groupId, Mode mode, BatchPolicy batch,
                            BatchPolicy bulkBatch, List<String> topics,
                            int storeInFlight, int uploadThreads, String metricsHost, int metricsPort, Cache cache,
                            int inferenceThreads, DeviceChoice device,
@@ -86,6 +87,10 @@ public record WorkerConfig(String workerId, Path modelDir, String groupId, Mode 
             "Name of this worker in logs and Kafka client ids; empty means worker-<pid>");
     public static final ConfigKey<String> MODEL_DIR = ConfigKey.string("TTS_WORKER_MODEL_DIR", "models/slt",
             "Model bundle directory (manifest.json + TorchScript file)");
+    public static final ConfigKey<String> MODEL_VARIANT = ConfigKey.optionalString("TTS_WORKER_MODEL_VARIANT",
+            "Which export of the bundle runs, by its manifest name (e.g. int8, griffin-lim; the bundle's model card "
+                    + "compares them); empty: the bundle's default file. Every worker of a cluster should run the same one: "
+                    + "cached segments are keyed by the variant's version");
     public static final ConfigKey<String> GROUP_ID = ConfigKey.string("TTS_WORKER_GROUP_ID", "workers",
             "Kafka consumer group shared by all workers");
     public static final ConfigKey<Integer> BATCH_MAX_SIZE = ConfigKey.integer("TTS_WORKER_BATCH_MAX_SIZE", 16, 1, 1024,
@@ -141,7 +146,7 @@ public record WorkerConfig(String workerId, Path modelDir, String groupId, Mode 
                     + "case) fails in the model every time, as a poison segment would; empty: off");
 
     /** The worker's own keys (see also {@link InfraConfig#KEYS}). */
-    public static final List<ConfigKey<?>> KEYS = List.of(WORKER_ID, MODEL_DIR, GROUP_ID, MODE, BATCH_MAX_SIZE,
+    public static final List<ConfigKey<?>> KEYS = List.of(WORKER_ID, MODEL_DIR, MODEL_VARIANT, GROUP_ID, MODE, BATCH_MAX_SIZE,
             BATCH_MAX_TOKENS, BULK_BATCH_MAX_TOKENS, BATCH_WINDOW_MS, BATCH_GROUP_BY_LENGTH, STORE_IN_FLIGHT, UPLOAD_THREADS, METRICS_HOST, METRICS_PORT,
             CACHE_REDIS_URL, CACHE_TTL_SECONDS, CACHE_MAX_VALUE_BYTES, CACHE_TIMEOUT_MS, CACHE_LOCAL_MB, LANES,
             INFERENCE_THREADS, DEVICE, SESSION_TIMEOUT_MS, RETRY_BACKOFF_MS, MAX_ATTEMPTS, FAULT_INJECT_TEXT);
@@ -169,7 +174,11 @@ public record WorkerConfig(String workerId, Path modelDir, String groupId, Mode 
         BatchPolicy bulk = new BatchPolicy(batched.maxSize(), BULK_BATCH_MAX_TOKENS.read(env), batched.windowMs(),
                 batched.groupByLength());
         boolean perRequest = mode == Mode.PER_REQUEST;
-        return new WorkerConfig(id, model, GROUP_ID.read(env), mode, perRequest ? BatchPolicy.perRequest() : batched,
+        String variant = MODEL_VARIANT.read(env).strip();
+        if (!variant.matches("[A-Za-z0-9._-]{0,64}")) {
+            throw new ConfigException(MODEL_VARIANT.name() + "='" + variant + "' is invalid: expected [A-Za-z0-9._-]{1,64}");
+        }
+        return new WorkerConfig(id, model, variant, GROUP_ID.read(env), mode, perRequest ? BatchPolicy.perRequest() : batched,
                 perRequest ? BatchPolicy.perRequest() : bulk, lanes(LANES.read(env)),
                 perRequest ? 0 : STORE_IN_FLIGHT.read(env), perRequest ? 1 : UPLOAD_THREADS.read(env),
                 METRICS_HOST.read(env), METRICS_PORT.read(env), perRequest ? null : cache(env), INFERENCE_THREADS.read(env),

@@ -64,10 +64,20 @@ public final class DjlSynthesisModel implements SynthesisModel {
      *     finds no GPU
      */
     public static DjlSynthesisModel load(Path dir, int threads, DeviceChoice choice) {
+        return load(dir, threads, choice, "");
+    }
+
+    /**
+     * As {@link #load(Path, int, DeviceChoice)}, running the bundle's export {@code variant} (blank: its default
+     * file; a variant is never swapped for the FP16 export).
+     *
+     * @throws FatalException as there, and when the bundle has no such variant
+     */
+    public static DjlSynthesisModel load(Path dir, int threads, DeviceChoice choice, String variant) {
         System.setProperty("ai.djl.offline", "true");
         System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
-        ModelManifest manifest = ModelManifest.load(dir);
+        ModelManifest manifest = ModelManifest.load(dir, variant);
         Device device = choice == DeviceChoice.CPU ? Device.cpu() : choice.resolve(gpusVisible());
         if (device.isGpu()) {
             if (manifest.fp16File() == null) {

@@ -13,6 +13,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The manifest of a model bundle ({@code models/<name>/manifest.json}): what the TorchScript file is
@@ -31,6 +32,10 @@ import java.util.List;
  * @param maxPhones most phone ids one item may carry
  * @param fp16File optional TorchScript file of the same model in half precision (float inputs as float16), run on
  *                 a GPU; null when the bundle has none
+ * @param vocoder what turns the model's mels into samples in {@code file} (e.g. {@code neural}, {@code griffin-lim-8})
+ * @param variants other exports of the same voices a worker may run instead ({@code TTS_WORKER_MODEL_VARIANT}),
+ *                 by name (e.g. {@code int8}, {@code griffin-lim}); empty when the bundle has none
+ * @param variant the variant this manifest describes: {@code default} for the bundle's own {@code file}
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ModelManifest(
@@ -44,15 +49,42 @@ public record ModelManifest(
         @JsonProperty("speakers") List<String> speakers,
         @JsonProperty("produces_speech") boolean producesSpeech,
         @JsonProperty("max_phones") int maxPhones,
-        @JsonProperty("fp16_file") String fp16File) {
+        @JsonProperty("fp16_file") String fp16File,
+        @JsonProperty("vocoder") String vocoder,
+        @JsonProperty("variants") Map<String, Variant> variants,
+        @JsonProperty("variant") String variant) {
+
+    /** The name of the bundle's own {@code file}. */
+    public static final String DEFAULT_VARIANT = "default";
 
     /**
-     * Reads and checks {@code dir/manifest.json}.
+     * Another export of the bundle's model.
      *
-     * @throws FatalException when the manifest is missing or malformed, or the model file's hash
-     *     does not match its version
+     * @param file its TorchScript file inside the bundle
+     * @param version first 16 hex digits of its SHA-256 (checked on load)
+     * @param vocoder its vocoder
+     * @param precision its weights' precision (e.g. {@code fp32}, {@code int8})
+     * @param device where it is meant to run ({@code cpu}, {@code gpu} or {@code any})
      */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Variant(@JsonProperty("file") String file, @JsonProperty("version") String version,
+                          @JsonProperty("vocoder") String vocoder, @JsonProperty("precision") String precision,
+                          @JsonProperty("device") String device) {
+    }
+
+    /** As {@link #load(Path, String)} with the bundle's own file. */
     public static ModelManifest load(Path dir) {
+        return load(dir, "");
+    }
+
+    /**
+     * Reads and checks {@code dir/manifest.json}, describing {@code variant} (blank or {@value #DEFAULT_VARIANT}:
+     * the bundle's own file): the result's {@code file}, {@code version} and {@code vocoder} are the variant's.
+     *
+     * @throws FatalException when the manifest is missing or malformed, the bundle has no such variant, or the
+     *     model file's hash does not match its version
+     */
+    public static ModelManifest load(Path dir, String variant) {
         Path path = dir.resolve("manifest.json");
         ModelManifest m;
         try {
@@ -67,6 +99,25 @@ public record ModelManifest(
         }
         if (m.fp16File() != null && !Files.isRegularFile(dir.resolve(m.fp16File()))) {
             throw new FatalException("model manifest " + path + " names fp16_file " + m.fp16File() + ", which is not there");
+        }
+        Map<String, Variant> variants = m.variants() == null ? Map.of() : Map.copyOf(m.variants());
+        String name = variant == null || variant.isBlank() ? DEFAULT_VARIANT : variant.strip();
+        if (!name.equals(DEFAULT_VARIANT)) {
+            Variant v = variants.get(name);
+            if (v == null) {
+                throw new FatalException("model bundle " + dir + " has no variant '" + name + "'; it has "
+                        + new java.util.TreeSet<>(variants.keySet()) + " besides " + DEFAULT_VARIANT);
+            }
+            if (v.file() == null || v.version() == null) {
+                throw new FatalException("model manifest " + path + ": variant " + name + " lacks file or version");
+            }
+            m = new ModelManifest(m.name(), v.version(), v.file(), m.sampleRate(), m.hopLength(), m.frontend(),
+                    m.phoneSet(), m.speakers(), m.producesSpeech(), m.maxPhones(), null,
+                    v.vocoder() == null ? m.vocoder() : v.vocoder(), variants, name);
+        } else {
+            m = new ModelManifest(m.name(), m.version(), m.file(), m.sampleRate(), m.hopLength(), m.frontend(),
+                    m.phoneSet(), m.speakers(), m.producesSpeech(), m.maxPhones(), m.fp16File(), m.vocoder(), variants,
+                    DEFAULT_VARIANT);
         }
         String hash = sha256(dir.resolve(m.file()));
         if (!hash.startsWith(m.version())) {
