@@ -59,8 +59,8 @@ public record GatewayConfig(String bindHost, int port, int maxTextChars, int max
             1024, 100_000_000, "Largest request body accepted, in bytes");
     public static final ConfigKey<Integer> SEGMENT_MAX_CHARS = ConfigKey.integer("TTS_GATEWAY_SEGMENT_MAX_CHARS", 300,
             16, 10_000, "Longest segment; longer sentences split at clauses, then words");
-    public static final ConfigKey<String> VOICES = ConfigKey.string("TTS_GATEWAY_VOICES", "slt",
-            "Comma-separated voices served; the first is the default");
+    public static final ConfigKey<String> VOICES = ConfigKey.string("TTS_GATEWAY_VOICES", "slt,kal",
+            "Comma-separated voices served (the workers' bundle must speak each one); the first is the default");
     public static final ConfigKey<String> FORMATS = ConfigKey.string("TTS_GATEWAY_FORMATS", "wav",
             "Comma-separated audio formats produced; the first is the default");
     public static final ConfigKey<Integer> PRESIGN_TTL_SECONDS = ConfigKey.integer("TTS_GATEWAY_PRESIGN_TTL_SECONDS",

@@ -29,7 +29,7 @@ class GatewayConfigTest {
         assertThat(c.port()).isEqualTo(8080);
         assertThat(c.maxTextChars()).isEqualTo(5000);
         assertThat(c.segmentMaxChars()).isEqualTo(300);
-        assertThat(c.voices()).containsExactly("slt");
+        assertThat(c.voices()).containsExactly("slt", "kal");
         assertThat(c.formats()).containsExactly("wav");
         assertThat(c.createTopics()).isTrue();
         assertThat(c.jobTtlSeconds()).isEqualTo(7 * 86_400L);

@@ -7,6 +7,7 @@ import dev.ttscluster.common.storage.ObjectKeys;
 import dev.ttscluster.gateway.GatewayConfig;
 import dev.ttscluster.gateway.admission.Admission;
 import dev.ttscluster.gateway.auth.Caller;
+import dev.ttscluster.gateway.jobs.JobRequest;
 import dev.ttscluster.gateway.jobs.JobService;
 import dev.ttscluster.gateway.metrics.GatewayMetrics;
 import dev.ttscluster.gateway.speech.SegmentFollower;
@@ -72,6 +73,12 @@ final class SpeechRoutes {
         app.post("/v1/audio/speech", this::speech);
         app.get("/v1/models", this::models);
         app.get("/v1/voices", this::voices);
+        app.get("/v1/voices/{voice}/sample", this::sample);
+    }
+
+    /** The sentence a voice's sample speaks. */
+    static String sampleText(String voice) {
+        return "Hello, I am " + voice + ". This is how I sound when I read a page of your book to you.";
     }
 
     void models(Context ctx) {
@@ -94,6 +101,8 @@ final class SpeechRoutes {
             m.put("id", v);
             m.put("object", "voice");
             m.put("default", v.equals(cfg.voices().get(0)));
+            m.put("sample_url", "/v1/voices/" + v + "/sample");
+            m.put("sample_text", sampleText(v));
             data.add(m);
         }
         Map<String, Object> body = new LinkedHashMap<>();
@@ -118,7 +127,25 @@ final class SpeechRoutes {
             String m = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
             throw ApiException.badRequest("body is not valid JSON: " + (m.length() > 200 ? m.substring(0, 200) + "..." : m));
         }
-        SpeechRequest req = SpeechRequest.from(body, cfg);
+        serve(ctx, SpeechRequest.from(body, cfg));
+    }
+
+    /**
+     * {@code GET /v1/voices/{voice}/sample}: a short WAV of the voice, made as a speech job of the caller's
+     * ({@link #sampleText}; the segment cache makes repeats cheap).
+     *
+     * @throws ApiException 404 for a voice not served
+     */
+    void sample(Context ctx) throws InterruptedException {
+        String voice = ctx.pathParam("voice");
+        if (!cfg.voices().contains(voice)) {
+            throw new ApiException(404, "not_found", "no voice '" + JobRequest.abbreviate(voice) + "'; available: "
+                    + cfg.voices());
+        }
+        serve(ctx, new SpeechRequest(new JobRequest(sampleText(voice), voice, "wav", 1.0), voice, "wav"));
+    }
+
+    private void serve(Context ctx, SpeechRequest req) throws InterruptedException {
         jobs.check(req.job());
         admission.interactiveQueueHasRoom();
         Caller caller = HttpApi.caller(ctx);
