@@ -26,8 +26,9 @@ import java.util.Map;
  * (jobs in the saturation backlog), {@code --nice N} (nice value of everything but the worker, default
  * 10; 0 leaves priorities alone), {@code --upload-threads N} (the batched worker's, default 1),
  * {@code --render results.json} (only the report and plot again, from a run's saved numbers),
- * {@code --only cache|book|scaling} (only the segment cache's workload, or only interactive latency under a book,
- * merged into the saved results.json of an earlier run; the report says when each part ran).
+ * {@code --only cache|book|scaling|variants|soak} (only the segment cache's workload, interactive latency under a
+ * book, scaling, the bundle's variants side by side or the memory soak, merged into the saved results.json of an
+ * earlier run; the report says when each part ran), {@code --soak-seconds N} (default 600).
  */
 public final class BenchMain {
     static final int LONG_EVERY = 4;
@@ -68,6 +69,10 @@ public final class BenchMain {
         BookBench.Options bookOpts = quick ? new BookBench.Options(2, 6, 3, 30, 24, 60, nice)
                 : new BookBench.Options(3, 60, 20, 60, 150, 90, nice);
         ScalingBench.Options scalingOpts = quick ? new ScalingBench.Options(6, 24, nice) : new ScalingBench.Options(60, 300, nice);
+        VariantsBench.Options variantOpts = quick ? new VariantsBench.Options(8, 1, 4, 12, nice)
+                : new VariantsBench.Options(48, 6, 30, 120, nice);
+        SoakBench.Options soakOpts = new SoakBench.Options(Double.parseDouble(opt.getOrDefault("--soak-seconds",
+                quick ? "30" : "600")), 2.0, quick ? 4 : 40, quick ? 5 : 15, nice);
         ClusterBench.Options o = quick ? new ClusterBench.Options(4, 24, 24, LONG_EVERY, 2.0, 60, nice)
                 : new ClusterBench.Options(20, 150, 500, LONG_EVERY, 2.0, 90, nice);
         o = new ClusterBench.Options(o.stepSeconds(), Integer.parseInt(opt.getOrDefault("--warmup", "" + o.warmupJobs())),
@@ -98,18 +103,23 @@ public final class BenchMain {
             Results.CacheRun cache = saved.cache();
             Results.BookRun book = saved.book();
             Results.ScalingRun scaling = saved.scaling();
+            Results.VariantsRun variants = saved.variants();
+            Results.SoakRun soak = saved.soak();
             switch (opt.get("--only")) {
                 case "cache" -> cache = new CacheBench(data, model, cacheOpts, BenchMain::say).run(batchedEnv);
                 case "book" -> book = new BookBench(data, model, bookOpts, BenchMain::say).run(batchedEnv);
                 case "scaling" -> scaling = new ScalingBench(data, model, scalingOpts, BenchMain::say).run(batchedEnv,
                         new Workload(BACKLOG_SEED + 1).mix(scalingOpts.backlogJobs(), LONG_EVERY));
+                case "variants" -> variants = new VariantsBench(data, model, variantOpts, BenchMain::say).run(batchedEnv);
+                case "soak" -> soak = new SoakBench(data, model, soakOpts, BenchMain::say).run(soakEnv(batchedEnv));
                 default -> {
-                    System.err.println("--only takes: cache, book, scaling");
+                    System.err.println("--only takes: cache, book, scaling, variants, soak");
                     System.exit(2);
                 }
             }
             write(new Results.Run(saved.date(), saved.command(), saved.machine(), saved.model(), saved.workload(),
-                    saved.sloSeconds(), saved.engineCurve(), saved.modes(), saved.gpu(), cache, book, scaling), out);
+                    saved.sloSeconds(), saved.engineCurve(), saved.modes(), saved.gpu(), cache, book, scaling, variants,
+                    soak), out);
             return;
         }
         say("raw engine: " + model + ", 1 intra-op thread, in a JVM of its own (warming up)");
@@ -147,12 +157,21 @@ public final class BenchMain {
         Results.BookRun book = new BookBench(data, model, bookOpts, BenchMain::say).run(batchedEnv);
         Results.ScalingRun scaling = new ScalingBench(data, model, scalingOpts, BenchMain::say).run(batchedEnv,
                 new Workload(BACKLOG_SEED + 1).mix(scalingOpts.backlogJobs(), LONG_EVERY));
+        Results.VariantsRun variants = new VariantsBench(data, model, variantOpts, BenchMain::say).run(batchedEnv);
+        Results.SoakRun soak = new SoakBench(data, model, soakOpts, BenchMain::say).run(soakEnv(batchedEnv));
         Results.Run run = new Results.Run(LocalDate.now(ZoneOffset.UTC).toString(),
                 "deploy/bench/run-benchmarks" + (quick ? " --quick" : ""), Machine.describe(), modelName,
                 "jobs of about 20 characters (short) and about 200 characters (long, 2-3 sentences), every "
                         + LONG_EVERY + "th job long; customer-service phrases with varying names and numbers",
-                o.sloSeconds(), curve, modes, Machine.gpu(), cache, book, scaling);
+                o.sloSeconds(), curve, modes, Machine.gpu(), cache, book, scaling, variants, soak);
         write(run, out);
+    }
+
+    /** The soak's worker: batched as the others, with the segment cache on (repeats are part of its mix). */
+    private static Map<String, String> soakEnv(Map<String, String> batchedEnv) {
+        Map<String, String> env = new LinkedHashMap<>(batchedEnv);
+        env.remove(WorkerConfig.CACHE_REDIS_URL.name());
+        return env;
     }
 
     private static void write(Results.Run run, Path out) throws java.io.IOException {

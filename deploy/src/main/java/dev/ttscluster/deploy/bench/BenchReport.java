@@ -1,5 +1,6 @@
 package dev.ttscluster.deploy.bench;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -145,6 +146,12 @@ public final class BenchReport {
         if (run.scaling() != null) {
             scaling(md, run.scaling());
         }
+        if (run.variants() != null) {
+            variants(md, run.variants());
+        }
+        if (run.soak() != null) {
+            soak(md, run.soak());
+        }
         md.append("## GPU\n\n").append(run.gpu()).append("\n\n");
         md.append("## Definitions\n\n")
                 .append("- Throughput in audio-seconds per second (seconds of speech produced per wall-clock second) and jobs per second.\n")
@@ -225,6 +232,90 @@ public final class BenchReport {
                 .append("; the shared Redis serves what other workers made (the end-to-end suite checks that a worker that ")
                 .append("never synthesized a segment serves it from there, byte-identical) and what outlives a worker's ")
                 .append("memory.\n\n");
+    }
+
+    /** The bundle's variants side by side (issue 11). */
+    static void variants(StringBuilder md, Results.VariantsRun v) {
+        md.append("## Model variants\n\n");
+        md.append("Run ").append(v.date()).append(", bundle version ").append(v.bundleVersion()).append(". Each export of ")
+                .append("the bundle a worker can run (`TTS_WORKER_MODEL_VARIANT`): the raw engine's real-time factor (engine ")
+                .append("seconds per second of audio, 1 intra-op thread, warm, the bench workload's segments in arrival order) at ")
+                .append("batch 1 and 8 in a JVM of its own, and the resident memory of that JVM; then a real worker running it on a ")
+                .append("fresh one-worker cluster (batched mode, no cache) through a backlog of ").append(v.backlogJobs())
+                .append(" jobs: its end-to-end throughput and its resident memory after. Word error (pocketsphinx) and ")
+                .append("mel-cepstral distortion against the teacher's audio are from ").append(v.qualitySource())
+                .append(" (teacher's own word error in brackets).\n\n");
+        md.append("| variant | vocoder | RTF batch 1 | RTF batch 8 | engine JVM RSS | worker RSS | worker audio-s/s | quality by voice: WER (teacher), MCD |\n")
+                .append("|---|---|---|---|---|---|---|---|\n");
+        Results.VariantPoint base = v.points().get(0);
+        for (Results.VariantPoint p : v.points()) {
+            StringBuilder q = new StringBuilder();
+            p.quality().forEach((voice, x) -> q.append(q.length() == 0 ? "" : "; ").append(voice).append(": ")
+                    .append(f1(x.wer())).append("% (").append(f1(x.teacherWer())).append("%), ").append(f2(x.mcdDb())).append(" dB"));
+            md.append("| ").append(p.variant()).append(" | ").append(p.vocoder()).append(" | ")
+                    .append(String.format("%.4f", p.rtfBatch1())).append(" | ").append(String.format("%.4f", p.rtfBatch8()))
+                    .append(" | ").append(p.engineRssBytes() >> 20).append(" MiB | ").append(p.workerRssBytes() >> 20)
+                    .append(" MiB | ").append(f1(p.workerAudioSecondsPerSecond())).append(" | ")
+                    .append(q.length() == 0 ? "not evaluated" : q).append(" |\n");
+        }
+        md.append("\n");
+        for (Results.VariantPoint p : v.points().subList(1, v.points().size())) {
+            boolean slower = p.rtfBatch1() > base.rtfBatch1();
+            md.append("- ").append(p.variant()).append(" against ").append(base.variant()).append(": ")
+                    .append(slower ? "**slower**" : "faster").append(" at batch 1 (").append(f2(base.rtfBatch1() / p.rtfBatch1()))
+                    .append("x the speed), ").append(p.rtfBatch8() > base.rtfBatch8() ? "**slower**" : "faster")
+                    .append(" at batch 8 (").append(f2(base.rtfBatch8() / p.rtfBatch8())).append("x)");
+            if (!p.quality().isEmpty() && !base.quality().isEmpty()) {
+                p.quality().forEach((voice, x) -> {
+                    Results.Quality b = base.quality().get(voice);
+                    if (b != null) {
+                        md.append("; ").append(voice).append(": word error ").append(x.wer() > b.wer() + 0.05 ? "**worse** " : "")
+                                .append(signed(x.wer() - b.wer())).append(" points, distortion ")
+                                .append(x.mcdDb() > b.mcdDb() + 0.005 ? "**worse** " : "").append(signed(x.mcdDb() - b.mcdDb()))
+                                .append(" dB");
+                    }
+                });
+            }
+            md.append(".\n");
+        }
+        md.append("\nFP16 is a GPU variant: it is not in this bundle and not measured, since no GPU was lent to the task "
+                + "that made it (a worker on a GPU runs a bundle's `fp16_file` when it has one).\n\n");
+    }
+
+    private static String signed(double d) {
+        return (d >= 0 ? "+" : "") + f2(d);
+    }
+
+    /** The memory soak (issue 11). */
+    static void soak(StringBuilder md, Results.SoakRun s) {
+        md.append("## Worker memory under a soak\n\n");
+        md.append("Run ").append(s.date()).append(". One worker (variant ").append(s.variant()).append(", batched, segment ")
+                .append("cache on) after its warm-up, then ").append(f1(s.seconds() / 60)).append(" minutes of mixed jobs at ")
+                .append(f1(s.ratePerSecond())).append(" jobs/s (Poisson): ").append(s.mix()).append(". ")
+                .append(s.succeeded()).append(" of ").append(s.jobs()).append(" jobs succeeded. The worker's resident memory ")
+                .append("(VmRSS) and JVM heap in use (its `jvm_memory_used_bytes`), sampled as it ran:\n\n");
+        md.append("| minute | worker RSS | heap in use | segments handled |\n|---|---|---|---|\n");
+        List<Results.SoakSample> shown = new ArrayList<>();
+        double next = 0;
+        for (Results.SoakSample p : s.samples()) {
+            if (p.seconds() >= next || p == s.samples().get(s.samples().size() - 1)) {
+                shown.add(p);
+                next = p.seconds() + 60;
+            }
+        }
+        for (Results.SoakSample p : shown) {
+            md.append("| ").append(f1(p.seconds() / 60)).append(" | ").append(p.rssBytes() >> 20).append(" MiB | ")
+                    .append(Double.isNaN(p.heapUsedBytes()) ? "-" : ((long) p.heapUsedBytes() >> 20) + " MiB").append(" | ")
+                    .append(Double.isNaN(p.segments()) ? "-" : Long.toString(Math.round(p.segments()))).append(" |\n");
+        }
+        long min = s.samples().stream().mapToLong(Results.SoakSample::rssBytes).min().orElse(0);
+        long max = s.samples().stream().mapToLong(Results.SoakSample::rssBytes).max().orElse(0);
+        double slope = s.rssSlopeMibPerMinute();
+        md.append("\nResident memory ranged ").append(min >> 20).append("-").append(max >> 20).append(" MiB; over the ")
+                .append("second half of the soak it moved by ").append(signed(slope)).append(" MiB per minute (least squares): ")
+                .append(Math.abs(slope) < 2 ? "**no growth**" : "**growing**").append(" (threshold: 2 MiB/min, about a ")
+                .append("1% climb per minute of a worker this size). The heap is bounded by the worker's -Xmx; the rest is ")
+                .append("libtorch's native memory, the JIT and thread stacks.\n\n");
     }
 
     /** Interactive latency while a book runs, with its gate (issue 6). */

@@ -59,7 +59,12 @@ public final class EngineBench implements AutoCloseable {
     private final List<long[]> segments;
 
     public EngineBench(Path bundle, int threads, List<String> jobTexts, int segmentMaxChars) {
-        this.model = DjlSynthesisModel.load(bundle, threads);
+        this(bundle, "", threads, jobTexts, segmentMaxChars);
+    }
+
+    /** On the bundle's export {@code variant} (blank: its default file). */
+    public EngineBench(Path bundle, String variant, int threads, List<String> jobTexts, int segmentMaxChars) {
+        this.model = DjlSynthesisModel.load(bundle, threads, dev.ttscluster.worker.inference.DeviceChoice.CPU, variant);
         Phonemizer ph = Frontends.forManifest(model.manifest());
         Segmenter seg = new Segmenter(segmentMaxChars);
         this.segments = new ArrayList<>();

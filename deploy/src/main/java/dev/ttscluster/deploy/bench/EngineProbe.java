@@ -23,6 +23,7 @@ import java.util.Map;
  * <ul>
  *   <li>{@code curve ROWS SECONDS}: fixed batch sizes 1..32 in arrival order, a JSON list of points</li>
  *   <li>{@code policy MAX_SIZE MAX_TOKENS WINDOW_MS GROUP POLL_SIZE ROWS SECONDS}: one point under a policy</li>
+ *   <li>{@code rss}: the probe JVM's resident memory in bytes</li>
  * </ul>
  */
 public final class EngineProbe implements AutoCloseable {
@@ -46,10 +47,16 @@ public final class EngineProbe implements AutoCloseable {
      * @throws IllegalStateException when it does not come up
      */
     public static EngineProbe start(Path bundle, long seed, int jobs, int longEvery, Path log) throws IOException {
+        return start(bundle, "", seed, jobs, longEvery, log);
+    }
+
+    /** As {@link #start(Path, long, int, int, Path)} on the bundle's export {@code variant} (blank: its default). */
+    public static EngineProbe start(Path bundle, String variant, long seed, int jobs, int longEvery, Path log)
+            throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g", "-XX:+UseG1GC", "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"),
                 EngineProbe.class.getName(), bundle.toString(), Long.toString(seed), Integer.toString(jobs),
-                Integer.toString(longEvery)));
+                Integer.toString(longEvery), variant.isBlank() ? "default" : variant));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(log.toFile());
         pb.environment().put("DJL_OFFLINE", "true");
         return new EngineProbe(pb.start());
@@ -69,6 +76,11 @@ public final class EngineProbe implements AutoCloseable {
         return Json.MAPPER.readValue(ask("policy " + policy.maxSize() + " " + policy.maxPaddedTokens() + " "
                 + policy.windowMs() + " " + policy.groupByLength() + " " + pollSize + " " + rows + " " + seconds),
                 EngineBench.Point.class);
+    }
+
+    /** The probe JVM's resident memory in bytes (0 where unknown). */
+    public long rssBytes() throws IOException {
+        return Json.MAPPER.readValue(ask("rss"), Long.class);
     }
 
     private String ask(String command) throws IOException {
@@ -105,7 +117,8 @@ public final class EngineProbe implements AutoCloseable {
     public static void main(String[] args) throws IOException {
         System.setProperty("ai.djl.offline", "true");
         List<String> texts = new Workload(Long.parseLong(args[1])).mix(Integer.parseInt(args[2]), Integer.parseInt(args[3]));
-        try (EngineBench engine = new EngineBench(Path.of(args[0]), 1, texts, BenchMain.SEGMENT_MAX_CHARS)) {
+        String variant = args.length > 4 ? args[4] : "";
+        try (EngineBench engine = new EngineBench(Path.of(args[0]), variant, 1, texts, BenchMain.SEGMENT_MAX_CHARS)) {
             // warm up past the TorchScript executor's first profiling runs, on every batch shape the run will use
             engine.run(new int[]{1, 4, 16}, 48, 4);
             engine.runPolicy(new BatchPolicy(16, 2048, 50, true), 128, 64, 4);
@@ -119,6 +132,7 @@ public final class EngineProbe implements AutoCloseable {
                     case "policy" -> reply(engine.runPolicy(new BatchPolicy(Integer.parseInt(f[1]), Integer.parseInt(f[2]),
                                     Long.parseLong(f[3]), Boolean.parseBoolean(f[4])), Integer.parseInt(f[5]),
                             Integer.parseInt(f[6]), Double.parseDouble(f[7])));
+                    case "rss" -> reply(Machine.rssBytes(ProcessHandle.current().pid()));
                     default -> reply(Map.of("error", "unknown command " + f[0]));
                 }
             }

@@ -74,6 +74,15 @@ public final class LoadRun implements AutoCloseable {
      */
     public List<JobSample> openLoop(double ratePerSecond, double seconds, Supplier<String> texts, long seed,
                                     double drainSeconds) throws InterruptedException {
+        return openLoopJobs(ratePerSecond, seconds, () -> Map.of("text", texts.get()), seed, drainSeconds);
+    }
+
+    /**
+     * As {@link #openLoop(double, double, Supplier, long, double)} with whole job bodies ({@code text} and any of
+     * {@code voice}, {@code speed}, ...).
+     */
+    public List<JobSample> openLoopJobs(double ratePerSecond, double seconds, Supplier<Map<String, ?>> jobs, long seed,
+                                        double drainSeconds) throws InterruptedException {
         Random r = new Random(seed);
         List<Submitted> sent = new ArrayList<>();
         long start = System.nanoTime();
@@ -88,8 +97,9 @@ public final class LoadRun implements AutoCloseable {
             if (wait > 0) {
                 Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
             }
-            String text = texts.get();
-            sent.add(submit(text.length() >= LONG_CHARS ? Workload.Kind.LONG : Workload.Kind.SHORT, text));
+            Map<String, ?> job = jobs.get();
+            sent.add(submit(String.valueOf(job.get("text")).length() >= LONG_CHARS ? Workload.Kind.LONG : Workload.Kind.SHORT,
+                    job));
         }
         return collect(sent, drainSeconds);
     }
@@ -102,15 +112,15 @@ public final class LoadRun implements AutoCloseable {
     public List<JobSample> burst(List<String> texts, int longEvery, double drainSeconds) throws InterruptedException {
         List<Submitted> sent = new ArrayList<>();
         for (int i = 0; i < texts.size(); i++) {
-            sent.add(submit(kind(i, longEvery), texts.get(i)));
+            sent.add(submit(kind(i, longEvery), Map.of("text", texts.get(i))));
         }
         return collect(sent, drainSeconds);
     }
 
-    private Submitted submit(Workload.Kind kind, String text) {
+    private Submitted submit(Workload.Kind kind, Map<String, ?> job) {
         String body;
         try {
-            body = Json.MAPPER.writeValueAsString(Map.of("text", text));
+            body = Json.MAPPER.writeValueAsString(job);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

@@ -34,6 +34,16 @@ final class Machine {
                 + "none. On a GPU host, run the TorchScript bundle's batch curve there and add it here.";
     }
 
+    /** Resident memory of process {@code pid} in bytes, from /proc (0 where unknown). */
+    static long rssBytes(long pid) {
+        String v = first("/proc/" + pid + "/status", "VmRSS");
+        try {
+            return Long.parseLong(v.replaceAll("[^0-9]", "")) * 1024L;
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
     private static String first(String file, String key) {
         try {
             List<String> lines = Files.readAllLines(Path.of(file));

@@ -180,7 +180,15 @@ public final class Results {
      */
     public record Run(String date, String command, Map<String, String> machine, String model, String workload,
                       double sloSeconds, List<EngineBench.Point> engineCurve, List<Mode> modes, String gpu,
-                      CacheRun cache, BookRun book, ScalingRun scaling) {
+                      CacheRun cache, BookRun book, ScalingRun scaling, VariantsRun variants, SoakRun soak) {
+        /** A run without the variants and soak parts (older saved runs have none). */
+        public Run(String date, String command, Map<String, String> machine, String model, String workload,
+                   double sloSeconds, List<EngineBench.Point> engineCurve, List<Mode> modes, String gpu,
+                   CacheRun cache, BookRun book, ScalingRun scaling) {
+            this(date, command, machine, model, workload, sloSeconds, engineCurve, modes, gpu, cache, book, scaling, null,
+                    null);
+        }
+
         /** A run without the scaling part (older saved runs have none). */
         public Run(String date, String command, Map<String, String> machine, String model, String workload,
                    double sloSeconds, List<EngineBench.Point> engineCurve, List<Mode> modes, String gpu,
@@ -213,6 +221,88 @@ public final class Results {
         public double ratio() {
             return points.get(points.size() - 1).saturation().audioSecondsPerSecond()
                     / points.get(0).saturation().audioSecondsPerSecond();
+        }
+    }
+
+    /**
+     * One voice's quality figures of a variant, from the bundle's evaluation (models/slt/tools/eval).
+     *
+     * @param wer pocketsphinx word error on the held-out sentences, percent
+     * @param teacherWer the same recognizer on the teacher's audio of those sentences, percent
+     * @param mcdDb mel-cepstral distortion against the teacher's audio, DTW-aligned, dB
+     */
+    public record Quality(double wer, double teacherWer, double mcdDb) {
+    }
+
+    /**
+     * One export of the bundle.
+     *
+     * @param variant its name ({@code default}: the bundle's own file)
+     * @param vocoder its vocoder
+     * @param rtfBatch1 engine seconds per audio-second at batch 1 (1 intra-op thread, warm)
+     * @param rtfBatch8 the same at batch 8
+     * @param engineRssBytes resident memory of the engine-only JVM after its curve
+     * @param workerRssBytes resident memory of a real worker running it, after its warm-up jobs
+     * @param workerAudioSecondsPerSecond that worker's end-to-end throughput on a backlog
+     * @param quality by voice, from the evaluation; empty when the evaluation is of another version
+     */
+    public record VariantPoint(String variant, String vocoder, double rtfBatch1, double rtfBatch8, long engineRssBytes,
+                               long workerRssBytes, double workerAudioSecondsPerSecond, Map<String, Quality> quality) {
+    }
+
+    /**
+     * The bundle's variants side by side.
+     *
+     * @param date day of the run
+     * @param bundleVersion the bundle's default version
+     * @param qualitySource where the quality figures come from (the evaluation's date and sentences), or why none
+     * @param backlogJobs jobs in each worker's backlog
+     * @param points one per variant
+     */
+    public record VariantsRun(String date, String bundleVersion, String qualitySource, int backlogJobs,
+                              List<VariantPoint> points) {
+    }
+
+    /**
+     * One sample of the soak.
+     *
+     * @param seconds since the soak's load started
+     * @param rssBytes the worker's resident memory
+     * @param heapUsedBytes its JVM heap in use (from its metrics)
+     * @param segments segments it has handled so far
+     */
+    public record SoakSample(double seconds, long rssBytes, double heapUsedBytes, double segments) {
+    }
+
+    /**
+     * A long run of mixed jobs on one worker, its memory sampled all along.
+     *
+     * @param date day of the run
+     * @param variant the worker's model variant
+     * @param ratePerSecond offered jobs per second (Poisson)
+     * @param seconds length of the load
+     * @param jobs jobs submitted
+     * @param succeeded jobs that succeeded
+     * @param mix what the jobs were
+     * @param samples the memory over time, the first after the warm-up
+     */
+    public record SoakRun(String date, String variant, double ratePerSecond, double seconds, int jobs, int succeeded,
+                          String mix, List<SoakSample> samples) {
+        /** Resident-memory growth over the second half of the samples by least squares, MiB per minute. */
+        public double rssSlopeMibPerMinute() {
+            List<SoakSample> half = samples.subList(samples.size() / 2, samples.size());
+            if (half.size() < 2) {
+                return Double.NaN;
+            }
+            double mx = half.stream().mapToDouble(SoakSample::seconds).average().orElse(0);
+            double my = half.stream().mapToDouble(SoakSample::rssBytes).average().orElse(0);
+            double num = 0;
+            double den = 0;
+            for (SoakSample p : half) {
+                num += (p.seconds() - mx) * (p.rssBytes() - my);
+                den += (p.seconds() - mx) * (p.seconds() - mx);
+            }
+            return den == 0 ? 0 : num / den * 60 / (1024.0 * 1024.0);
         }
     }
 }

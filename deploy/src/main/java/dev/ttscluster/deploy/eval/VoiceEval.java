@@ -3,6 +3,7 @@ package dev.ttscluster.deploy.eval;
 import dev.ttscluster.common.audio.Wav;
 import dev.ttscluster.common.text.CmuPhonemizer;
 import dev.ttscluster.common.text.Phonemizer;
+import dev.ttscluster.worker.inference.DeviceChoice;
 import dev.ttscluster.worker.inference.DjlSynthesisModel;
 import dev.ttscluster.worker.inference.Frontends;
 import dev.ttscluster.worker.inference.SynthesisInput;
@@ -18,9 +19,11 @@ import java.util.List;
  * Evaluates a voice bundle on held-out sentences through the same Java frontend and DJL path the
  * workers use: G2P agreement with festival's own phones (when lab files are given), synthesis of
  * every sentence to OUT/ID.wav, and real-time factor at batch 1 and batch 8 (one intra-op thread,
- * like a worker).
+ * like a worker), plus the process's resident memory once the model is loaded and after the runs.
  *
- * <p>usage: VoiceEval BUNDLE HELDOUT_TSV OUT_DIR [LAB_DIR]
+ * <p>usage: VoiceEval BUNDLE HELDOUT_TSV OUT_DIR [LAB_DIR] [--variant NAME] [--voice NAME]: the bundle's
+ * export {@code --variant} (default: its own file) speaking as {@code --voice} (default: its first speaker).
+ * Prints one {@code key: value} line per figure.
  */
 public final class VoiceEval {
     private VoiceEval() {
@@ -31,28 +34,48 @@ public final class VoiceEval {
 
     public static void main(String[] args) throws IOException {
         System.setProperty("ai.djl.offline", "true");
-        Path bundle = Path.of(args[0]);
+        List<String> pos = new ArrayList<>();
+        String variant = "";
+        String voice = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--variant" -> variant = args[++i];
+                case "--voice" -> voice = args[++i];
+                default -> pos.add(args[i]);
+            }
+        }
+        Path bundle = Path.of(pos.get(0));
         List<Item> items = new ArrayList<>();
-        for (String line : Files.readAllLines(Path.of(args[1]))) {
+        for (String line : Files.readAllLines(Path.of(pos.get(1)))) {
             int tab = line.indexOf('\t');
             if (tab > 0) {
                 items.add(new Item(line.substring(0, tab), line.substring(tab + 1)));
             }
         }
-        Path out = Files.createDirectories(Path.of(args[2]));
-        try (DjlSynthesisModel model = DjlSynthesisModel.load(bundle, 1)) {
+        Path out = Files.createDirectories(Path.of(pos.get(2)));
+        long before = rssKib();
+        try (DjlSynthesisModel model = DjlSynthesisModel.load(bundle, 1, DeviceChoice.CPU, variant)) {
+            int speaker = voice == null ? 0 : model.manifest().speakerId(voice);
+            if (speaker < 0) {
+                throw new IllegalArgumentException("the bundle has no voice " + voice + "; it has "
+                        + model.manifest().speakers());
+            }
             Phonemizer ph = Frontends.forManifest(model.manifest());
-            if (args.length > 3 && ph instanceof CmuPhonemizer cmu) {
-                agreement(cmu, items, Path.of(args[3]));
+            if (pos.size() > 3 && ph instanceof CmuPhonemizer cmu) {
+                agreement(cmu, items, Path.of(pos.get(3)));
             }
             List<SynthesisInput> rows = new ArrayList<>();
             for (Item it : items) {
-                rows.add(new SynthesisInput(ph.ids(it.text()), 0, 1f));
+                rows.add(new SynthesisInput(ph.ids(it.text()), speaker, 1f));
             }
             model.synthesize(rows.subList(0, Math.min(8, rows.size()))); // warm up
+            long loaded = rssKib();
             double rtf8 = run(model, rows, 8, items, out);
             double rtf1 = run(model, rows, 1, null, null);
-            System.out.printf("RTF batch 1: %.4f%nRTF batch 8: %.4f%n", rtf1, rtf8);
+            System.out.printf("variant: %s%nvocoder: %s%nvoice: %s%nRTF batch 1: %.4f%nRTF batch 8: %.4f%n"
+                            + "RSS before load MiB: %d%nRSS loaded MiB: %d%nRSS after runs MiB: %d%n",
+                    model.manifest().variant(), model.manifest().vocoder(), model.manifest().speakers().get(speaker),
+                    rtf1, rtf8, before / 1024, loaded / 1024, rssKib() / 1024);
         }
     }
 
@@ -74,6 +97,20 @@ public final class VoiceEval {
             }
         }
         return (nanos / 1e9) / (samples / (double) model.manifest().sampleRate());
+    }
+
+    /** Resident memory of this process in KiB (Linux), 0 where unknown. */
+    static long rssKib() {
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (l.startsWith("VmRSS:")) {
+                    return Long.parseLong(l.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
+        return 0;
     }
 
     /** Share of festival's phones (pau excluded) that the Java frontend reproduces, by edit distance. */
