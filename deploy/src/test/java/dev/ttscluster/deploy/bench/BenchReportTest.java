@@ -120,4 +120,27 @@ class BenchReportTest {
         assertThat(md.toString()).contains("## Scaling: 1 worker against 2", "| 2 | 100 / 100 | 5.5 | 18.20 | 76.0 | 1.90 | 90% | [66, 64] |",
                 "**Throughput ratio, 2 workers / 1: 1.90x** (gate: at least 1.8x: **met**)");
     }
+
+    @Test
+    void variantsSayWhichIsSlowerOrWorseAndTheSoakJudgesGrowth() {
+        Results.VariantsRun v = new Results.VariantsRun("2026-12-01", "abc", "models/slt/tools/eval of 2026-12-01", 120,
+                List.of(new Results.VariantPoint("default", "neural", 0.02, 0.03, 400L << 20, 600L << 20, 40,
+                                Map.of("slt", new Results.Quality(20.0, 19.5, 2.0))),
+                        new Results.VariantPoint("griffin-lim", "griffin-lim-8", 0.03, 0.04, 350L << 20, 550L << 20, 30,
+                                Map.of("slt", new Results.Quality(19.0, 19.5, 2.5)))));
+        List<Results.SoakSample> flat = new java.util.ArrayList<>();
+        for (int i = 0; i <= 40; i++) {
+            flat.add(new Results.SoakSample(i * 15, (700L << 20) + (i % 2) * (1L << 20), 200e6, i * 10));
+        }
+        Results.SoakRun soak = new Results.SoakRun("2026-12-01", "default", 2, 600, 1200, 1200, "mixed", flat);
+        StringBuilder md = new StringBuilder();
+
+        BenchReport.variants(md, v);
+        BenchReport.soak(md, soak);
+
+        assertThat(md.toString()).contains("| default | neural | 0.0200 | 0.0300 | 400 MiB | 600 MiB | 40.0 | slt: 20.0% (19.5%), 2.00 dB |",
+                "griffin-lim against default: **slower** at batch 1", "word error -1.00 points, distortion **worse** +0.50 dB",
+                "| 10.0 | 700 MiB | 190 MiB | 400 |", "**no growth**");
+        assertThat(soak.rssSlopeMibPerMinute()).isCloseTo(0, org.assertj.core.data.Offset.offset(0.5));
+    }
 }
