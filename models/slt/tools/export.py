@@ -1,69 +1,117 @@
-"""Export the trained slt voice as a TorchScript bundle: model.pt + manifest.json in the bundle directory.
+"""Export the trained voices as TorchScript files plus manifest.json in the bundle directory.
 
-usage: /usr/bin/python3 export.py --ckpt CKPT_DIR/last.pt --bundle models/slt [--gl-iterations 8]
-Checks before writing that batched synthesis equals row-by-row synthesis.
+usage: /usr/bin/python3 export.py --ckpt CKPT_DIR/last.pt --bundle models/slt [--vocoder VOC_DIR/last.pt]
+                                  [--speakers slt,kal] [--gl-iterations 8]
+Writes, each checked first (batched synthesis equals row-by-row synthesis):
+- model.pt: the default. With --vocoder the trained neural vocoder (fp32), else Griffin-Lim.
+- with --vocoder also model-griffin-lim.pt (the same acoustic model with Griffin-Lim: the fallback variant) and
+  model-int8.pt (the neural vocoder's linear layers dynamically quantized to INT8, run row by row).
+The manifest lists the extra files as variants a worker can pick (TTS_WORKER_MODEL_VARIANT).
 """
 import argparse
+import copy
 import hashlib
 import json
 import os
 
 import torch
+import torch.nn as nn
 
-from model import HOP, PHONES, SAMPLE_RATE, Acoustic, GriffinLim, Voice
+from model import HOP, PHONES, SAMPLE_RATE, Acoustic, GriffinLim, NeuralVocoder, Voice
 
 
-def check(scripted):
+def check(scripted, speakers, tolerance=1e-3):
     rows = [[1, 18, 13, 23, 27, 1], [1, 38, 14, 23, 11, 1, 33, 19, 31, 1], [1, 24, 2, 1]]
     t = max(len(r) for r in rows)
     ids = torch.zeros(len(rows), t, dtype=torch.long)
     for i, r in enumerate(rows):
         ids[i, : len(r)] = torch.tensor(r)
     lengths = torch.tensor([len(r) for r in rows])
-    spk = torch.zeros(len(rows), dtype=torch.long)
+    spk = torch.tensor([i % speakers for i in range(len(rows))], dtype=torch.long)
     speed = torch.tensor([1.0, 1.3, 0.8])
+    worst = 0.0
     with torch.no_grad():
         wave, wl, dur = scripted(ids, lengths, spk, speed)
         for i, r in enumerate(rows):
-            w1, l1, d1 = scripted(torch.tensor([r]), torch.tensor([len(r)]), spk[:1], speed[i : i + 1])
+            w1, l1, d1 = scripted(torch.tensor([r]), torch.tensor([len(r)]), spk[i : i + 1], speed[i : i + 1])
             assert int(l1[0]) == int(wl[i]), "length differs between batch and single row"
             assert torch.equal(d1[0], dur[i, : len(r)]), "durations differ between batch and single row"
             diff = (w1[0, : int(l1[0])] - wave[i, : int(l1[0])]).abs().max().item()
-            assert diff < 1e-3, f"row {i} differs by {diff}"
+            assert diff < tolerance, f"row {i} differs by {diff}"
             assert int(l1[0]) == int(d1.sum()) * HOP
+            worst = max(worst, diff)
+    return worst
+
+
+def save(voice, path, speakers, tolerance=1e-3):
+    for p in voice.parameters():
+        p.requires_grad_(False)
+    scripted = torch.jit.script(voice)
+    worst = check(scripted, speakers, tolerance)
+    scripted.save(path)
+    with open(path, "rb") as f:
+        digest = hashlib.sha256(f.read()).hexdigest()[:16]
+    print(f"wrote {path} ({os.path.getsize(path) / 1e6:.1f} MB), version {digest}, batch vs row {worst:.2e}")
+    return digest
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--ckpt", required=True)
     ap.add_argument("--bundle", required=True)
+    ap.add_argument("--vocoder", help="the neural vocoder's checkpoint (train_vocoder.py)")
+    ap.add_argument("--speakers", default="slt,kal", help="voice names by speaker id")
     ap.add_argument("--gl-iterations", type=int, default=8)
     args = ap.parse_args()
     torch.manual_seed(0)
-    acoustic = Acoustic(len(PHONES), 1)
-    acoustic.load_state_dict(torch.load(args.ckpt)["model"])
-    voice = Voice(acoustic, GriffinLim(args.gl_iterations)).eval()
-    for p in voice.parameters():
-        p.requires_grad_(False)
-    scripted = torch.jit.script(voice)
-    check(scripted)
+    speakers = args.speakers.split(",")
+    state = torch.load(args.ckpt)["model"]
+    if state["speaker.weight"].size(0) != len(speakers):
+        raise SystemExit(f"the checkpoint has {state['speaker.weight'].size(0)} speakers, --speakers names {len(speakers)}")
+    acoustic = Acoustic(len(PHONES), len(speakers))
+    acoustic.load_state_dict(state)
+    acoustic.eval()
     os.makedirs(args.bundle, exist_ok=True)
-    path = os.path.join(args.bundle, "model.pt")
-    scripted.save(path)
-    with open(path, "rb") as f:
-        digest = hashlib.sha256(f.read()).hexdigest()
+    gl = f"griffin-lim-{args.gl_iterations}"
+    variants = {}
+    if args.vocoder:
+        neural = NeuralVocoder()
+        neural.load_state_dict(torch.load(args.vocoder)["model"])
+        neural.eval()
+        default = save(Voice(copy.deepcopy(acoustic), GriffinLim(args.gl_iterations), copy.deepcopy(neural)).eval(),
+                       os.path.join(args.bundle, "model.pt"), len(speakers))
+        vocoder = "neural"
+        variants["fp32"] = {"file": "model.pt", "version": default, "vocoder": vocoder, "precision": "fp32",
+                            "device": "any"}
+        v = save(Voice(copy.deepcopy(acoustic), GriffinLim(args.gl_iterations)).eval(),
+                 os.path.join(args.bundle, "model-griffin-lim.pt"), len(speakers))
+        variants["griffin-lim"] = {"file": "model-griffin-lim.pt", "version": v, "vocoder": gl, "precision": "fp32",
+                                   "device": "any"}
+        q = torch.quantization.quantize_dynamic(copy.deepcopy(neural), {nn.Linear}, dtype=torch.qint8)
+        int8 = Voice(copy.deepcopy(acoustic), GriffinLim(args.gl_iterations), q).eval()
+        int8.rowwise = True
+        # an INT8 row alone and in a batch run the same ops on the same values, but the acoustic model's fp32 batch
+        # kernels round differently by a few ulps, which a quantization step can turn into a rounding flip
+        v = save(int8, os.path.join(args.bundle, "model-int8.pt"), len(speakers), tolerance=5e-3)
+        variants["int8"] = {"file": "model-int8.pt", "version": v, "vocoder": "neural, linear layers INT8 (dynamic)",
+                            "precision": "int8", "device": "cpu"}
+    else:
+        default = save(Voice(acoustic, GriffinLim(args.gl_iterations)).eval(), os.path.join(args.bundle, "model.pt"),
+                       len(speakers))
+        vocoder = gl
     manifest = {
         "name": "slt",
-        "version": digest[:16],
+        "version": default,
         "file": "model.pt",
         "sample_rate": SAMPLE_RATE,
         "hop_length": HOP,
         "frontend": "cmu-arpabet",
         "phone_set": PHONES,
-        "speakers": ["slt"],
+        "speakers": speakers,
         "produces_speech": True,
         "max_phones": 400,
-        "vocoder": f"griffin-lim-{args.gl_iterations}",
+        "vocoder": vocoder,
+        "variants": variants,
         "inputs": [
             {"name": "phones", "dtype": "int64", "shape": ["B", "T"]},
             {"name": "lengths", "dtype": "int64", "shape": ["B"]},
@@ -79,7 +127,6 @@ def main():
     with open(os.path.join(args.bundle, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=2)
         f.write("\n")
-    print(f"wrote {path} ({os.path.getsize(path) / 1e6:.1f} MB), version {digest[:16]}")
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ Every row of a batch is independent of its neighbours: padded positions are mask
 and the vocoder runs row by row, so batched and single-row synthesis agree.
 """
 import math
-from typing import List, Tuple
+from typing import List, Optional, Tuple
 
 import torch
 import torch.nn as nn
@@ -158,13 +158,80 @@ class GriffinLim(nn.Module):
         return wave * torch.clamp(0.9 / peak, max=1.0)
 
 
-class Voice(nn.Module):
-    """The exported bundle: forward(phones, lengths, speaker, speed) -> (wave, wave_lengths, durations)."""
+VOC_FFT = 800   # the neural vocoder's inverse STFT: 4 hops, 401 bins
+VOC_WIN = 800
 
-    def __init__(self, acoustic: Acoustic, vocoder: GriffinLim):
+
+class ConvNeXt(nn.Module):
+    """Depthwise conv (kernel 7) -> LayerNorm -> Linear x3 -> GELU -> Linear, scaled residual; masked."""
+
+    def __init__(self, dim: int, hidden: int):
+        super().__init__()
+        self.dw = nn.Conv1d(dim, dim, 7, padding=3, groups=dim)
+        self.norm = nn.LayerNorm(dim)
+        self.pw1 = nn.Linear(dim, hidden)
+        self.pw2 = nn.Linear(hidden, dim)
+        self.scale = nn.Parameter(torch.full((dim,), 0.1))
+
+    def forward(self, x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        # x [B, C, F], mask [B, 1, F]
+        y = self.dw(x).transpose(1, 2)
+        y = self.pw2(F.gelu(self.pw1(self.norm(y))))
+        return (x + (self.scale * y).transpose(1, 2)) * mask
+
+
+class NeuralVocoder(nn.Module):
+    """log-mel -> waveform at the mel's own frame rate (Vocos-style): ConvNeXt blocks predict each frame's
+    log-magnitude and phase of a 401-bin spectrum, and an inverse STFT (hop 200) makes the samples. Padded
+    frames are masked after every block, so a row in a batch equals the row alone."""
+
+    def __init__(self, dim: int = 160, blocks: int = 5, hidden: int = 480):
+        super().__init__()
+        self.inp = nn.Conv1d(N_MELS, dim, 7, padding=3)
+        self.norm_in = nn.LayerNorm(dim)
+        self.blocks = nn.ModuleList([ConvNeXt(dim, hidden) for _ in range(blocks)])
+        self.norm_out = nn.LayerNorm(dim)
+        self.head = nn.Linear(dim, VOC_FFT + 2)
+        self.register_buffer("window", torch.hann_window(VOC_WIN))
+        self.n_fft = VOC_FFT
+        self.hop = HOP
+        self.win = VOC_WIN
+
+    def spectrum(self, log_mel: torch.Tensor, frame_lengths: torch.Tensor) -> torch.Tensor:
+        """log_mel [B, N_MELS, F] -> complex spectrum [B, 401, F] (zero beyond each row's frames)."""
+        f = log_mel.size(2)
+        mask = (torch.arange(f, device=log_mel.device)[None, :] < frame_lengths[:, None]).unsqueeze(1).float()
+        x = self.inp(log_mel * mask)
+        x = self.norm_in(x.transpose(1, 2)).transpose(1, 2) * mask
+        for b in self.blocks:
+            x = b(x, mask)
+        h = self.head(self.norm_out(x.transpose(1, 2))).transpose(1, 2)  # [B, 2 * 401, F]
+        bins = self.n_fft // 2 + 1
+        mag = torch.exp(torch.clamp(h[:, :bins], max=6.0)) * mask
+        return torch.polar(mag, h[:, bins:])
+
+    def waves(self, spec: torch.Tensor, n: int) -> torch.Tensor:
+        """complex spectrum [B, 401, F] -> wave [B, n]."""
+        return torch.istft(spec, self.n_fft, self.hop, self.win, self.window, center=True, length=n)
+
+    def one(self, log_mel: torch.Tensor) -> torch.Tensor:
+        """log_mel [N_MELS, F] -> wave [F * HOP]."""
+        frames = log_mel.size(1)
+        spec = self.spectrum(log_mel[None], torch.tensor([frames], device=log_mel.device))
+        return torch.clamp(self.waves(spec, frames * self.hop)[0], -1.0, 1.0)
+
+
+class Voice(nn.Module):
+    """The exported bundle: forward(phones, lengths, speaker, speed) -> (wave, wave_lengths, durations).
+    {@code neural}: the trained vocoder renders the waves; else Griffin-Lim (the fallback variant)."""
+
+    def __init__(self, acoustic: Acoustic, vocoder: GriffinLim, neural: Optional[NeuralVocoder] = None):
         super().__init__()
         self.acoustic_model = acoustic
         self.gl = vocoder
+        self.neural = neural
+        self.use_neural = neural is not None
+        self.rowwise = False  # the vocoder network row by row (dynamically quantized layers scale by their input)
         self.hop = HOP
 
     @torch.jit.export
@@ -188,6 +255,19 @@ class Voice(nn.Module):
         lengths = frame_lengths * self.hop
         n_max = int(lengths.max().item()) if b > 0 else 0
         out = torch.zeros(b, n_max, device=mel.device)
+        neural = self.neural
+        if neural is not None and self.use_neural:
+            # the network runs batched (masked) unless rowwise; the inverse STFT row by row, over each row's frames
+            spec = neural.spectrum(mel, frame_lengths) if not self.rowwise else mel.new_zeros(0)
+            for i in range(b):
+                f = int(frame_lengths[i].item())
+                if f > 0:
+                    if self.rowwise:
+                        row = neural.spectrum(mel[i:i + 1, :, :f], frame_lengths[i:i + 1])
+                    else:
+                        row = spec[i:i + 1, :, :f]
+                    out[i, :f * self.hop] = torch.clamp(neural.waves(row, f * self.hop)[0], -1.0, 1.0)
+            return out, lengths
         for i in range(b):
             f = int(frame_lengths[i].item())
             if f > 0:

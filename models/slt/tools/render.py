@@ -1,4 +1,5 @@
-"""Renders ID<TAB>text lines with festival's slt voice (voice_cmu_us_slt_arctic_hts, 32 kHz): DIR/wav/ID.wav
+"""Renders ID<TAB>text lines with a festival voice (--voice, default slt: voice_cmu_us_slt_arctic_hts, 32 kHz;
+kal: voice_kal_diphone, 16 kHz): DIR/wav/ID.wav
 (resampled by sox to 16 kHz mono 16-bit PCM, without dither so a re-render is bit-identical) and
 DIR/lab/ID.lab (one `phone<TAB>end_seconds` line per phone, festival's own segment end times from
 utt.save.segs, which match the wave). Items whose .lab exists are skipped, so a re-run resumes; the .lab
@@ -7,7 +8,7 @@ is written last (atomically), so an interrupted item is simply rendered again.
 Festival is single-threaded: PROCS festival processes run at once (never more), each one rendering a
 chunk of CHUNK sentences from one generated .scm script.
 
-usage: /usr/bin/python3 render.py DIR TSV [TSV...] [--procs 2] [--chunk 100]
+usage: /usr/bin/python3 render.py DIR TSV [TSV...] [--voice slt|kal] [--procs 2] [--chunk 100]
 """
 import argparse
 import os
@@ -40,9 +41,13 @@ def segs_to_lab(segs_path, lab_path):
     os.replace(lab_path + ".tmp", lab_path)
 
 
-def render_chunk(out, chunk):
-    with tempfile.TemporaryDirectory(prefix="slt-render-") as tmp:
-        script = ["(voice_cmu_us_slt_arctic_hts)"]
+# the festival voices the bundle's speakers are taught by
+VOICES = {"slt": "voice_cmu_us_slt_arctic_hts", "kal": "voice_kal_diphone"}
+
+
+def render_chunk(out, chunk, voice="slt"):
+    with tempfile.TemporaryDirectory(prefix="render-") as tmp:
+        script = [f"({VOICES[voice]})"]
         for n, (_, text) in enumerate(chunk):
             script.append(f"(set! u (Utterance Text {scheme_string(text)}))")
             script.append("(utt.synth u)")
@@ -68,6 +73,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("dir")
     ap.add_argument("tsv", nargs="+")
+    ap.add_argument("--voice", choices=sorted(VOICES), default="slt")
     ap.add_argument("--procs", type=int, default=2)
     ap.add_argument("--chunk", type=int, default=100)
     args = ap.parse_args()
@@ -89,7 +95,7 @@ def main():
     chunks = [todo[i:i + args.chunk] for i in range(0, len(todo), args.chunk)]
     done, start = 0, time.time()
     with ThreadPoolExecutor(max(1, args.procs)) as pool:
-        for n in pool.map(lambda c: render_chunk(args.dir, c), chunks):
+        for n in pool.map(lambda c: render_chunk(args.dir, c, args.voice), chunks):
             done += n
             print(f"rendered {done}/{len(todo)} ({time.time() - start:.0f} s)", flush=True)
 

@@ -1,8 +1,12 @@
-"""Train the slt acoustic model on festival teacher data. Resumable: a checkpoint is written after every
-epoch and picked up again by the next run.
+"""Train the bundle's acoustic model on festival teacher data, one speaker per data directory. Resumable: a
+checkpoint is written after every epoch and picked up again by the next run.
 
-usage: /usr/bin/python3 train.py --data DATA --out CKPT_DIR [--epochs 8] [--threads 2]
-DATA holds train.tsv (ID<TAB>text), wav/ID.wav (16 kHz mono) and lab/ID.lab (phone<TAB>end_seconds).
+usage: /usr/bin/python3 train.py --data DATA[,DATA2...] --out CKPT_DIR [--epochs 8] [--threads 2]
+                                 [--init CKPT | BUNDLE/model.pt]
+Each DATA holds train.tsv (ID<TAB>text), wav/ID.wav (16 kHz mono) and lab/ID.lab (phone<TAB>end_seconds); the
+n-th directory is speaker n. --init starts a fresh run from another run's or an exported bundle's acoustic weights (a model of
+fewer speakers: each new speaker's embedding starts as speaker 0's), so a second voice is learnt in a few
+epochs instead of from nothing.
 """
 import argparse
 import os
@@ -54,6 +58,7 @@ def load_item(data, item_id, basis, phone_ids):
 
 
 def load_dataset(data, cache):
+    """-> [(phone ids, durations, log-mel)] of DATA/train.tsv, cached in CACHE."""
     if os.path.exists(cache):
         return torch.load(cache)
     basis = mel_basis()
@@ -70,7 +75,7 @@ def load_dataset(data, cache):
 
 
 def batches(items, max_frames, rng):
-    order = sorted(range(len(items)), key=lambda i: items[i][2].size(1))
+    order = sorted(range(len(items)), key=lambda i: (items[i][2].size(1), i))
     out, cur, longest = [], [], 0
     for i in order:
         f = items[i][2].size(1)
@@ -85,6 +90,22 @@ def batches(items, max_frames, rng):
     return out
 
 
+def init_from(model, path):
+    """Copies the acoustic weights of a training checkpoint or an exported bundle's model.pt into MODEL; its
+    extra speakers start as speaker 0."""
+    try:
+        state = {k[len("acoustic_model."):]: v for k, v in torch.jit.load(path).state_dict().items()
+                 if k.startswith("acoustic_model.")}
+    except RuntimeError:  # not TorchScript: a training checkpoint
+        state = torch.load(path)["model"]
+    old = state["speaker.weight"]
+    new = model.speaker.weight.detach().clone()
+    new[: old.size(0)] = old
+    new[old.size(0):] = old[0]
+    state["speaker.weight"] = new
+    model.load_state_dict(state)
+
+
 def collate(items, idx):
     b = len(idx)
     t = max(items[i][0].numel() for i in idx)
@@ -95,13 +116,14 @@ def collate(items, idx):
     lengths = torch.zeros(b, dtype=torch.long)
     flen = torch.zeros(b, dtype=torch.long)
     for k, i in enumerate(idx):
-        ph, d, m = items[i]
+        ph, d, m = items[i][:3]
         phones[k, : ph.numel()] = ph
         durs[k, : d.numel()] = d
         mels[k, :, : m.size(1)] = m
         lengths[k] = ph.numel()
         flen[k] = m.size(1)
-    return phones, lengths, durs, mels, flen
+    speakers = torch.tensor([items[i][3] for i in idx], dtype=torch.long)
+    return phones, lengths, durs, mels, flen, speakers
 
 
 def main():
@@ -112,12 +134,17 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--max-frames", type=int, default=6000)
     ap.add_argument("--minutes", type=float, default=0, help="stop after this many minutes (0: no limit)")
+    ap.add_argument("--init", help="a checkpoint or a bundle's model.pt to start a fresh run from")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     os.makedirs(args.out, exist_ok=True)
-    items = load_dataset(args.data, os.path.join(args.out, "features.pt"))
-    model = Acoustic(len(PHONES), 1)
+    dirs = args.data.split(",")
+    items = []
+    for spk, data in enumerate(dirs):
+        part = load_dataset(data, os.path.join(args.out, f"features-{spk}.pt"))
+        items += [(ph, d, m, spk) for ph, d, m in part]
+    model = Acoustic(len(PHONES), len(dirs))
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     ckpt = os.path.join(args.out, "last.pt")
     epoch = 0
@@ -127,6 +154,9 @@ def main():
         opt.load_state_dict(state["opt"])
         epoch = state["epoch"]
         print(f"resumed after epoch {epoch}", flush=True)
+    elif args.init:
+        init_from(model, args.init)
+        print(f"started from {args.init}", flush=True)
     start = time.time()
     params = sum(p.numel() for p in model.parameters())
     print(f"{len(items)} items, {params} parameters", flush=True)
@@ -135,8 +165,7 @@ def main():
         rng = random.Random(epoch)
         t0, total, n = time.time(), 0.0, 0
         for idx in batches(items, args.max_frames, rng):
-            phones, lengths, durs, mels, flen = collate(items, idx)
-            speaker = torch.zeros(len(idx), dtype=torch.long)
+            phones, lengths, durs, mels, flen, speaker = collate(items, idx)
             enc, mask, log_dur = model.encode(phones, lengths, speaker)
             pred = model.decode(enc, durs, flen)
             fmask = (torch.arange(mels.size(2))[None, :] < flen[:, None]).unsqueeze(1).float()
