@@ -1,6 +1,6 @@
 """Export the trained voices as TorchScript files plus manifest.json in the bundle directory.
 
-usage: /usr/bin/python3 export.py --ckpt CKPT_DIR/last.pt --bundle models/slt [--vocoder VOC_DIR/last.pt]
+usage: /usr/bin/python3 export.py --ckpt CKPT_DIR/last.pt|BUNDLE/model.pt --bundle models/slt [--vocoder VOC_DIR/last.pt]
                                   [--speakers slt,kal] [--gl-iterations 8]
 Writes, each checked first (batched synthesis equals row-by-row synthesis):
 - model.pt: the default. With --vocoder the trained neural vocoder (fp32), else Griffin-Lim.
@@ -18,6 +18,7 @@ import torch
 import torch.nn as nn
 
 from model import HOP, PHONES, SAMPLE_RATE, Acoustic, GriffinLim, NeuralVocoder, Voice
+from train import init_from
 
 
 def check(scripted, speakers, tolerance=1e-3):
@@ -65,11 +66,8 @@ def main():
     args = ap.parse_args()
     torch.manual_seed(0)
     speakers = args.speakers.split(",")
-    state = torch.load(args.ckpt)["model"]
-    if state["speaker.weight"].size(0) != len(speakers):
-        raise SystemExit(f"the checkpoint has {state['speaker.weight'].size(0)} speakers, --speakers names {len(speakers)}")
     acoustic = Acoustic(len(PHONES), len(speakers))
-    acoustic.load_state_dict(state)
+    init_from(acoustic, args.ckpt)  # a training checkpoint, or a bundle's model.pt (its acoustic weights)
     acoustic.eval()
     os.makedirs(args.bundle, exist_ok=True)
     gl = f"griffin-lim-{args.gl_iterations}"

@@ -5,9 +5,11 @@ some of the acoustic model's smoothing). No adversarial loss: multi-resolution S
 + log magnitude) and log-mel L1. Resumable: a checkpoint every --every steps and at the end, picked up by
 the next run; --minutes bounds one run.
 
-usage: /usr/bin/python3 train_vocoder.py --data DATA[,DATA2...] --acoustic CKPT_DIR/last.pt --out VOC_DIR
+usage: /usr/bin/python3 train_vocoder.py --data DATA[,DATA2...] --acoustic CKPT_DIR/last.pt|BUNDLE/model.pt --out VOC_DIR
            [--steps 12000] [--minutes 0] [--threads 2] [--batch 16] [--clip 48]
-The n-th DATA is speaker n, as in train.py, whose CKPT_DIR/features-N.pt caches it uses when present.
+The n-th DATA is speaker n, as in train.py, whose CKPT_DIR/features-N.pt caches it uses when present. The
+acoustic model may be a training checkpoint or an exported bundle's model.pt (to continue the shipped vocoder's
+training on a fresh machine from models/slt/checkpoints/vocoder.pt, the committed checkpoint).
 """
 import argparse
 import math
@@ -19,7 +21,7 @@ import torch
 import torch.nn.functional as F
 
 from model import HOP, PHONES, Acoustic, NeuralVocoder, log_mel, mel_basis
-from train import load_dataset, read_wav
+from train import init_from, load_dataset, read_wav
 
 RESOLUTIONS = [(512, 128, 512), (1024, 256, 1024), (256, 64, 256), (2048, 512, 2048)]
 
@@ -66,12 +68,12 @@ def load(args):
         return torch.load(cache)
     ckpt_dir = os.path.dirname(os.path.abspath(args.acoustic))
     dirs = args.data.split(",")
-    state = torch.load(args.acoustic)["model"]
-    acoustic = Acoustic(len(PHONES), state["speaker.weight"].size(0))
-    acoustic.load_state_dict(state)
+    acoustic = Acoustic(len(PHONES), len(dirs))
+    init_from(acoustic, args.acoustic)  # a training checkpoint, or the bundle's model.pt
     items = []
     for spk, data in enumerate(dirs):
-        part = load_dataset(data, os.path.join(ckpt_dir, f"features-{spk}.pt"))
+        cached = os.path.join(ckpt_dir, f"features-{spk}.pt")  # the acoustic run's, when there is one
+        part = load_dataset(data, cached if os.path.exists(cached) else os.path.join(args.out, f"features-{spk}.pt"))
         with open(os.path.join(data, "train.tsv")) as f:
             ids = [line.split("\t")[0] for line in f if line.strip()]
         preds = predicted_mels(acoustic, [(ph, d, m, spk) for ph, d, m in part])

@@ -13,7 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The benchmark harness end to end in its quick form (short steps, a small backlog), so it cannot rot:
  * the engine probe JVM, both modes on real clusters, the segment cache's workload with and without the
- * cache, the report, the plot and the JSON all come out.
+ * cache, a book beside interactive jobs, scaling, every variant of the bundle and a short soak, the report, the plot
+ * and the JSON all come out.
  * Its numbers are not looked at: no test asserts on speed.
  */
 class BenchHarnessSmokeTest {
@@ -27,7 +28,7 @@ class BenchHarnessSmokeTest {
         String md = Files.readString(out.resolve("BENCHMARKS.md"));
         assertThat(md).contains("# Benchmarks", "| | per-request | batched |", "system efficiency", "## Load steps",
                 "## Raw engine batch curve", "## Segment cache on a repeated-phrase workload", "**hit rate**",
-                "## Interactive jobs while a book runs");
+                "## Interactive jobs while a book runs", "## Model variants", "## Worker memory under a soak");
         JsonNode run = Json.MAPPER.readTree(out.resolve("bench/results.json").toFile());
         assertThat(run.get("modes")).hasSize(2);
         assertThat(run.get("engineCurve")).hasSize(6);
@@ -42,6 +43,13 @@ class BenchHarnessSmokeTest {
         }
         assertThat(run.get("book").get("idle").get("jobs").asInt()).isPositive();
         assertThat(run.get("book").get("withBook").get("jobs").asInt()).isPositive();
+        assertThat(run.get("variants").get("points")).hasSize(VariantsBench.variants(
+                Path.of(System.getProperty("tts.repo.root", "..")).resolve("models/slt")).size());
+        for (JsonNode v : run.get("variants").get("points")) {
+            assertThat(v.get("workerRssBytes").asLong()).as(v.get("variant").asText()).isPositive();
+        }
+        assertThat(run.get("soak").get("samples").size()).isGreaterThan(1);
+        assertThat(run.get("soak").get("succeeded").asInt()).isEqualTo(run.get("soak").get("jobs").asInt());
         assertThat(ImageIO.read(out.resolve("bench/load.png").toFile()).getWidth()).isGreaterThan(500);
     }
 }

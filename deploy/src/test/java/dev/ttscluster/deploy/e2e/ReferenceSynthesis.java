@@ -40,13 +40,22 @@ final class ReferenceSynthesis {
         return model;
     }
 
-    /** The expected 16-bit samples of the whole job. */
-    static synchronized short[] expected(String text, double speed) {
+    /** The expected 16-bit samples of the whole job in the default voice. */
+    static short[] expected(String text, double speed) {
+        return expected(text, speed, SharedCluster.VOICE);
+    }
+
+    /** The expected 16-bit samples of the whole job in {@code voice}. */
+    static synchronized short[] expected(String text, double speed, String voice) {
         Phonemizer ph = Frontends.forManifest(model().manifest());
+        int speaker = model().manifest().speakerId(voice);
+        if (speaker < 0) {
+            throw new IllegalArgumentException("the bundle has no voice " + voice);
+        }
         List<float[]> parts = new ArrayList<>();
         int n = 0;
         for (String seg : SEGMENTER.segments(text)) {
-            SynthesisOutput o = model().synthesize(List.of(new SynthesisInput(ph.ids(seg), 0, (float) speed))).get(0);
+            SynthesisOutput o = model().synthesize(List.of(new SynthesisInput(ph.ids(seg), speaker, (float) speed))).get(0);
             parts.add(o.samples());
             n += o.samples().length;
         }

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The default voice speaks: two fixed sentences go through the real path (HTTP, Kafka, worker,
+ * Each voice speaks: two fixed sentences in each go through the real path (HTTP, Kafka, worker,
  * S3) and a speech recognizer (pocketsphinx) gets most of their words back. Guards against silent
  * regressions such as a phone-table mismatch between the Java frontend and the model.
  */
@@ -37,10 +37,23 @@ class SpeechIntelligibilityEndToEndTest {
         api = new Api(SharedCluster.get().gatewayUrl());
     }
 
+    /**
+     * Least share of the words heard, per voice: pocketsphinx hears festival's kal teacher (a diphone voice) worse
+     * than slt (38% against 19% word error on the bundle's held-out sentences), and the model no better than its
+     * teacher; noise or a wrong phone table is heard as almost nothing.
+     */
+    static final Map<String, Double> MIN_RECALL = Map.of("slt", 0.6, "kal", 0.4);
+
     @Test
-    void aSpeechRecognizerUnderstandsMostWordsOfTwoFixedSentences() throws Exception {
+    void aSpeechRecognizerUnderstandsMostWordsOfTwoFixedSentencesInEachVoice() throws Exception {
+        for (Map.Entry<String, Double> voice : new java.util.TreeMap<>(MIN_RECALL).entrySet()) {
+            hears(voice.getKey(), voice.getValue());
+        }
+    }
+
+    private void hears(String voice, double minRecall) throws Exception {
         for (String sentence : SENTENCES) {
-            String id = Api.json(api.submit(Map.of("text", sentence)).body()).get("id").asText();
+            String id = Api.json(api.submit(Map.of("text", sentence, "voice", voice)).body()).get("id").asText();
             JsonNode job = api.awaitFinal(id, Duration.ofSeconds(120));
             assertThat(job.get("status").asText()).isEqualTo("succeeded");
             Path wav = Files.createTempFile("intelligibility", ".wav");
@@ -48,8 +61,9 @@ class SpeechIntelligibilityEndToEndTest {
             String heard = recognize(wav);
             Files.delete(wav);
             double recall = recall(words(sentence), words(heard));
-            System.out.printf("said: %s%nheard: %s%nword recall %.0f%%%n", sentence, heard, recall * 100);
-            assertThat(recall).as("words recognized of \"%s\" (heard \"%s\")", sentence, heard).isGreaterThanOrEqualTo(0.6);
+            System.out.printf("%s said: %s%nheard: %s%nword recall %.0f%%%n", voice, sentence, heard, recall * 100);
+            assertThat(recall).as("words recognized of %s's \"%s\" (heard \"%s\")", voice, sentence, heard)
+                    .isGreaterThanOrEqualTo(minRecall);
         }
     }
 
