@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 /** What the benchmark ran on, read from /proc and the JVM. */
-final class Machine {
+public final class Machine {
     private Machine() {
     }
 
@@ -35,7 +35,7 @@ final class Machine {
     }
 
     /** Resident memory of process {@code pid} in bytes, from /proc (0 where unknown). */
-    static long rssBytes(long pid) {
+    public static long rssBytes(long pid) {
         String v = first("/proc/" + pid + "/status", "VmRSS");
         try {
             return Long.parseLong(v.replaceAll("[^0-9]", "")) * 1024L;

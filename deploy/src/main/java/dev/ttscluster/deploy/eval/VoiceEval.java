@@ -1,6 +1,7 @@
 package dev.ttscluster.deploy.eval;
 
 import dev.ttscluster.common.audio.Wav;
+import dev.ttscluster.deploy.bench.Machine;
 import dev.ttscluster.common.text.CmuPhonemizer;
 import dev.ttscluster.common.text.Phonemizer;
 import dev.ttscluster.worker.inference.DeviceChoice;
@@ -53,7 +54,7 @@ public final class VoiceEval {
             }
         }
         Path out = Files.createDirectories(Path.of(pos.get(2)));
-        long before = rssKib();
+        long before = rssMib();
         try (DjlSynthesisModel model = DjlSynthesisModel.load(bundle, 1, DeviceChoice.CPU, variant)) {
             int speaker = voice == null ? 0 : model.manifest().speakerId(voice);
             if (speaker < 0) {
@@ -69,13 +70,13 @@ public final class VoiceEval {
                 rows.add(new SynthesisInput(ph.ids(it.text()), speaker, 1f));
             }
             model.synthesize(rows.subList(0, Math.min(8, rows.size()))); // warm up
-            long loaded = rssKib();
+            long loaded = rssMib();
             double rtf8 = run(model, rows, 8, items, out);
             double rtf1 = run(model, rows, 1, null, null);
             System.out.printf("variant: %s%nvocoder: %s%nvoice: %s%nRTF batch 1: %.4f%nRTF batch 8: %.4f%n"
                             + "RSS before load MiB: %d%nRSS loaded MiB: %d%nRSS after runs MiB: %d%n",
                     model.manifest().variant(), model.manifest().vocoder(), model.manifest().speakers().get(speaker),
-                    rtf1, rtf8, before / 1024, loaded / 1024, rssKib() / 1024);
+                    rtf1, rtf8, before, loaded, rssMib());
         }
     }
 
@@ -99,18 +100,8 @@ public final class VoiceEval {
         return (nanos / 1e9) / (samples / (double) model.manifest().sampleRate());
     }
 
-    /** Resident memory of this process in KiB (Linux), 0 where unknown. */
-    static long rssKib() {
-        try {
-            for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (l.startsWith("VmRSS:")) {
-                    return Long.parseLong(l.replaceAll("[^0-9]", ""));
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            return 0;
-        }
-        return 0;
+    private static long rssMib() {
+        return Machine.rssBytes(ProcessHandle.current().pid()) >> 20;
     }
 
     /** Share of festival's phones (pau excluded) that the Java frontend reproduces, by edit distance. */
