@@ -22,6 +22,8 @@ import java.util.Set;
  * @param maxBodyBytes largest accepted request body
  * @param segmentMaxChars longest segment; longer sentences are split
  * @param voices voices the cluster serves; the first is the default
+ * @param voiceAliases other names of voices (OpenAI's voice names on {@code /v1/audio/speech}) and the served voice
+ *     each speaks with; a name whose voice is not served speaks with the default voice
  * @param formats audio formats the cluster produces; the first is the default
  * @param presignTtlSeconds lifetime of presigned audio URLs
  * @param jobTtlSeconds how long job state is kept
@@ -42,7 +44,7 @@ import java.util.Set;
  * @param events job event streams and webhooks
  */
 public record GatewayConfig(String bindHost, int port, int maxTextChars, int maxBodyBytes, int segmentMaxChars,
-                            List<String> voices, List<String> formats, int presignTtlSeconds, long jobTtlSeconds,
+                            List<String> voices, Map<String, String> voiceAliases, List<String> formats, int presignTtlSeconds, long jobTtlSeconds,
                             int partitions, boolean createTopics, int publishTimeoutMs, int maxBookBytes,
                             long maxBookChars, int bookSegmentMaxChars, Quota defaultQuota,
                             long idempotencyTtlSeconds, long admitMaxLag, String workerGroup, long audioRetentionSeconds,
@@ -61,6 +63,10 @@ public record GatewayConfig(String bindHost, int port, int maxTextChars, int max
             16, 10_000, "Longest segment; longer sentences split at clauses, then words");
     public static final ConfigKey<String> VOICES = ConfigKey.string("TTS_GATEWAY_VOICES", "slt,kal",
             "Comma-separated voices served (the workers' bundle must speak each one); the first is the default");
+    public static final ConfigKey<String> VOICE_ALIASES = ConfigKey.string("TTS_GATEWAY_VOICE_ALIASES",
+            "ash=kal,ballad=kal,echo=kal,fable=kal,onyx=kal,verse=kal", "Comma-separated name=voice pairs: the served voice "
+                    + "each of OpenAI's voice names speaks with on /v1/audio/speech (a name not listed, or whose voice is "
+                    + "not served, speaks with the default voice); none for no aliases");
     public static final ConfigKey<String> FORMATS = ConfigKey.string("TTS_GATEWAY_FORMATS", "wav",
             "Comma-separated audio formats produced; the first is the default");
     public static final ConfigKey<Integer> PRESIGN_TTL_SECONDS = ConfigKey.integer("TTS_GATEWAY_PRESIGN_TTL_SECONDS",
@@ -103,7 +109,7 @@ public record GatewayConfig(String bindHost, int port, int maxTextChars, int max
 
     /** The gateway's own keys (see also {@link InfraConfig#KEYS}). */
     public static final List<ConfigKey<?>> KEYS = List.of(BIND_HOST, PORT, MAX_TEXT_CHARS, MAX_BODY_BYTES,
-            SEGMENT_MAX_CHARS, VOICES, FORMATS, PRESIGN_TTL_SECONDS, JOB_TTL_SECONDS, PARTITIONS, CREATE_TOPICS,
+            SEGMENT_MAX_CHARS, VOICES, VOICE_ALIASES, FORMATS, PRESIGN_TTL_SECONDS, JOB_TTL_SECONDS, PARTITIONS, CREATE_TOPICS,
             PUBLISH_TIMEOUT_MS, MAX_BOOK_BYTES, MAX_BOOK_CHARS, BOOK_SEGMENT_MAX_CHARS, KEY_RATE_PER_SECOND, KEY_BURST,
             KEY_MAX_ACTIVE_JOBS, IDEMPOTENCY_TTL_SECONDS, ADMIT_MAX_LAG, WORKER_GROUP, AUDIO_RETENTION_SECONDS,
             RETENTION_SWEEP_SECONDS, dev.ttscluster.gateway.events.EventsConfig.SSE_MAX_STREAMS,
@@ -113,6 +119,7 @@ public record GatewayConfig(String bindHost, int port, int maxTextChars, int max
             dev.ttscluster.gateway.events.EventsConfig.WEBHOOK_TIMEOUT_MS);
 
     private static final Set<String> SUPPORTED_FORMATS = Set.of("wav");
+    private static final String VOICE_NAME = "[a-z0-9_-]{1,40}";
 
     /**
      * Reads and validates the configuration.
@@ -129,12 +136,12 @@ public record GatewayConfig(String bindHost, int port, int maxTextChars, int max
         }
         List<String> voices = list(VOICES, VOICES.read(env));
         for (String v : voices) {
-            if (!v.matches("[a-z0-9_-]{1,40}")) {
+            if (!v.matches(VOICE_NAME)) {
                 throw new ConfigException(VOICES.name() + " has invalid voice name '" + v + "'");
             }
         }
         return new GatewayConfig(BIND_HOST.read(env), PORT.read(env), MAX_TEXT_CHARS.read(env),
-                MAX_BODY_BYTES.read(env), SEGMENT_MAX_CHARS.read(env), voices, formats,
+                MAX_BODY_BYTES.read(env), SEGMENT_MAX_CHARS.read(env), voices, aliases(VOICE_ALIASES.read(env)), formats,
                 PRESIGN_TTL_SECONDS.read(env), JOB_TTL_SECONDS.read(env), PARTITIONS.read(env),
                 CREATE_TOPICS.read(env), PUBLISH_TIMEOUT_MS.read(env), MAX_BOOK_BYTES.read(env), MAX_BOOK_CHARS.read(env),
                 BOOK_SEGMENT_MAX_CHARS.read(env),
@@ -149,6 +156,26 @@ public record GatewayConfig(String bindHost, int port, int maxTextChars, int max
         List<ConfigKey<?>> all = new ArrayList<>(KEYS);
         all.addAll(InfraConfig.KEYS);
         return all;
+    }
+
+    private static Map<String, String> aliases(String raw) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        if (raw.trim().equals("none")) {
+            return Map.of();
+        }
+        for (String pair : raw.split(",")) {
+            if (pair.isBlank()) {
+                continue;
+            }
+            String[] kv = pair.trim().split("=", -1);
+            if (kv.length != 2 || !kv[0].trim().matches(VOICE_NAME) || !kv[1].trim().matches(VOICE_NAME)) {
+                throw new ConfigException(VOICE_ALIASES.name() + " has '" + pair.trim() + "'; expected name=voice");
+            }
+            if (out.put(kv[0].trim(), kv[1].trim()) != null) {
+                throw new ConfigException(VOICE_ALIASES.name() + " names '" + kv[0].trim() + "' twice");
+            }
+        }
+        return Map.copyOf(out);
     }
 
     private static List<String> list(ConfigKey<String> key, String raw) {

@@ -15,7 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Both voices of the shipped bundle through the API on the shared cluster: {@code GET /v1/voices} lists them with a
  * sample each, the sample is that voice's WAV, and a job in each voice is exactly that voice's reference audio (and
- * not the other's).
+ * not the other's), and OpenAI's voice names on {@code /v1/audio/speech} speak with the voice they alias (the male
+ * names with kal).
  */
 class VoicesEndToEndTest {
     static final List<String> VOICES = List.of("slt", "kal");
@@ -62,6 +63,27 @@ class VoicesEndToEndTest {
             String other = VOICES.get(1 - VOICES.indexOf(voice));
             short[] otherAudio = ReferenceSynthesis.expected(text, 1.0, other);
             assertThat(got.length != otherAudio.length || differs(got, otherAudio)).as(voice + " is not " + other).isTrue();
+        }
+    }
+
+    @Test
+    void openAiVoiceNamesSpeakWithTheirAliasedVoice() throws Exception {
+        JsonNode aliases = Api.json(api.get("/v1/voices").body()).get("aliases");
+        assertThat(aliases.get("onyx").asText()).isEqualTo("kal");
+        assertThat(aliases.get("nova").asText()).isEqualTo("slt");
+        String text = "Which voice is this, " + SpeechEndToEndTest.nonce() + "?";
+        for (Map.Entry<String, String> e : Map.of("onyx", "kal", "nova", "slt").entrySet()) {
+            String body = dev.ttscluster.common.contract.Json.MAPPER.writeValueAsString(
+                    Map.of("model", "tts-1", "voice", e.getKey(), "input", text, "response_format", "wav"));
+            HttpResponse<byte[]> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create(SharedCluster.get().gatewayUrl() + "/v1/audio/speech"))
+                    .timeout(Duration.ofSeconds(120)).header("Authorization", "Bearer " + SharedCluster.key())
+                    .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+                    .build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(r.statusCode()).as(e.getKey()).isEqualTo(200);
+            int rate = Integer.parseInt(r.headers().firstValue("X-Sample-Rate").orElseThrow());
+            ReferenceSynthesis.assertMatches(SpeechEndToEndTest.streamedWavSamples(r.body(), rate),
+                    ReferenceSynthesis.expected(text, 1.0, e.getValue()), e.getKey() + " speaking as " + e.getValue());
         }
     }
 

@@ -21,7 +21,8 @@ import java.util.Set;
  *
  * <p>Models: OpenAI's names ({@link #OPENAI_MODELS}) and the served voices' names. Voices: a served voice, or one of
  * OpenAI's voice names ({@link #OPENAI_VOICES}), which speaks with the voice the model names when the model is a
- * served voice, else with the default voice (the first of {@code TTS_GATEWAY_VOICES}).
+ * served voice, else with the served voice {@code TTS_GATEWAY_VOICE_ALIASES} maps it to (OpenAI's male names to the
+ * male voice by default), else with the default voice (the first of {@code TTS_GATEWAY_VOICES}).
  *
  * @param job the job to run
  * @param model the model as asked
@@ -45,7 +46,12 @@ public record SpeechRequest(JobRequest job, String model, String format) {
     /** OpenAI's voice names and the served voice each speaks with (under an OpenAI model). */
     public static Map<String, String> aliases(GatewayConfig cfg) {
         Map<String, String> m = new LinkedHashMap<>();
-        OPENAI_VOICES.stream().filter(v -> !cfg.voices().contains(v)).forEach(v -> m.put(v, cfg.voices().get(0)));
+        for (String v : OPENAI_VOICES) {
+            if (!cfg.voices().contains(v)) {
+                String to = cfg.voiceAliases().get(v);
+                m.put(v, to != null && cfg.voices().contains(to) ? to : cfg.voices().get(0));
+            }
+        }
         return m;
     }
 
@@ -75,7 +81,7 @@ public record SpeechRequest(JobRequest job, String model, String format) {
         String voice = JobRequest.optionalString(body, "voice", null);
         String served;
         if (voice == null || (OPENAI_VOICES.contains(voice) && !cfg.voices().contains(voice))) {
-            served = cfg.voices().contains(model) ? model : cfg.voices().get(0);
+            served = cfg.voices().contains(model) ? model : voice == null ? cfg.voices().get(0) : aliases(cfg).get(voice);
         } else if (cfg.voices().contains(voice)) {
             served = voice;
         } else {

@@ -49,6 +49,36 @@ class SpeechRequestTest {
     }
 
     @Test
+    void openAiMaleNamesSpeakWithTheVoiceTheirAliasNamesWhenItIsServed() {
+        GatewayConfig cfg = GatewayConfig.fromEnv(Map.of("TTS_S3_ACCESS_KEY", "ak", "TTS_S3_SECRET_KEY", "sk",
+                "TTS_GATEWAY_VOICES", "slt,kal"));
+        assertThat(SpeechRequest.aliases(cfg)).containsEntry("onyx", "kal").containsEntry("echo", "kal")
+                .containsEntry("nova", "slt").containsEntry("alloy", "slt");
+        JsonNode onyx = Json.MAPPER.createObjectNode().put("model", "tts-1").put("voice", "onyx").put("input", "Hi.");
+        assertThat(SpeechRequest.from(onyx, cfg).job().voice()).isEqualTo("kal");
+        // the model naming a served voice still wins over the alias
+        assertThat(SpeechRequest.from(((com.fasterxml.jackson.databind.node.ObjectNode) onyx.deepCopy()).put("model", "slt"),
+                cfg).job().voice()).isEqualTo("slt");
+        // an alias to a voice not served speaks with the default (CFG serves amy and bob, no kal)
+        assertThat(SpeechRequest.aliases(CFG)).containsEntry("onyx", "amy");
+        GatewayConfig custom = GatewayConfig.fromEnv(Map.of("TTS_S3_ACCESS_KEY", "ak", "TTS_S3_SECRET_KEY", "sk",
+                "TTS_GATEWAY_VOICES", "amy,bob", "TTS_GATEWAY_VOICE_ALIASES", "nova=bob, alloy=bob"));
+        assertThat(SpeechRequest.aliases(custom)).containsEntry("nova", "bob").containsEntry("alloy", "bob")
+                .containsEntry("onyx", "amy");
+    }
+
+    @Test
+    void badAliasConfigurationIsRefusedAtStart() {
+        for (String bad : new String[] {"onyx", "onyx=", "=kal", "onyx=kal=x", "onyx=kal,onyx=slt", "Onyx=kal"}) {
+            assertThat(catchThrowableOfType(dev.ttscluster.common.config.ConfigException.class, () -> GatewayConfig.fromEnv(
+                    Map.of("TTS_S3_ACCESS_KEY", "ak", "TTS_S3_SECRET_KEY", "sk", "TTS_GATEWAY_VOICE_ALIASES", bad))))
+                    .as(bad).isNotNull().hasMessageContaining("TTS_GATEWAY_VOICE_ALIASES");
+        }
+        assertThat(GatewayConfig.fromEnv(Map.of("TTS_S3_ACCESS_KEY", "ak", "TTS_S3_SECRET_KEY", "sk",
+                "TTS_GATEWAY_VOICE_ALIASES", "none")).voiceAliases()).isEmpty();
+    }
+
+    @Test
     void badBodiesNameTheirField() {
         assertThat(refused("{\"voice\":\"alloy\",\"input\":\"Hi.\"}").getMessage()).contains("'model' is required");
         assertThat(refused("{\"model\":\"tts-2\",\"input\":\"Hi.\"}").getMessage()).contains("unknown model 'tts-2'");
