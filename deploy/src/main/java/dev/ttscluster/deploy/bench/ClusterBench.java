@@ -140,11 +140,9 @@ public final class ClusterBench {
         List<JobSample> ok = samples.stream().filter(JobSample::succeeded).toList();
         Map<String, Integer> notSucceeded = new java.util.TreeMap<>();
         samples.stream().filter(s -> !s.succeeded()).forEach(s -> notSucceeded.merge(s.status(), 1, Integer::sum));
-        long first = samples.stream().mapToLong(JobSample::submitMs).min().orElse(0);
-        long last = ok.stream().mapToLong(JobSample::finishedMs).max().orElse(first);
-        double span = Math.max(1e-3, (last - first) / 1000.0);
+        double span = JobSample.spanSeconds(samples);
         double done = ok.size() / Math.max(span, opts.stepSeconds());
-        double audio = ok.stream().mapToDouble(JobSample::audioSeconds).sum() / Math.max(span, opts.stepSeconds());
+        double audio = JobSample.audioSeconds(ok) / Math.max(span, opts.stepSeconds());
         double p95 = Stats.percentile(ok, JobSample::latency, 95);
         List<JobSample> shorts = ok.stream().filter(s -> s.kind() == Workload.Kind.SHORT).toList();
         // kept up: every job done, completions at least 90% of the arrivals actually drawn (Poisson), p95 in the SLO
@@ -170,10 +168,8 @@ public final class ClusterBench {
 
     private static Results.Saturation saturation(List<JobSample> samples, double inferenceSeconds, CpuUse cpu) {
         List<JobSample> ok = samples.stream().filter(JobSample::succeeded).toList();
-        long first = samples.stream().mapToLong(JobSample::submitMs).min().orElse(0);
-        long last = ok.stream().mapToLong(JobSample::finishedMs).max().orElse(first);
-        double span = Math.max(1e-3, (last - first) / 1000.0);
-        double audio = ok.stream().mapToDouble(JobSample::audioSeconds).sum();
+        double span = JobSample.spanSeconds(samples);
+        double audio = JobSample.audioSeconds(ok);
         Map<String, Double> perAudio = new LinkedHashMap<>();
         cpu.seconds().forEach((k, v) -> perAudio.put(k, audio == 0 ? Double.NaN : v / audio));
         return new Results.Saturation(samples.size(), ok.size(), span, ok.size() / span, audio / span,
@@ -215,6 +211,22 @@ public final class ClusterBench {
             }
         }
         return out;
+    }
+
+    /**
+     * The sum of a scrape's samples of metric {@code name} (every label set) whose labels contain {@code labels}
+     * ("" for all); NaN samples are skipped.
+     */
+    static double sum(Map<String, Double> scrape, String name, String labels) {
+        double s = 0;
+        for (Map.Entry<String, Double> e : scrape.entrySet()) {
+            String k = e.getKey();
+            if (k.startsWith(name) && (k.length() == name.length() || k.charAt(name.length()) == '{')
+                    && k.contains(labels) && !e.getValue().isNaN()) {
+                s += e.getValue();
+            }
+        }
+        return s;
     }
 
     /** Peak resident set (VmHWM) of a process, in MiB; NaN where /proc is not readable. */

@@ -19,6 +19,18 @@ public record JobSample(Workload.Kind kind, long submitMs, long firstAudioMs, lo
         return new JobSample(kind, submitMs, 0, 0, status, 0, 0, 0);
     }
 
+    /** Seconds from the first submission of {@code samples} to the last finish of one that succeeded (at least 1 ms). */
+    static double spanSeconds(java.util.List<JobSample> samples) {
+        long first = samples.stream().mapToLong(JobSample::submitMs).min().orElse(0);
+        long last = samples.stream().filter(JobSample::succeeded).mapToLong(JobSample::finishedMs).max().orElse(first);
+        return Math.max(1e-3, (last - first) / 1000.0);
+    }
+
+    /** Audio produced by those of {@code samples} that succeeded, in seconds. */
+    static double audioSeconds(java.util.List<JobSample> samples) {
+        return samples.stream().filter(JobSample::succeeded).mapToDouble(JobSample::audioSeconds).sum();
+    }
+
     public boolean succeeded() {
         return "succeeded".equals(status);
     }

@@ -269,9 +269,20 @@ public final class Results {
      * @param seconds since the soak's load started
      * @param rssBytes the worker's resident memory
      * @param heapUsedBytes its JVM heap in use (from its metrics)
+     * @param heapCommittedBytes the heap the JVM has committed (from its metrics; NaN in older runs)
      * @param segments segments it has handled so far
      */
-    public record SoakSample(double seconds, long rssBytes, double heapUsedBytes, double segments) {
+    public record SoakSample(double seconds, long rssBytes, double heapUsedBytes, double heapCommittedBytes,
+                             double segments) {
+        /** A sample without the committed heap (older saved runs). */
+        public SoakSample(double seconds, long rssBytes, double heapUsedBytes, double segments) {
+            this(seconds, rssBytes, heapUsedBytes, Double.NaN, segments);
+        }
+
+        /** Resident memory outside the committed heap (libtorch, JIT, stacks, metaspace); NaN when unknown. */
+        public double outsideHeapBytes() {
+            return Double.isNaN(heapCommittedBytes) || heapCommittedBytes <= 0 ? Double.NaN : rssBytes - heapCommittedBytes;
+        }
     }
 
     /**
@@ -285,21 +296,37 @@ public final class Results {
      * @param succeeded jobs that succeeded
      * @param mix what the jobs were
      * @param samples the memory over time, the first after the warm-up
+     * @param jvmOptions the worker's heap options (empty in older runs: -Xmx only, the heap grew as needed)
      */
     public record SoakRun(String date, String variant, double ratePerSecond, double seconds, int jobs, int succeeded,
-                          String mix, List<SoakSample> samples) {
+                          String mix, List<SoakSample> samples, String jvmOptions) {
+        /** A run from before the heap options were recorded. */
+        public SoakRun(String date, String variant, double ratePerSecond, double seconds, int jobs, int succeeded,
+                       String mix, List<SoakSample> samples) {
+            this(date, variant, ratePerSecond, seconds, jobs, succeeded, mix, samples, "");
+        }
+
         /** Resident-memory growth over the second half of the samples by least squares, MiB per minute. */
         public double rssSlopeMibPerMinute() {
+            return slope(p -> p.rssBytes());
+        }
+
+        /** Growth of the memory outside the committed heap over the second half, MiB per minute; NaN when unknown. */
+        public double outsideHeapSlopeMibPerMinute() {
+            return slope(SoakSample::outsideHeapBytes);
+        }
+
+        private double slope(java.util.function.ToDoubleFunction<SoakSample> bytes) {
             List<SoakSample> half = samples.subList(samples.size() / 2, samples.size());
             if (half.size() < 2) {
                 return Double.NaN;
             }
             double mx = half.stream().mapToDouble(SoakSample::seconds).average().orElse(0);
-            double my = half.stream().mapToDouble(SoakSample::rssBytes).average().orElse(0);
+            double my = half.stream().mapToDouble(bytes).average().orElse(0);
             double num = 0;
             double den = 0;
             for (SoakSample p : half) {
-                num += (p.seconds() - mx) * (p.rssBytes() - my);
+                num += (p.seconds() - mx) * (bytes.applyAsDouble(p) - my);
                 den += (p.seconds() - mx) * (p.seconds() - mx);
             }
             return den == 0 ? 0 : num / den * 60 / (1024.0 * 1024.0);

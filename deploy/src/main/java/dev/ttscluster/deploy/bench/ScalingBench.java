@@ -66,10 +66,8 @@ final class ScalingBench {
             CpuUse cpu = CpuUse.snapshot(pids).since(cpu0);
             List<Double> after = segments(cluster, ws);
             List<JobSample> ok = samples.stream().filter(JobSample::succeeded).toList();
-            long first = samples.stream().mapToLong(JobSample::submitMs).min().orElse(0);
-            long last = ok.stream().mapToLong(JobSample::finishedMs).max().orElse(first);
-            double span = Math.max(1e-3, (last - first) / 1000.0);
-            double audio = ok.stream().mapToDouble(JobSample::audioSeconds).sum();
+            double span = JobSample.spanSeconds(samples);
+            double audio = JobSample.audioSeconds(ok);
             double workerCpu = cpu.seconds().values().stream().mapToDouble(Double::doubleValue).sum();
             Results.Saturation sat = new Results.Saturation(samples.size(), ok.size(), span, ok.size() / span, audio / span,
                     Double.NaN, Map.of(), cpu.machineTotal() == 0 ? Double.NaN : cpu.machineBusy() / cpu.machineTotal());
@@ -87,14 +85,7 @@ final class ScalingBench {
     private static List<Double> segments(LocalCluster cluster, List<ChildJvm> ws) throws Exception {
         List<Double> out = new ArrayList<>();
         for (ChildJvm w : ws) {
-            Map<String, Double> m = ClusterBench.scrape(cluster.metricsUrl(w));
-            double s = 0;
-            for (Map.Entry<String, Double> e : m.entrySet()) {
-                if (e.getKey().startsWith("tts_worker_segments_total") && !e.getValue().isNaN()) {
-                    s += e.getValue();
-                }
-            }
-            out.add(s);
+            out.add(ClusterBench.sum(ClusterBench.scrape(cluster.metricsUrl(w)), "tts_worker_segments_total", ""));
         }
         return out;
     }

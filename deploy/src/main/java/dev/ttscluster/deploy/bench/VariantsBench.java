@@ -101,10 +101,7 @@ final class VariantsBench {
             load.burst(new Workload(99).mix(opts.warmupJobs(), BenchMain.LONG_EVERY), BenchMain.LONG_EVERY, 300);
             List<JobSample> samples = load.burst(new Workload(BenchMain.BACKLOG_SEED + 2).mix(opts.backlogJobs(),
                     BenchMain.LONG_EVERY), BenchMain.LONG_EVERY, 600);
-            List<JobSample> ok = samples.stream().filter(JobSample::succeeded).toList();
-            long first = samples.stream().mapToLong(JobSample::submitMs).min().orElse(0);
-            long last = ok.stream().mapToLong(JobSample::finishedMs).max().orElse(first);
-            throughput = ok.stream().mapToDouble(JobSample::audioSeconds).sum() / Math.max(1e-3, (last - first) / 1000.0);
+            throughput = JobSample.audioSeconds(samples) / JobSample.spanSeconds(samples);
             workerRss = Machine.rssBytes(worker.pid());
         }
         Map<String, Results.Quality> quality = new LinkedHashMap<>();

@@ -21,6 +21,9 @@ import java.util.function.Predicate;
  * (SIGTERM) and restart services like real processes.
  */
 public final class ChildJvm implements AutoCloseable {
+    /** Environment entry with further options for the child's JVM, space-separated; read by {@link #start}. */
+    public static final String JVM_OPTS = "TTS_CHILD_JVM_OPTS";
+
     private final String name;
     private final Process process;
     private final CountDownLatch ready = new CountDownLatch(1);
@@ -45,6 +48,12 @@ public final class ChildJvm implements AutoCloseable {
         // small services: the serial collector's footprint; workers: G1, whose collection work does not stall the
         // inference thread's core (measured: about 20% more engine throughput on 2 cores)
         cmd.add("g1".equals(env.get("TTS_CHILD_GC")) ? "-XX:+UseG1GC" : "-XX:+UseSerialGC");
+        // further JVM options, space-separated (e.g. a pinned, pre-touched heap for a memory soak)
+        for (String opt : env.getOrDefault(JVM_OPTS, "").trim().split("\\s+")) {
+            if (!opt.isEmpty()) {
+                cmd.add(opt);
+            }
+        }
         cmd.add("-Dai.djl.offline=true");
         cmd.add("-cp");
         cmd.add(serviceClasspath());

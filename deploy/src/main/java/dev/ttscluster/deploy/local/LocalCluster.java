@@ -114,11 +114,22 @@ public final class LocalCluster implements AutoCloseable {
 
     /** Starts one more worker process and waits until it polls. */
     public ChildJvm addWorker() {
+        return addWorker(Map.of());
+    }
+
+    /**
+     * Starts one more worker process with further configuration of its own (over the cluster's), e.g.
+     * {@link ChildJvm#JVM_OPTS}, and waits until it polls.
+     *
+     * @throws IllegalStateException when the worker exits or does not get ready in time
+     */
+    public ChildJvm addWorker(Map<String, String> workerEnv) {
         String id;
         synchronized (this) {
             id = "worker-" + (++workerSeq);
         }
         Map<String, String> env = serviceEnv();
+        env.putAll(workerEnv);
         env.put(WorkerConfig.WORKER_ID.name(), id);
         int metricsPort = Ports.free();
         env.put(WorkerConfig.METRICS_PORT.name(), Integer.toString(metricsPort));
