@@ -6,7 +6,7 @@ some of the acoustic model's smoothing). No adversarial loss: multi-resolution S
 the next run; --minutes bounds one run.
 
 usage: /usr/bin/python3 train_vocoder.py --data DATA[,DATA2...] --acoustic CKPT_DIR/last.pt|BUNDLE/model.pt --out VOC_DIR
-           [--steps 12000] [--minutes 0] [--threads 2] [--batch 16] [--clip 48]
+           [--steps 12000] [--minutes 0] [--threads 2] [--batch 16] [--clip 48] [--mel-weight 0.5]
 The n-th DATA is speaker n, as in train.py, whose CKPT_DIR/features-N.pt caches it uses when present. The
 acoustic model may be a training checkpoint or an exported bundle's model.pt (to continue the shipped vocoder's
 training on a fresh machine from models/slt/checkpoints/vocoder.pt, the committed checkpoint).
@@ -119,6 +119,7 @@ def main():
     ap.add_argument("--clip", type=int, default=48, help="frames per training clip")
     ap.add_argument("--every", type=int, default=200)
     ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--mel-weight", type=float, default=0.5, help="weight of the log-mel L1 beside the STFT loss")
     ap.add_argument("--teacher-share", type=float, default=0.2, help="share of clips fed the teacher's own mel")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
@@ -151,7 +152,7 @@ def main():
             g["lr"] = lr_at(step, args.steps, args.lr)
         spec = voc.spectrum(mels, torch.full((mels.size(0),), mels.size(2), dtype=torch.long))
         pred = voc.waves(spec, target.size(1))
-        loss = stft_loss(pred, target) + 0.5 * mel_loss(pred, target, basis)
+        loss = stft_loss(pred, target) + args.mel_weight * mel_loss(pred, target, basis)
         opt.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(voc.parameters(), 1.0)
