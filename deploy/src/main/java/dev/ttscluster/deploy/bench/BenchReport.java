@@ -300,9 +300,10 @@ public final class BenchReport {
                 .append(f1(s.ratePerSecond())).append(" jobs/s (Poisson): ").append(s.mix()).append(". ")
                 .append(s.succeeded()).append(" of ").append(s.jobs()).append(" jobs succeeded. The worker's resident memory ")
                 .append("(VmRSS), its JVM heap committed and in use (its `jvm_memory_committed_bytes` and ")
-                .append("`jvm_memory_used_bytes`) and the resident memory outside the committed heap, sampled as it ran:\n\n");
-        md.append("| minute | worker RSS | heap committed | heap in use | outside the heap | segments handled |\n")
-                .append("|---|---|---|---|---|---|\n");
+                .append("`jvm_memory_used_bytes`), the resident memory outside the committed heap and, of that, the JVM's ")
+                .append("non-heap memory in use (metaspace, code cache), sampled as it ran:\n\n");
+        md.append("| minute | worker RSS | heap committed | heap in use | outside the heap | JVM non-heap | segments handled |\n")
+                .append("|---|---|---|---|---|---|---|\n");
         List<Results.SoakSample> shown = new ArrayList<>();
         double next = 0;
         for (Results.SoakSample p : s.samples()) {
@@ -314,7 +315,7 @@ public final class BenchReport {
         for (Results.SoakSample p : shown) {
             md.append("| ").append(f1(p.seconds() / 60)).append(" | ").append(p.rssBytes() >> 20).append(" MiB | ")
                     .append(mib(p.heapCommittedBytes())).append(" | ").append(mib(p.heapUsedBytes())).append(" | ")
-                    .append(mib(p.outsideHeapBytes())).append(" | ")
+                    .append(mib(p.outsideHeapBytes())).append(" | ").append(mib(p.nonHeapUsedBytes())).append(" | ")
                     .append(Double.isNaN(p.segments()) ? "-" : Long.toString(Math.round(p.segments()))).append(" |\n");
         }
         long min = s.samples().stream().mapToLong(Results.SoakSample::rssBytes).min().orElse(0);

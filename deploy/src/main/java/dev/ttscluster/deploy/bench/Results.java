@@ -270,13 +270,14 @@ public final class Results {
      * @param rssBytes the worker's resident memory
      * @param heapUsedBytes its JVM heap in use (from its metrics)
      * @param heapCommittedBytes the heap the JVM has committed (from its metrics; NaN in older runs)
+     * @param nonHeapUsedBytes the JVM's non-heap memory in use: metaspace, code cache (NaN in older runs)
      * @param segments segments it has handled so far
      */
     public record SoakSample(double seconds, long rssBytes, double heapUsedBytes, double heapCommittedBytes,
-                             double segments) {
-        /** A sample without the committed heap (older saved runs). */
+                             double nonHeapUsedBytes, double segments) {
+        /** A sample without the committed heap and non-heap figures (older saved runs). */
         public SoakSample(double seconds, long rssBytes, double heapUsedBytes, double segments) {
-            this(seconds, rssBytes, heapUsedBytes, Double.NaN, segments);
+            this(seconds, rssBytes, heapUsedBytes, Double.NaN, Double.NaN, segments);
         }
 
         /** Resident memory outside the committed heap (libtorch, JIT, stacks, metaspace); NaN when unknown. */

@@ -118,16 +118,18 @@ final class SoakBench {
     private static Results.SoakSample sample(LocalCluster cluster, ChildJvm worker, long start) {
         double heap = Double.NaN;
         double committed = Double.NaN;
+        double nonHeap = Double.NaN;
         double segments = Double.NaN;
         try {
             Map<String, Double> m = ClusterBench.scrape(cluster.metricsUrl(worker));
             heap = ClusterBench.sum(m, "jvm_memory_used_bytes", "area=\"heap\"");
             committed = ClusterBench.sum(m, "jvm_memory_committed_bytes", "area=\"heap\"");
+            nonHeap = ClusterBench.sum(m, "jvm_memory_used_bytes", "area=\"nonheap\"");
             segments = ClusterBench.sum(m, "tts_worker_segments_total", "");
         } catch (Exception e) {
             // a missed scrape leaves NaN in this sample; the resident memory still counts
         }
         return new Results.SoakSample((System.nanoTime() - start) / 1e9, Machine.rssBytes(worker.pid()), heap, committed,
-                segments);
+                nonHeap, segments);
     }
 }
