@@ -54,11 +54,12 @@ final class SoakBench {
         // the heap pinned at its maximum and touched at start, so that its growth to a working size (which the
         // JVM does lazily) is not read as a leak: what still climbs is memory outside the heap
         String xmx = env.getOrDefault("TTS_CHILD_XMX", "1g");
+        String pinned = "-Xms" + xmx + " -XX:+AlwaysPreTouch"; // -Xmx comes from TTS_CHILD_XMX
         String jvmOptions = "-Xms" + xmx + " -Xmx" + xmx + " -XX:+AlwaysPreTouch";
         try (LocalCluster cluster = LocalCluster.start(data, 0, 0, model, env);
              LoadRun load = new LoadRun(cluster.gatewayUrl(), cluster.createApiKey("soak"))) {
             ChildJvm worker = cluster.addWorker(Map.of("TTS_CHILD_XMX", xmx,
-                    ChildJvm.JVM_OPTS, "-Xms" + xmx + " -XX:+AlwaysPreTouch"));
+                    ChildJvm.JVM_OPTS, pinned));
             load.burst(new Workload(99).mix(opts.warmupJobs(), BenchMain.LONG_EVERY), BenchMain.LONG_EVERY, 300);
             List<Results.SoakSample> samples = Collections.synchronizedList(new ArrayList<>());
             long start = System.nanoTime();

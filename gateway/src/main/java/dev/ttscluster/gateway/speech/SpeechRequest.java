@@ -46,13 +46,14 @@ public record SpeechRequest(JobRequest job, String model, String format) {
     /** OpenAI's voice names and the served voice each speaks with (under an OpenAI model). */
     public static Map<String, String> aliases(GatewayConfig cfg) {
         Map<String, String> m = new LinkedHashMap<>();
-        for (String v : OPENAI_VOICES) {
-            if (!cfg.voices().contains(v)) {
-                String to = cfg.voiceAliases().get(v);
-                m.put(v, to != null && cfg.voices().contains(to) ? to : cfg.voices().get(0));
-            }
-        }
+        OPENAI_VOICES.stream().filter(v -> !cfg.voices().contains(v)).forEach(v -> m.put(v, aliased(cfg, v)));
         return m;
+    }
+
+    /** The served voice an OpenAI voice name speaks with: its alias when that voice is served, else the default. */
+    private static String aliased(GatewayConfig cfg, String openAiVoice) {
+        String to = cfg.voiceAliases().get(openAiVoice);
+        return to != null && cfg.voices().contains(to) ? to : cfg.voices().get(0);
     }
 
     /**
@@ -81,7 +82,7 @@ public record SpeechRequest(JobRequest job, String model, String format) {
         String voice = JobRequest.optionalString(body, "voice", null);
         String served;
         if (voice == null || (OPENAI_VOICES.contains(voice) && !cfg.voices().contains(voice))) {
-            served = cfg.voices().contains(model) ? model : voice == null ? cfg.voices().get(0) : aliases(cfg).get(voice);
+            served = cfg.voices().contains(model) ? model : voice == null ? cfg.voices().get(0) : aliased(cfg, voice);
         } else if (cfg.voices().contains(voice)) {
             served = voice;
         } else {
