@@ -26,7 +26,8 @@ import java.util.Map;
  * (jobs in the saturation backlog), {@code --nice N} (nice value of everything but the worker, default
  * 10; 0 leaves priorities alone), {@code --upload-threads N} (the batched worker's, default 1),
  * {@code --render results.json} (only the report and plot again, from a run's saved numbers),
- * {@code --only cache|book|scaling|variants|soak} (only the segment cache's workload, interactive latency under a
+ * {@code --only load} (the load-step section alone, {@code --repeats N} times, default 3, each repeat kept in
+ * {@code docs/bench/LABEL.json}, {@code --label LABEL} default "load"; {@code --step-seconds S} shortens its steps), {@code --only cache|book|scaling|variants|soak} (only the segment cache's workload, interactive latency under a
  * book, scaling, the bundle's variants side by side or the memory soak, merged into the saved results.json of an
  * earlier run; the report says when each part ran), {@code --soak-seconds N} (default 600).
  */
@@ -96,6 +97,27 @@ public final class BenchMain {
         perRequestEnv.put(WorkerConfig.MODE.name(), "per-request");
         perRequestEnv.put(WorkerConfig.INFERENCE_THREADS.name(), "1");
 
+        if ("load".equals(opt.get("--only"))) {
+            // the load-step section alone, repeated: both modes on fresh clusters, each repeat kept
+            int repeats = Integer.parseInt(opt.getOrDefault("--repeats", "3"));
+            o = new ClusterBench.Options(Double.parseDouble(opt.getOrDefault("--step-seconds", "" + o.stepSeconds())),
+                    o.warmupJobs(), o.saturationJobs(), o.longEvery(), o.sloSeconds(), o.drainSeconds(), nice);
+            Files.createDirectories(data);
+            List<Results.LoadRepeat> done = new ArrayList<>();
+            for (int r = 1; r <= repeats; r++) {
+                say("load steps: repeat " + r + " of " + repeats);
+                LoadSection section = loadSection(data.resolve("repeat-" + r), model, o, backlog, batched, batchedEnv,
+                        perRequestEnv, quick, false);
+                done.add(new Results.LoadRepeat(r, section.model(), section.modes()));
+            }
+            Results.LoadRun load = new Results.LoadRun(LocalDate.now(ZoneOffset.UTC).toString(), Machine.commit(root),
+                    String.join(" ", args), o, done);
+            Path file = out.resolve("bench/" + opt.getOrDefault("--label", "load") + ".json");
+            Files.createDirectories(file.getParent());
+            Json.MAPPER.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), load);
+            say("wrote " + file);
+            return;
+        }
         if (opt.containsKey("--only")) {
             // one part again, merged into an earlier run's saved numbers (the report dates each part)
             Results.Run saved = Json.MAPPER.readValue(out.resolve("bench/results.json").toFile(), Results.Run.class);
@@ -122,20 +144,52 @@ public final class BenchMain {
                     soak), out);
             return;
         }
+        Files.createDirectories(data);
+        LoadSection section = loadSection(data, model, o, backlog, batched, batchedEnv, perRequestEnv, quick, true);
+        List<EngineBench.Point> curve = section.curve();
+        String modelName = section.model();
+        List<Results.Mode> modes = section.modes();
+
+        Results.CacheRun cache = new CacheBench(data, model, cacheOpts, BenchMain::say).run(batchedEnv);
+        Results.BookRun book = new BookBench(data, model, bookOpts, BenchMain::say).run(batchedEnv);
+        Results.ScalingRun scaling = new ScalingBench(data, model, scalingOpts, BenchMain::say).run(batchedEnv,
+                new Workload(BACKLOG_SEED + 1).mix(scalingOpts.backlogJobs(), LONG_EVERY));
+        Results.VariantsRun variants = new VariantsBench(data, model, variantOpts, BenchMain::say).run(batchedEnv);
+        Results.SoakRun soak = new SoakBench(data, model, soakOpts, BenchMain::say).run(soakEnv(batchedEnv));
+        Results.Run run = new Results.Run(LocalDate.now(ZoneOffset.UTC).toString(),
+                "deploy/bench/run-benchmarks" + (quick ? " --quick" : ""), Machine.describe(), modelName,
+                "jobs of about 20 characters (short) and about 200 characters (long, 2-3 sentences), every "
+                        + LONG_EVERY + "th job long; customer-service phrases with varying names and numbers",
+                o.sloSeconds(), curve, modes, Machine.gpu(), cache, book, scaling, variants, soak);
+        write(run, out);
+    }
+
+    /** What the load-step section measured: the engine's batch curve (when asked for), the model, both modes. */
+    private record LoadSection(List<EngineBench.Point> curve, String model, List<Results.Mode> modes) {
+    }
+
+    /**
+     * The raw engine's batch curve ({@code withCurve}), then the batched mode and the per-request mode on fresh
+     * clusters under the same open-loop steps (fractions of the batched mode's backlog throughput).
+     */
+    private static LoadSection loadSection(Path data, Path model, ClusterBench.Options o, List<String> backlog,
+                                           BatchPolicy batched, Map<String, String> batchedEnv,
+                                           Map<String, String> perRequestEnv, boolean quick, boolean withCurve)
+            throws Exception {
         say("raw engine: " + model + ", 1 intra-op thread, in a JVM of its own (warming up)");
         Files.createDirectories(data);
-        List<EngineBench.Point> curve;
-        String modelName;
+        List<EngineBench.Point> curve = List.of();
         List<Results.Mode> modes = new ArrayList<>();
         try (EngineProbe engine = EngineProbe.start(model, BACKLOG_SEED, o.saturationJobs(), LONG_EVERY,
                 data.resolve("engine-probe.log"))) {
-            modelName = engine.model();
+            String modelName = engine.model();
             double secs = quick ? 1 : 6;
             int rows = quick ? 8 : 64;
-            curve = engine.curve(rows, secs);
-            curve.forEach(p -> say(String.format("  batch %2d: %.1f audio-s/s, %.0f ms/call, padding %.0f%%",
-                    p.batchSize(), p.audioSecondsPerSecond(), p.msPerCall(), 100 * p.paddingRatio())));
-
+            if (withCurve) {
+                curve = engine.curve(rows, secs);
+                curve.forEach(p -> say(String.format("  batch %2d: %.1f audio-s/s, %.0f ms/call, padding %.0f%%",
+                        p.batchSize(), p.audioSecondsPerSecond(), p.msPerCall(), 100 * p.paddingRatio())));
+            }
             ClusterBench bench = new ClusterBench(data, model, o, BenchMain::say);
             // batched first: its backlog throughput sets the load steps both modes then run
             List<Double> rates = new ArrayList<>();
@@ -151,20 +205,8 @@ public final class BenchMain {
             modes.add(0, bench.run("per-request", "one segment per model call, no batching window, each segment "
                             + "uploaded, counted and committed before the next starts (the write-up's V22)", perRequestEnv,
                     probe(engine, BatchPolicy.perRequest(), 1, rows, secs * 1.5), backlog, capacity -> rates));
+            return new LoadSection(curve, modelName, modes);
         }
-
-        Results.CacheRun cache = new CacheBench(data, model, cacheOpts, BenchMain::say).run(batchedEnv);
-        Results.BookRun book = new BookBench(data, model, bookOpts, BenchMain::say).run(batchedEnv);
-        Results.ScalingRun scaling = new ScalingBench(data, model, scalingOpts, BenchMain::say).run(batchedEnv,
-                new Workload(BACKLOG_SEED + 1).mix(scalingOpts.backlogJobs(), LONG_EVERY));
-        Results.VariantsRun variants = new VariantsBench(data, model, variantOpts, BenchMain::say).run(batchedEnv);
-        Results.SoakRun soak = new SoakBench(data, model, soakOpts, BenchMain::say).run(soakEnv(batchedEnv));
-        Results.Run run = new Results.Run(LocalDate.now(ZoneOffset.UTC).toString(),
-                "deploy/bench/run-benchmarks" + (quick ? " --quick" : ""), Machine.describe(), modelName,
-                "jobs of about 20 characters (short) and about 200 characters (long, 2-3 sentences), every "
-                        + LONG_EVERY + "th job long; customer-service phrases with varying names and numbers",
-                o.sloSeconds(), curve, modes, Machine.gpu(), cache, book, scaling, variants, soak);
-        write(run, out);
     }
 
     /** The soak's worker: batched as the others, with the segment cache on (repeats are part of its mix). */

@@ -34,6 +34,29 @@ public final class Machine {
                 + "none. On a GPU host, run the TorchScript bundle's batch curve there and add it here.";
     }
 
+    /**
+     * The commit the repository at {@code root} has checked out (short hash, "+dirty" when it has uncommitted
+     * changes to tracked files); "unknown" where git cannot say.
+     */
+    static String commit(Path root) {
+        try {
+            String head = run(root, "git", "rev-parse", "--short=12", "HEAD");
+            String dirty = run(root, "git", "status", "--porcelain", "--untracked-files=no");
+            return head.isEmpty() ? "unknown" : head + (dirty.isEmpty() ? "" : "+dirty");
+        } catch (IOException e) {
+            return "unknown";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "unknown";
+        }
+    }
+
+    private static String run(Path dir, String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+        return p.waitFor() == 0 ? out : "";
+    }
+
     /** Resident memory of process {@code pid} in bytes, from /proc (0 where unknown). */
     public static long rssBytes(long pid) {
         String v = first("/proc/" + pid + "/status", "VmRSS");

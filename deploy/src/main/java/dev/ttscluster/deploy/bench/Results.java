@@ -164,6 +164,29 @@ public final class Results {
     }
 
     /**
+     * One repeat of the load-step section.
+     *
+     * @param repeat 1-based
+     * @param model bundle name and version it ran
+     * @param modes per-request and batched
+     */
+    public record LoadRepeat(int repeat, String model, List<Mode> modes) {
+    }
+
+    /**
+     * The load-step section run alone, repeated ({@code --only load}).
+     *
+     * @param date when
+     * @param commit the repository's commit
+     * @param arguments the harness's arguments
+     * @param options the cluster options every repeat used
+     * @param repeats each repeat
+     */
+    public record LoadRun(String date, String commit, String arguments, ClusterBench.Options options,
+                          List<LoadRepeat> repeats) {
+    }
+
+    /**
      * A whole run.
      *
      * @param date when
