@@ -11,12 +11,25 @@ ARG FLAVOR=cpu
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY pom.xml ./
+# every module's pom (the reactor reads them all), then the sources of the modules this image runs
 COPY common/pom.xml common/
+COPY state/pom.xml state/
+COPY storage/pom.xml storage/
+COPY codecs/pom.xml codecs/
 COPY gateway/pom.xml gateway/
 COPY worker/pom.xml worker/
+COPY test-fixtures/pom.xml test-fixtures/
+COPY client/pom.xml client/
 COPY deploy/pom.xml deploy/
+COPY bench/pom.xml bench/
+COPY e2e/pom.xml e2e/
 COPY common/src common/src
+COPY state/src state/src
+COPY storage/src storage/src
+COPY codecs/src codecs/src
 COPY worker/src worker/src
+# the bundle manifest's JSON Schema, which the worker jar carries (worker/pom.xml resources)
+COPY models/manifest.schema.json models/
 RUN mvn -B -ntp -q -pl worker -am -DskipTests install \
  && mvn -B -ntp -q -pl worker dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=/out/lib \
  && cp worker/target/worker-*.jar /out/lib/

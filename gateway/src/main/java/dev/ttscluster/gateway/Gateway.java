@@ -1,21 +1,25 @@
 package dev.ttscluster.gateway;
 
-import dev.ttscluster.common.state.JobStore;
-import dev.ttscluster.common.storage.AudioBucket;
+import dev.ttscluster.gateway.config.GatewayConfig;
+import dev.ttscluster.state.JobStore;
+import dev.ttscluster.storage.AudioBucket;
 import dev.ttscluster.common.text.Segmenter;
 import dev.ttscluster.gateway.api.HttpApi;
+import dev.ttscluster.gateway.events.JobEventStreams;
+import dev.ttscluster.gateway.webhooks.Webhooks;
 import dev.ttscluster.gateway.books.BookService;
 import dev.ttscluster.gateway.books.EpubBook;
 import dev.ttscluster.gateway.jobs.JobService;
 import dev.ttscluster.gateway.jobs.SegmentPublisher;
 import dev.ttscluster.gateway.jobs.TopicProvisioner;
 import dev.ttscluster.common.contract.Topics;
-import dev.ttscluster.common.tenant.ApiKeyStore;
-import dev.ttscluster.common.tenant.IdempotencyStore;
-import dev.ttscluster.common.tenant.QuotaStore;
+import dev.ttscluster.gateway.tenants.ApiKeyStore;
+import dev.ttscluster.gateway.tenants.IdempotencyStore;
+import dev.ttscluster.gateway.tenants.QuotaStore;
 import dev.ttscluster.gateway.admission.Admission;
 import dev.ttscluster.gateway.admission.LagMonitor;
 import dev.ttscluster.gateway.auth.Authenticator;
+import dev.ttscluster.gateway.health.ReadinessProbe;
 import dev.ttscluster.gateway.metrics.GatewayMetrics;
 import dev.ttscluster.gateway.retention.RetentionSweeper;
 import io.javalin.Javalin;
@@ -45,8 +49,8 @@ public final class Gateway implements AutoCloseable {
     private final GatewayMetrics metrics;
     private final java.util.concurrent.ScheduledExecutorService statsTimer;
     private RetentionSweeper sweeper;
-    private dev.ttscluster.gateway.events.JobEventStreams events;
-    private dev.ttscluster.gateway.webhooks.Webhooks webhooks;
+    private JobEventStreams events;
+    private Webhooks webhooks;
     private volatile boolean stopping;
     private Javalin app;
 
@@ -90,9 +94,9 @@ public final class Gateway implements AutoCloseable {
             Authenticator auth = new Authenticator(new ApiKeyStore(g.tenantRedis, clock), cfg.defaultQuota(), clock, 5000);
             Admission admission = new Admission(new QuotaStore(g.tenantRedis, cfg.jobTtlSeconds()),
                     g.lag.of(Topics.SEGMENTS_INTERACTIVE), cfg.admitMaxLag(), 2);
-            g.events = new dev.ttscluster.gateway.events.JobEventStreams(g.store, g.bucket,
+            g.events = new JobEventStreams(g.store, g.bucket,
                     Duration.ofSeconds(cfg.presignTtlSeconds()), cfg.events());
-            g.webhooks = new dev.ttscluster.gateway.webhooks.Webhooks(cfg.events(), JobStore.client(cfg.infra().redisUrl(), 2000),
+            g.webhooks = new Webhooks(cfg.events(), JobStore.client(cfg.infra().redisUrl(), 2000),
                     g.store, g.bucket, Duration.ofSeconds(cfg.presignTtlSeconds()), cfg.jobTtlSeconds(), Clock.systemUTC())
                     .start();
             g.app = new HttpApi(cfg, jobs, books, g.bucket, () -> !g.stopping && g.readiness.ready(), auth, admission,

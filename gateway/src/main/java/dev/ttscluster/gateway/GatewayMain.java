@@ -1,5 +1,6 @@
 package dev.ttscluster.gateway;
 
+import dev.ttscluster.gateway.config.GatewayConfig;
 import dev.ttscluster.common.config.ConfigException;
 
 import java.util.concurrent.CountDownLatch;

@@ -2,9 +2,9 @@ package dev.ttscluster.gateway;
 
 import dev.ttscluster.common.config.ConfigException;
 import dev.ttscluster.common.config.InfraConfig;
-import dev.ttscluster.common.state.JobStore;
-import dev.ttscluster.common.tenant.ApiKeyStore;
-import dev.ttscluster.common.tenant.Quota;
+import dev.ttscluster.state.JobStore;
+import dev.ttscluster.gateway.tenants.ApiKeyStore;
+import dev.ttscluster.gateway.tenants.Quota;
 import redis.clients.jedis.UnifiedJedis;
 
 import java.time.Clock;

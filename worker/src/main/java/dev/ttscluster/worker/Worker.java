@@ -1,23 +1,36 @@
 package dev.ttscluster.worker;
 
 import dev.ttscluster.common.error.FatalException;
-import dev.ttscluster.common.state.JobStore;
-import dev.ttscluster.common.storage.AudioBucket;
+import dev.ttscluster.state.JobStore;
+import dev.ttscluster.storage.AudioBucket;
 import dev.ttscluster.worker.assembly.JobAssembler;
 import dev.ttscluster.worker.batch.BatchAggregator;
 import dev.ttscluster.worker.cache.Breaker;
 import dev.ttscluster.worker.cache.RecentAudio;
 import dev.ttscluster.worker.cache.SegmentCache;
+import dev.ttscluster.worker.config.WorkerConfig;
+import dev.ttscluster.worker.frontend.Phonemizer;
+import dev.ttscluster.worker.inference.BatchRunner;
 import dev.ttscluster.worker.inference.DjlSynthesisModel;
 import dev.ttscluster.worker.inference.Frontends;
+import dev.ttscluster.worker.inference.ModelCall;
 import dev.ttscluster.worker.inference.SynthesisModel;
-import dev.ttscluster.worker.ingest.DeadLetterTopic;
+import dev.ttscluster.worker.ingest.LaneBalancedAssignor;
 import dev.ttscluster.worker.ingest.SegmentConsumerLoop;
+import dev.ttscluster.worker.ingest.StoreThreads;
+import dev.ttscluster.worker.intake.CacheIntake;
+import dev.ttscluster.worker.intake.SegmentKeys;
 import dev.ttscluster.worker.metrics.MetricsServer;
 import dev.ttscluster.worker.metrics.WorkerMetrics;
+import dev.ttscluster.worker.retry.Retrier;
+import dev.ttscluster.worker.retry.Sleeper;
+import dev.ttscluster.worker.store.DeadLetterTopic;
+import dev.ttscluster.worker.store.DeadLetters;
+import dev.ttscluster.worker.store.JobFailures;
+import dev.ttscluster.worker.store.SegmentStore;
 import dev.ttscluster.worker.store.SegmentWriter;
+import dev.ttscluster.worker.store.UploadPools;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import dev.ttscluster.worker.ingest.LaneBalancedAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -33,9 +46,10 @@ import java.time.Duration;
 import java.util.Properties;
 
 /**
- * Wires one worker process: model, Redis job store, S3 bucket, pipeline, and the Kafka poll loop on
- * its own thread. Start once, close once (close finishes or abandons the in-flight batch, leaves the
- * consumer group and releases the model).
+ * Wires one worker process: model, Redis job store, S3 bucket, the stages (intake, the batch runner with its
+ * model call, store), the threads they store on, and the Kafka poll loop on its own thread. Start once,
+ * close once: close stops polling and lets the loop finish (or abandon) what is in flight and leave the
+ * consumer group, then closes the store threads and upload pools, then the clients and the model.
  */
 public final class Worker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
@@ -43,11 +57,37 @@ public final class Worker implements AutoCloseable {
     private final SynthesisModel model;
     private final JobStore jobs;
     private final DeadLetterTopic deadLetters;
+    private final UploadPools uploads;
+    private final StoreThreads storeThreads;
     private final SegmentConsumerLoop loop;
     private final Thread thread;
     private final WorkerMetrics metrics;
     private final MetricsServer metricsServer;
     private final SegmentCache cache;
+
+    /** The stages the poll loop drives: intake (frontend, cache hits) and the batch runner (model, then store). */
+    record Stages(CacheIntake intake, BatchRunner runner) {
+        /**
+         * Assembles the stages around one model.
+         *
+         * @param sleeper waits between retries ({@code Thread::sleep}; tests inject their own)
+         * @param shared the shared segment cache, or null
+         * @param recent this worker's memory of recent audio, or null
+         */
+        static Stages of(SynthesisModel model, Phonemizer phonemizer, JobStore jobs, SegmentWriter writer,
+                         JobAssembler assembler, DeadLetters deadLetters, Sleeper sleeper, long backoffMs,
+                         WorkerMetrics metrics, UploadPools uploads, ModelCall call, SegmentCache shared,
+                         RecentAudio recent) {
+            Retrier retrier = new Retrier(sleeper, backoffMs, metrics::retriableError);
+            SegmentKeys keys = new SegmentKeys(SegmentKeys.weights(model.manifest().version(), model.halfPrecision()),
+                    model.manifest()::speakerId, phonemizer);
+            SegmentStore store = new SegmentStore(writer, assembler, jobs, phonemizer, model.manifest().sampleRate(),
+                    retrier, metrics, uploads);
+            JobFailures failures = new JobFailures(deadLetters, jobs, retrier, metrics);
+            return new Stages(new CacheIntake(phonemizer, keys, store, shared, recent),
+                    new BatchRunner(model, call, keys, jobs, retrier, failures, store, metrics, shared, recent));
+        }
+    }
 
     private Worker(WorkerConfig cfg) {
         this.model = DjlSynthesisModel.load(cfg.modelDir(), cfg.inferenceThreads(), cfg.device(), cfg.modelVariant());
@@ -56,20 +96,25 @@ public final class Worker implements AutoCloseable {
         int rate = model.manifest().sampleRate();
         this.deadLetters = new DeadLetterTopic(producer(cfg), cfg.workerId(), Duration.ofSeconds(10));
         this.metrics = new WorkerMetrics(Clock.systemUTC()).bindJvmMetrics();
-        SynthesisPipeline pipeline = new SynthesisPipeline(model, Frontends.forManifest(model.manifest()), jobs,
-                new SegmentWriter(bucket, jobs, rate), new JobAssembler(bucket, jobs, rate), deadLetters,
-                Thread::sleep, cfg.retryBackoffMs(), metrics, cfg.uploadThreads())
-                .withMaxAttempts(cfg.maxAttempts()).withFaultInjection(cfg.faultInjectText());
+        RecentAudio recent = null;
         if (cfg.cache() != null) {
             this.cache = new SegmentCache(SegmentCache.client(cfg.cache().redisUrl(), cfg.cache().timeoutMs()),
                     new Breaker(3, 5_000, Clock.systemUTC()), cfg.cache().ttlSeconds(), cfg.cache().maxValueBytes());
-            pipeline.withCache(cache, cfg.cache().localBytes() == 0 ? null : new RecentAudio(cfg.cache().localBytes()));
+            recent = cfg.cache().localBytes() == 0 ? null : new RecentAudio(cfg.cache().localBytes());
             metrics.cacheStats(cache::stats);
         } else {
             this.cache = null;
         }
-        this.loop = new SegmentConsumerLoop(consumer(cfg), pipeline, cfg.batch(), cfg.bulkBatch(), cfg.storeInFlight(),
-                Clock.systemUTC(), metrics).serving(cfg.topics());
+        this.uploads = new UploadPools(cfg.uploadThreads());
+        Sleeper sleeper = Thread::sleep;
+        ModelCall call = new ModelCall(model, sleeper, cfg.retryBackoffMs(), metrics).withMaxAttempts(cfg.maxAttempts())
+                .withFaultInjection(cfg.faultInjectText());
+        Stages stages = Stages.of(model, Frontends.forManifest(model.manifest()), jobs, new SegmentWriter(bucket, jobs, rate),
+                new JobAssembler(bucket, jobs, rate), deadLetters, sleeper, cfg.retryBackoffMs(), metrics, uploads, call,
+                cache, recent);
+        this.storeThreads = cfg.storeInFlight() == 0 ? null : new StoreThreads(cfg.storeInFlight());
+        this.loop = new SegmentConsumerLoop(consumer(cfg), stages.intake(), stages.runner(), cfg.batch(), storeThreads,
+                Clock.systemUTC(), metrics).withBulkPolicy(cfg.bulkBatch()).serving(cfg.topics());
         this.metricsServer = cfg.metricsPort() == 0 ? null
                 : MetricsServer.start(cfg.metricsHost(), cfg.metricsPort(), metrics::render);
         this.thread = new Thread(loop, cfg.workerId() + "-poll");
@@ -151,6 +196,11 @@ public final class Worker implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        // the loop drained what it could; what still runs on these threads was abandoned (uncommitted)
+        if (storeThreads != null) {
+            storeThreads.close();
+        }
+        uploads.close();
         if (metricsServer != null) {
             metricsServer.close();
         }

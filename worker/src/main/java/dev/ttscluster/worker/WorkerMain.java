@@ -1,5 +1,6 @@
 package dev.ttscluster.worker;
 
+import dev.ttscluster.worker.config.WorkerConfig;
 import dev.ttscluster.common.config.ConfigException;
 
 /** Runs one worker from environment configuration until SIGTERM/SIGINT. */

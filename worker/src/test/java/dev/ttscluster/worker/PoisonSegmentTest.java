@@ -6,10 +6,11 @@ import dev.ttscluster.common.contract.JobStatus;
 import dev.ttscluster.common.contract.SegmentTask;
 import dev.ttscluster.common.contract.Topics;
 import dev.ttscluster.common.state.JobRecord;
-import dev.ttscluster.common.state.JobStore;
-import dev.ttscluster.common.storage.AudioBucket;
+import dev.ttscluster.state.JobStore;
+import dev.ttscluster.storage.AudioBucket;
+import dev.ttscluster.testing.FakeS3;
 import dev.ttscluster.common.storage.ObjectKeys;
-import dev.ttscluster.common.text.Phonemizer;
+import dev.ttscluster.worker.frontend.Phonemizer;
 import dev.ttscluster.worker.assembly.JobAssembler;
 import dev.ttscluster.worker.batch.BatchPolicy;
 import dev.ttscluster.worker.inference.DjlSynthesisModel;
@@ -18,9 +19,16 @@ import dev.ttscluster.worker.inference.ModelManifest;
 import dev.ttscluster.worker.inference.SynthesisInput;
 import dev.ttscluster.worker.inference.SynthesisModel;
 import dev.ttscluster.worker.inference.SynthesisOutput;
+import dev.ttscluster.worker.inference.BatchRunner;
+import dev.ttscluster.worker.inference.ModelCall;
 import dev.ttscluster.worker.ingest.SegmentConsumerLoop;
+import dev.ttscluster.worker.ingest.StoreThreads;
 import dev.ttscluster.worker.metrics.WorkerMetrics;
+import dev.ttscluster.worker.retry.Retrier;
+import dev.ttscluster.worker.retry.Sleeper;
+import dev.ttscluster.worker.store.JobFailures;
 import dev.ttscluster.worker.store.SegmentWriter;
+import dev.ttscluster.worker.store.UploadPools;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -79,6 +87,8 @@ class PoisonSegmentTest {
     final List<String> deadLetters = new CopyOnWriteArrayList<>();
     final List<Long> pauses = new CopyOnWriteArrayList<>();
     final WorkerMetrics metrics = new WorkerMetrics(Clock.systemUTC());
+    final StoreThreads storeThreads = new StoreThreads(2);
+    final UploadPools uploads = new UploadPools(1);
     volatile OffsetAndMetadata lastCommit;
 
     final MockConsumer<String, byte[]> consumer = new MockConsumer<>(OffsetResetStrategy.EARLIEST) {
@@ -162,6 +172,8 @@ class PoisonSegmentTest {
 
     @AfterEach
     void close() {
+        storeThreads.close();
+        uploads.close();
         jobs.close();
         s3.close();
     }
@@ -199,11 +211,13 @@ class PoisonSegmentTest {
             }
         });
         int rate = engine.manifest().sampleRate();
-        SynthesisPipeline pipeline = new SynthesisPipeline(model, phonemizer, jobs, new SegmentWriter(bucket, jobs, rate),
+        Sleeper sleeper = pauses::add;
+        Worker.Stages stages = Worker.Stages.of(model, phonemizer, jobs, new SegmentWriter(bucket, jobs, rate),
                 new JobAssembler(bucket, jobs, rate), (task, reason, attempts) -> deadLetters.add(task.recordKey() + " "
-                + attempts + " " + reason), pauses::add, 100, metrics, 1).withMaxAttempts(3);
-        SegmentConsumerLoop loop = new SegmentConsumerLoop(consumer, pipeline, new BatchPolicy(16, 2048, 0, true), 2,
-                Clock.systemUTC(), metrics);
+                + attempts + " " + reason), sleeper, 100, metrics, uploads, new ModelCall(model, sleeper, 100, metrics)
+                .withMaxAttempts(3), null, null);
+        SegmentConsumerLoop loop = new SegmentConsumerLoop(consumer, stages.intake(), stages.runner(),
+                new BatchPolicy(16, 2048, 0, true), storeThreads, Clock.systemUTC(), metrics);
         Thread t = new Thread(loop, "poll");
         t.start();
         long deadline = System.currentTimeMillis() + 30_000;
@@ -395,12 +409,12 @@ class PoisonSegmentTest {
 
         // per segment: its own job and trace (the job id where the record had no trace header)
         Map<String, String> traceOf = Map.of(a, "trace-of-first", p, p, b, "trace-of-single");
-        List<LogEvent> failed = log.of(SynthesisPipeline.class).stream()
+        List<LogEvent> failed = log.of(JobFailures.class).stream()
                 .filter(e -> e.getMessage().getFormattedMessage().contains("segment 1 failed")).toList();
         assertThat(failed).hasSize(1);
         assertThat(mdc(failed.get(0), "job_id")).isEqualTo(p);
         assertThat(mdc(failed.get(0), "trace_id")).isEqualTo(p);
-        List<LogEvent> retried = log.of(SynthesisPipeline.class).stream()
+        List<LogEvent> retried = log.of(Retrier.class).stream()
                 .filter(e -> e.getMessage().getFormattedMessage().startsWith("retrying")).toList();
         assertThat(retried).hasSize(2).allSatisfy(e -> {
             assertThat(mdc(e, "job_id")).isIn(a, p, b);
@@ -415,10 +429,12 @@ class PoisonSegmentTest {
             assertThat(mdc(e, "job_id").split(",")).contains(p);
             assertThat(mdc(e, "trace_id").split(",")).contains(p);
         });
-        assertThat(log.of(SynthesisPipeline.class)).filteredOn(e -> e.getMessage().getFormattedMessage().startsWith("batch of"))
+        assertThat(log.of(BatchRunner.class)).filteredOn(e -> e.getMessage().getFormattedMessage().startsWith("batch of"))
                 .isNotEmpty().allSatisfy(e -> assertThat(e.getMessage().getFormattedMessage()).contains(p));
         // nothing the worker writes while it handles these segments lacks a job
-        assertThat(log.events).filteredOn(e -> !e.getLoggerName().endsWith("SegmentConsumerLoop"))
+        // (but the poll loop's own lines: partitions assigned, the loop stopped)
+        assertThat(log.events).filteredOn(e -> !e.getLoggerName().endsWith("SegmentConsumerLoop")
+                        && !e.getLoggerName().endsWith("PartitionRebalance"))
                 .isNotEmpty().allSatisfy(e -> assertThat(mdc(e, "job_id")).as(e.getMessage().getFormattedMessage()).isNotBlank());
     }
 }

@@ -27,7 +27,7 @@ class WorkerLogPatternTest {
                 mdc.putValue("job_id", jobId);
                 mdc.putValue("trace_id", traceId);
             }
-            LogEvent e = Log4jLogEvent.newBuilder().setLoggerName("dev.ttscluster.worker.SynthesisPipeline")
+            LogEvent e = Log4jLogEvent.newBuilder().setLoggerName("dev.ttscluster.worker.retry.Retrier")
                     .setLevel(Level.WARN).setMessage(new SimpleMessage("retrying in 200 ms")).setThreadName("upload")
                     .setContextData(mdc).build();
             return new String(layout.toByteArray(e), java.nio.charset.StandardCharsets.UTF_8);
@@ -36,12 +36,12 @@ class WorkerLogPatternTest {
 
     @Test
     void aLineWrittenForASegmentCarriesItsJobAndTrace() throws Exception {
-        assertThat(format("job-1", "trace-9")).contains("SynthesisPipeline job_id=job-1 trace_id=trace-9 - retrying in 200 ms");
+        assertThat(format("job-1", "trace-9")).contains("Retrier job_id=job-1 trace_id=trace-9 - retrying in 200 ms");
     }
 
     @Test
     void aLineWrittenForNoJobHasNeither() throws Exception {
         String line = format(null, null);
-        assertThat(line).contains("SynthesisPipeline - retrying in 200 ms").doesNotContain("job_id").doesNotContain("trace_id");
+        assertThat(line).contains("Retrier - retrying in 200 ms").doesNotContain("job_id").doesNotContain("trace_id");
     }
 }

@@ -1,17 +1,9 @@
 package dev.ttscluster.deploy.local;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -26,7 +18,6 @@ public final class ChildJvm implements AutoCloseable {
 
     private final String name;
     private final Process process;
-    private final CountDownLatch ready = new CountDownLatch(1);
     private final Path log;
 
     private ChildJvm(String name, Process process, Path log) {
@@ -60,33 +51,10 @@ public final class ChildJvm implements AutoCloseable {
         cmd.add(ChildMain.class.getName());
         cmd.add(Long.toString(ProcessHandle.current().pid()));
         cmd.add(mainClass);
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().putAll(env);
         pb.environment().put("DJL_OFFLINE", "true");
-        try {
-            Files.createDirectories(logFile.getParent());
-            Process p = pb.start();
-            ChildJvm child = new ChildJvm(name, p, logFile);
-            Thread pump = new Thread(() -> child.pump(readyLine), name + "-log");
-            pump.setDaemon(true);
-            pump.start();
-            long deadline = System.currentTimeMillis() + timeoutMs;
-            while (!child.ready.await(100, TimeUnit.MILLISECONDS)) {
-                if (!p.isAlive()) {
-                    throw new IllegalStateException(name + " exited with " + p.exitValue() + " before it was ready; see " + logFile);
-                }
-                if (System.currentTimeMillis() > deadline) {
-                    p.destroyForcibly();
-                    throw new IllegalStateException(name + " not ready after " + timeoutMs + " ms; see " + logFile);
-                }
-            }
-            return child;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start " + name, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while starting " + name, e);
-        }
+        return new ChildJvm(name, ReadyProcess.start(name, pb, logFile, readyLine, timeoutMs), logFile);
     }
 
     /**
@@ -101,23 +69,6 @@ public final class ChildJvm implements AutoCloseable {
                     return !f.startsWith("s3proxy-") && !f.startsWith("jakarta.servlet-api-");
                 })
                 .collect(java.util.stream.Collectors.joining(sep));
-    }
-
-    private void pump(Predicate<String> readyLine) {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-             Writer out = Files.newBufferedWriter(log, StandardCharsets.UTF_8,
-                     java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND)) {
-            for (String line; (line = in.readLine()) != null; ) {
-                out.write(line);
-                out.write('\n');
-                out.flush();
-                if (ready.getCount() > 0 && readyLine.test(line)) {
-                    ready.countDown();
-                }
-            }
-        } catch (IOException e) {
-            // the process is gone; nothing more to copy
-        }
     }
 
     public String name() {

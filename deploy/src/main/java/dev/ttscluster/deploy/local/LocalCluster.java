@@ -1,14 +1,14 @@
 package dev.ttscluster.deploy.local;
 
-import dev.ttscluster.gateway.GatewayConfig;
+import dev.ttscluster.gateway.config.GatewayConfig;
 import dev.ttscluster.gateway.GatewayMain;
-import dev.ttscluster.worker.WorkerConfig;
+import dev.ttscluster.worker.config.WorkerConfig;
 import dev.ttscluster.worker.WorkerMain;
 
 import dev.ttscluster.common.config.InfraConfig;
-import dev.ttscluster.common.state.JobStore;
-import dev.ttscluster.common.tenant.ApiKeyStore;
-import dev.ttscluster.common.tenant.Quota;
+import dev.ttscluster.state.JobStore;
+import dev.ttscluster.gateway.tenants.ApiKeyStore;
+import dev.ttscluster.gateway.tenants.Quota;
 import redis.clients.jedis.UnifiedJedis;
 
 import java.nio.file.Path;

@@ -66,7 +66,7 @@ public final class TtsLocal {
         System.out.println("gateway: " + cluster.gatewayUrl());
         for (int t = 1; t <= tenants; t++) {
             String tenant = tenants == 1 ? "local" : "tenant-" + t;
-            System.out.println("api key: " + cluster.createApiKey(tenant, dev.ttscluster.common.tenant.Quota.DEFAULTS));
+            System.out.println("api key: " + cluster.createApiKey(tenant, dev.ttscluster.gateway.tenants.Quota.DEFAULTS));
         }
         System.out.println("logs: " + data.resolve("logs") + "   (Ctrl-C stops everything; send keys as "
                 + "'Authorization: Bearer <api key>')");

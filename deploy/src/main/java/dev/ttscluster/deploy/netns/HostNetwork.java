@@ -1,17 +1,9 @@
 package dev.ttscluster.deploy.netns;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Several "hosts" on this machine: one Linux network namespace per host (its own loopback, its own
@@ -32,8 +24,6 @@ public final class HostNetwork implements AutoCloseable {
     public static final String PREFIX = "ttsmh-";
     /** The root namespace's end of the link to the bridge starts with it. */
     public static final String LINK_PREFIX = "tmh";
-    private static final Pattern OURS = Pattern.compile(Pattern.quote(PREFIX) + "(\\d+)-.*");
-    private static final Pattern OUR_LINK = Pattern.compile(Pattern.quote(LINK_PREFIX) + "(\\d+)");
 
     private final long pid;
     private final String subnet;
@@ -66,19 +56,19 @@ public final class HostNetwork implements AutoCloseable {
         if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
             throw new UnavailableException("network namespaces need Linux; this is " + System.getProperty("os.name"));
         }
-        Result version = run(List.of("ip", "-V"));
-        if (version.code != 0) {
+        Shell.Result version = Shell.run(List.of("ip", "-V"));
+        if (version.code() != 0) {
             throw new UnavailableException("iproute2's `ip` is not available (Debian: apt-get install iproute2): "
-                    + version.out.trim());
+                    + version.out().trim());
         }
         removeStale();
         long pid = ProcessHandle.current().pid();
         HostNetwork n = new HostNetwork(pid, freeSubnet());
         String net = n.namespaceName("net");
-        Result add = run(List.of("ip", "netns", "add", net));
-        if (add.code != 0) {
+        Shell.Result add = Shell.run(List.of("ip", "netns", "add", net));
+        if (add.code() != 0) {
             throw new UnavailableException("`ip netns add` failed (needs root and a kernel with network namespaces): "
-                    + add.out.trim());
+                    + add.out().trim());
         }
         n.created.add(net);
         Runtime.getRuntime().addShutdownHook(n.hook);
@@ -94,27 +84,27 @@ public final class HostNetwork implements AutoCloseable {
 
     private void build(List<String> hosts) {
         String net = namespaceName("net");
-        ip("netns", "exec", net, "ip", "link", "set", "lo", "up");
-        ip("netns", "exec", net, "ip", "link", "add", "br0", "type", "bridge");
-        ip("netns", "exec", net, "ip", "link", "set", "br0", "up");
+        Shell.ip("netns", "exec", net, "ip", "link", "set", "lo", "up");
+        Shell.ip("netns", "exec", net, "ip", "link", "add", "br0", "type", "bridge");
+        Shell.ip("netns", "exec", net, "ip", "link", "set", "br0", "up");
         // the root namespace's link: tmh<pid> here, up0 on the bridge
         String rootLink = rootLinkName();
-        ip("link", "add", rootLink, "type", "veth", "peer", "name", "up0", "netns", net);
-        ip("netns", "exec", net, "ip", "link", "set", "up0", "master", "br0", "up");
-        ip("addr", "add", subnet + ".1/24", "dev", rootLink);
-        ip("link", "set", rootLink, "up");
+        Shell.ip("link", "add", rootLink, "type", "veth", "peer", "name", "up0", "netns", net);
+        Shell.ip("netns", "exec", net, "ip", "link", "set", "up0", "master", "br0", "up");
+        Shell.ip("addr", "add", subnet + ".1/24", "dev", rootLink);
+        Shell.ip("link", "set", rootLink, "up");
         int i = 0;
         for (String host : hosts) {
             String ns = namespaceName(host);
             String address = subnet + "." + (11 + i);
-            ip("netns", "add", ns);
+            Shell.ip("netns", "add", ns);
             created.add(ns);
-            ip("netns", "exec", ns, "ip", "link", "set", "lo", "up");
+            Shell.ip("netns", "exec", ns, "ip", "link", "set", "lo", "up");
             // eth0 in the host's namespace, its peer p<i> on the bridge
-            ip("link", "add", "eth0", "netns", ns, "type", "veth", "peer", "name", "p" + i, "netns", net);
-            ip("netns", "exec", net, "ip", "link", "set", "p" + i, "master", "br0", "up");
-            ip("netns", "exec", ns, "ip", "addr", "add", address + "/24", "dev", "eth0");
-            ip("netns", "exec", ns, "ip", "link", "set", "eth0", "up");
+            Shell.ip("link", "add", "eth0", "netns", ns, "type", "veth", "peer", "name", "p" + i, "netns", net);
+            Shell.ip("netns", "exec", net, "ip", "link", "set", "p" + i, "master", "br0", "up");
+            Shell.ip("netns", "exec", ns, "ip", "addr", "add", address + "/24", "dev", "eth0");
+            Shell.ip("netns", "exec", ns, "ip", "link", "set", "eth0", "up");
             addresses.put(host, address);
             i++;
         }
@@ -122,7 +112,7 @@ public final class HostNetwork implements AutoCloseable {
 
     /** A {@code 10.77.X} the root namespace has no address or route in. */
     private static String freeSubnet() {
-        String routes = ip("-4", "route", "show", "table", "all") + ip("-4", "addr");
+        String routes = Shell.ip("-4", "route", "show", "table", "all") + Shell.ip("-4", "addr");
         for (int x = 0; x < 255; x++) {
             if (!routes.contains("10.77." + x + ".")) {
                 return "10.77." + x;
@@ -138,93 +128,12 @@ public final class HostNetwork implements AutoCloseable {
      * @return how many namespaces and links it removed
      */
     public static int removeStale() {
-        int removed = 0;
-        for (String ns : namespaces()) {
-            Matcher m = OURS.matcher(ns);
-            if (m.matches() && !alive(Long.parseLong(m.group(1)))) {
-                removeNamespace(ns);
-                removed++;
-            }
-        }
-        for (String link : rootLinks()) {
-            Matcher m = OUR_LINK.matcher(link);
-            if (m.matches() && !alive(Long.parseLong(m.group(1)))) {
-                run(List.of("ip", "link", "del", link));
-                removed++;
-            }
-        }
-        return removed;
-    }
-
-    private static boolean alive(long pid) {
-        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        return StaleNamespaces.removeStale();
     }
 
     /** The namespaces and root links of the run of JVM {@code pid} that exist now. */
     public static List<String> leftovers(long pid) {
-        List<String> left = new ArrayList<>();
-        for (String ns : namespaces()) {
-            if (ns.startsWith(PREFIX + pid + "-")) {
-                left.add("netns " + ns);
-            }
-        }
-        for (String link : rootLinks()) {
-            if (link.equals(LINK_PREFIX + pid)) {
-                left.add("link " + link);
-            }
-        }
-        return left;
-    }
-
-    /** Every network namespace name {@code ip netns list} shows. */
-    static List<String> namespaces() {
-        Result r = run(List.of("ip", "netns", "list"));
-        List<String> names = new ArrayList<>();
-        if (r.code == 0) {
-            for (String line : r.out.split("\n")) {
-                String name = line.trim().split("\\s+")[0];
-                if (!name.isEmpty()) {
-                    names.add(name);
-                }
-            }
-        }
-        return names;
-    }
-
-    /** The root namespace's links whose names start with {@link #LINK_PREFIX}. */
-    static List<String> rootLinks() {
-        Result r = run(List.of("ip", "-o", "link", "show"));
-        List<String> names = new ArrayList<>();
-        if (r.code == 0) {
-            for (String line : r.out.split("\n")) {
-                String[] f = line.split(":\\s+", 3);
-                if (f.length >= 2) {
-                    String name = f[1].split("@")[0].trim();
-                    if (name.startsWith(LINK_PREFIX)) {
-                        names.add(name);
-                    }
-                }
-            }
-        }
-        return names;
-    }
-
-    private static void removeNamespace(String ns) {
-        for (int round = 0; round < 3; round++) {
-            Result pids = run(List.of("ip", "netns", "pids", ns));
-            boolean any = false;
-            for (String p : pids.out.split("\\s+")) {
-                if (p.matches("\\d+")) {
-                    ProcessHandle.of(Long.parseLong(p)).ifPresent(ProcessHandle::destroyForcibly);
-                    any = true;
-                }
-            }
-            if (!any) {
-                break;
-            }
-            sleep(200);
-        }
-        run(List.of("ip", "netns", "del", ns));
+        return StaleNamespaces.leftovers(pid);
     }
 
     /** The namespace of {@code host} (or of the bridge, {@code net}). */
@@ -268,12 +177,12 @@ public final class HostNetwork implements AutoCloseable {
      * from iproute2's {@code ss}; IPv4-mapped IPv6 addresses are written as IPv4.
      */
     public List<String> listeners(String host) {
-        Result r = run(inHost(host, List.of("ss", "-H", "-l", "-t", "-n")));
-        if (r.code != 0) {
-            throw new IllegalStateException("ss in " + host + " failed: " + r.out);
+        Shell.Result r = Shell.run(inHost(host, List.of("ss", "-H", "-l", "-t", "-n")));
+        if (r.code() != 0) {
+            throw new IllegalStateException("ss in " + host + " failed: " + r.out());
         }
         List<String> out = new ArrayList<>();
-        for (String line : r.out.split("\n")) {
+        for (String line : r.out().split("\n")) {
             String[] f = line.trim().split("\\s+");
             if (f.length >= 4) {
                 out.add(f[3].replace("[::ffff:", "").replace("]", ""));
@@ -305,66 +214,19 @@ public final class HostNetwork implements AutoCloseable {
         List<String> order = new ArrayList<>(created);
         java.util.Collections.reverse(order);
         for (String ns : order) {
-            removeNamespace(ns);
+            StaleNamespaces.removeNamespace(ns);
         }
-        run(List.of("ip", "link", "del", rootLinkName()));
+        Shell.run(List.of("ip", "link", "del", rootLinkName()));
         // a namespace goes once the last process in it has exited; wait for the kernel to let it go
         long deadline = System.currentTimeMillis() + 5_000;
         while (!leftovers(pid).isEmpty() && System.currentTimeMillis() < deadline) {
-            for (String ns : namespaces()) {
+            for (String ns : StaleNamespaces.namespaces()) {
                 if (ns.startsWith(PREFIX + pid + "-")) {
-                    removeNamespace(ns);
+                    StaleNamespaces.removeNamespace(ns);
                 }
             }
-            sleep(100);
+            StaleNamespaces.sleep(100);
         }
     }
 
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Runs {@code ip args...}; its output. @throws IllegalStateException when it fails */
-    static String ip(String... args) {
-        List<String> c = new ArrayList<>();
-        c.add("ip");
-        c.addAll(List.of(args));
-        Result r = run(c);
-        if (r.code != 0) {
-            throw new IllegalStateException(String.join(" ", c) + " failed (" + r.code + "): " + r.out.trim());
-        }
-        return r.out;
-    }
-
-    record Result(int code, String out) {
-    }
-
-    /** Runs a command to its end (30 s at most), output and errors together. */
-    static Result run(List<String> command) {
-        try {
-            Path out = Files.createTempFile("hostnet", ".out");
-            try {
-                Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-                if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                    return new Result(124, String.join(" ", command) + " timed out");
-                }
-                return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
-            } finally {
-                Files.deleteIfExists(out);
-            }
-        } catch (IOException e) {
-            if (command.get(0).equals("ip")) {
-                return new Result(127, e.getMessage());
-            }
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Result(130, "interrupted");
-        }
-    }
 }

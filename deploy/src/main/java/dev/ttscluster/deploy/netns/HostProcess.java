@@ -1,20 +1,12 @@
 package dev.ttscluster.deploy.netns;
 
 import dev.ttscluster.deploy.local.ChildMain;
+import dev.ttscluster.deploy.local.ReadyProcess;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -28,7 +20,6 @@ public final class HostProcess implements AutoCloseable {
     private final String name;
     private final Process process;
     private final Path log;
-    private final CountDownLatch ready = new CountDownLatch(1);
 
     private HostProcess(String name, Process process, Path log) {
         this.name = name;
@@ -43,34 +34,10 @@ public final class HostProcess implements AutoCloseable {
      */
     public static HostProcess start(HostNetwork network, String host, String name, List<String> command,
                                     Map<String, String> env, Path logFile, Predicate<String> readyLine, long timeoutMs) {
-        ProcessBuilder pb = new ProcessBuilder(network.inHost(host, command)).redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(network.inHost(host, command));
         pb.environment().putAll(env);
         pb.environment().put("DJL_OFFLINE", "true");
-        try {
-            Files.createDirectories(logFile.getParent());
-            Process p = pb.start();
-            HostProcess hp = new HostProcess(name, p, logFile);
-            Thread pump = new Thread(() -> hp.pump(readyLine), name + "-log");
-            pump.setDaemon(true);
-            pump.start();
-            long deadline = System.currentTimeMillis() + timeoutMs;
-            while (!hp.ready.await(100, TimeUnit.MILLISECONDS)) {
-                if (!p.isAlive()) {
-                    throw new IllegalStateException(name + " on " + host + " exited with " + p.exitValue()
-                            + " before it was ready; see " + logFile);
-                }
-                if (System.currentTimeMillis() > deadline) {
-                    p.destroyForcibly();
-                    throw new IllegalStateException(name + " on " + host + " not ready after " + timeoutMs + " ms; see " + logFile);
-                }
-            }
-            return hp;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start " + name, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while starting " + name, e);
-        }
+        return new HostProcess(name, ReadyProcess.start(name + " on " + host, pb, logFile, readyLine, timeoutMs), logFile);
     }
 
     /**
@@ -90,23 +57,6 @@ public final class HostProcess implements AutoCloseable {
         cmd.add(mainClass);
         cmd.addAll(List.of(args));
         return cmd;
-    }
-
-    private void pump(Predicate<String> readyLine) {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-             Writer out = Files.newBufferedWriter(log, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                     StandardOpenOption.APPEND)) {
-            for (String line; (line = in.readLine()) != null; ) {
-                out.write(line);
-                out.write('\n');
-                out.flush();
-                if (ready.getCount() > 0 && readyLine.test(line)) {
-                    ready.countDown();
-                }
-            }
-        } catch (IOException e) {
-            // the process is gone; nothing more to copy
-        }
     }
 
     public String name() {

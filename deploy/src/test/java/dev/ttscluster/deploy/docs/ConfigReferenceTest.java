@@ -2,8 +2,8 @@ package dev.ttscluster.deploy.docs;
 
 import dev.ttscluster.common.config.ConfigDocs;
 import dev.ttscluster.common.config.InfraConfig;
-import dev.ttscluster.gateway.GatewayConfig;
-import dev.ttscluster.worker.WorkerConfig;
+import dev.ttscluster.gateway.config.GatewayConfig;
+import dev.ttscluster.worker.config.WorkerConfig;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;

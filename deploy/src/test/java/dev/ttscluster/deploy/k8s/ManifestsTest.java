@@ -7,8 +7,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.ttscluster.common.config.ConfigKey;
 import dev.ttscluster.common.config.InfraConfig;
 import dev.ttscluster.common.contract.Topics;
-import dev.ttscluster.gateway.GatewayConfig;
-import dev.ttscluster.worker.WorkerConfig;
+import dev.ttscluster.gateway.config.GatewayConfig;
+import dev.ttscluster.worker.config.WorkerConfig;
 import dev.ttscluster.worker.metrics.MetricsServer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -161,8 +161,9 @@ class ManifestsTest {
         for (String p : List.of("livenessProbe", "readinessProbe", "startupProbe")) {
             assertThat(probePort(gw, p)).as("gateway %s port", p).isEqualTo(cfg.port());
         }
-        String routes = read(ROOT.resolve("gateway/src/main/java/dev/ttscluster/gateway/api/HttpApi.java"));
-        assertThat(routes).as("HttpApi serves the probe paths").contains("app.get(\"/healthz\"").contains("app.get(\"/readyz\"");
+        // openapi.json lists exactly the routes the gateway registers (the gateway's OpenApiTest checks that)
+        JsonNode paths = YAML.readTree(ROOT.resolve("gateway/src/main/resources/openapi.json").toFile()).path("paths");
+        assertThat(paths.has("/healthz") && paths.has("/readyz")).as("the gateway serves the probe paths").isTrue();
         JsonNode svc = c.one("Service", "gateway");
         assertThat(c.targetPortOf(svc, c.podSpec("Deployment", "gateway"))).isEqualTo(cfg.port());
         JsonNode hpa = c.one("HorizontalPodAutoscaler", "gateway");
@@ -404,6 +405,51 @@ class ManifestsTest {
             Class.forName(e.getValue()).getMethod("main", String[].class);
         }
         Class.forName("dev.ttscluster.gateway.KeysMain").getMethod("main", String[].class);
+    }
+
+    @Test
+    void imagesBuildWithEveryModuleOfTheReactor() throws Exception {
+        // the build stage runs the reactor (-pl X -am), which reads every module's pom named by the root pom
+        String root = read(ROOT.resolve("pom.xml"));
+        Matcher m = Pattern.compile("<module>([^<]+)</module>").matcher(root);
+        List<String> modules = new ArrayList<>();
+        while (m.find()) {
+            modules.add(m.group(1));
+        }
+        assertThat(modules).contains("common", "gateway", "worker");
+        for (String dockerfile : List.of("gateway.Dockerfile", "worker.Dockerfile")) {
+            String df = read(COMPOSE.resolve(dockerfile));
+            for (String module : modules) {
+                assertThat(df).as("%s copies %s/pom.xml", dockerfile, module)
+                        .containsPattern("(?m)^COPY " + Pattern.quote(module + "/pom.xml") + " " + Pattern.quote(module + "/") + "$");
+            }
+            Matcher build = Pattern.compile("-pl (\\S+) -am").matcher(df);
+            assertThat(build.find()).as("%s builds one module with what it needs", dockerfile).isTrue();
+            for (String needed : runtimeModules(build.group(1))) {
+                assertThat(df).as("%s copies the sources of %s, which %s needs", dockerfile, needed, build.group(1))
+                        .containsPattern("(?m)^COPY " + Pattern.quote(needed + "/src") + " ");
+            }
+        }
+    }
+
+    /** {@code module} and the project modules it depends on, from the poms (transitively). */
+    private static Set<String> runtimeModules(String module) throws IOException {
+        Set<String> out = new TreeSet<>();
+        java.util.Deque<String> todo = new java.util.ArrayDeque<>(List.of(module));
+        while (!todo.isEmpty()) {
+            String next = todo.pop();
+            if (!out.add(next)) {
+                continue;
+            }
+            Matcher dep = Pattern.compile("<groupId>dev\\.ttscluster</groupId>\\s*<artifactId>([^<]+)</artifactId>(?:\\s*<scope>(\\w+)</scope>)?")
+                    .matcher(read(ROOT.resolve(next).resolve("pom.xml")));
+            while (dep.find()) {
+                if (!"test".equals(dep.group(2)) && Files.isDirectory(ROOT.resolve(dep.group(1)))) {
+                    todo.push(dep.group(1)); // the parent pom (tts-cluster) has no folder of its own
+                }
+            }
+        }
+        return out;
     }
 
     @Test

@@ -1,6 +1,6 @@
 package dev.ttscluster.gateway.admission;
 
-import dev.ttscluster.common.tenant.QuotaStore;
+import dev.ttscluster.gateway.tenants.QuotaStore;
 import dev.ttscluster.gateway.api.ApiException;
 import dev.ttscluster.gateway.auth.Caller;
 

@@ -1,13 +1,18 @@
 package dev.ttscluster.gateway.api;
 
 import dev.ttscluster.common.contract.JobStatus;
-import dev.ttscluster.common.state.BookStore;
+import dev.ttscluster.state.BookStore;
 import dev.ttscluster.common.state.JobRecord;
-import dev.ttscluster.common.storage.AudioBucket;
+import dev.ttscluster.storage.AudioBucket;
 import dev.ttscluster.common.storage.ObjectKeys;
-import dev.ttscluster.gateway.GatewayConfig;
+import dev.ttscluster.gateway.config.GatewayConfig;
 import dev.ttscluster.gateway.books.BookService;
 import dev.ttscluster.gateway.jobs.JobRequest;
+import dev.ttscluster.gateway.admission.Admission;
+import dev.ttscluster.gateway.auth.Caller;
+import dev.ttscluster.gateway.metrics.GatewayMetrics;
+import dev.ttscluster.gateway.webhooks.Webhooks;
+import io.javalin.Javalin;
 import io.javalin.http.Context;
 
 import java.io.InputStream;
@@ -37,28 +42,33 @@ final class BookRoutes {
     private final BookService books;
     private final AudioBucket bucket;
 
-    private final dev.ttscluster.gateway.admission.Admission admission;
     private final Idempotency idempotency;
-    private final dev.ttscluster.gateway.metrics.GatewayMetrics metrics;
-    private dev.ttscluster.gateway.webhooks.Webhooks webhooks;
+    private final Admitted admitted;
+    private final GatewayMetrics metrics;
+    private final Webhooks webhooks;
 
-    BookRoutes(GatewayConfig cfg, BookService books, AudioBucket bucket, dev.ttscluster.gateway.admission.Admission admission,
-               Idempotency idempotency, dev.ttscluster.gateway.metrics.GatewayMetrics metrics) {
+    /** @param webhooks takes {@code callback_url} query parameters; null: webhooks are off */
+    BookRoutes(GatewayConfig cfg, BookService books, AudioBucket bucket, Admission admission, Idempotency idempotency,
+               GatewayMetrics metrics, Webhooks webhooks) {
         this.cfg = cfg;
         this.books = books;
         this.bucket = bucket;
-        this.admission = admission;
         this.idempotency = idempotency;
+        this.admitted = new Admitted(admission, idempotency);
         this.metrics = metrics;
+        this.webhooks = webhooks;
     }
 
-    /** Takes {@code callback_url} query parameters (null: none). */
-    BookRoutes webhooks(dev.ttscluster.gateway.webhooks.Webhooks hooks) {
-        this.webhooks = hooks;
-        return this;
+    /** Adds the routes (behind the /v1 authorization). */
+    void register(Javalin app) {
+        app.post("/v1/books", this::submit);
+        app.get("/v1/books/{id}", this::get);
+        app.delete("/v1/books/{id}", this::delete);
+        app.get("/v1/books/{id}/manifest", this::manifest);
+        app.post("/v1/books/{id}/cancel", this::cancel);
     }
 
-    void submit(Context ctx) {
+    private void submit(Context ctx) {
         BookService.Format format = BookService.Format.of(ctx.contentType()).orElseThrow(() -> new ApiException(415,
                 "unsupported_media_type", "Content-Type must be text/plain, text/markdown or application/epub+zip"));
         for (String p : ctx.queryParamMap().keySet()) {
@@ -66,7 +76,7 @@ final class BookRoutes {
                 throw ApiException.badRequest("unknown parameter '" + JobRequest.abbreviate(p) + "'; allowed: title, voice, speed, callback_url");
             }
         }
-        byte[] body = HttpApi.body(ctx, cfg.maxBookBytes(), "the book");
+        byte[] body = Bodies.read(ctx, cfg.maxBookBytes(), "the book");
         String title = ctx.queryParam("title");
         if (title != null && (title.isBlank() || title.length() > 300)) {
             throw ApiException.badRequest("'title' must have 1 to 300 characters");
@@ -91,9 +101,9 @@ final class BookRoutes {
             }
         }
         java.net.URI callback = webhooks == null ? null : webhooks.callbackOf(ctx.queryParam("callback_url"));
-        dev.ttscluster.gateway.auth.Caller caller = HttpApi.caller(ctx);
+        Caller caller = AuthFilter.caller(ctx);
         String id = java.util.UUID.randomUUID().toString();
-        org.slf4j.MDC.put("job_id", "book:" + id);
+        RequestTracing.job("book:" + id);
         Optional<String> replay = idempotency.replayOf(ctx, caller, body, id);
         if (replay.isPresent()) {
             BookStore.Book first = books.find(caller.tenant(), replay.get()).orElseThrow(() -> new ApiException(409,
@@ -103,32 +113,31 @@ final class BookRoutes {
             return;
         }
         BookService.Upload upload = new BookService.Upload(format, body, title, voice, speed);
-        BookStore.Book book = HttpApi.admitted(admission, idempotency, ctx, caller, "book:" + id,
-                () -> {
-                    if (callback != null) {
-                        webhooks.register("book", id, caller.tenant(), callback);
-                    }
-                    return books.submit(caller.tenant(), id, upload);
-                });
+        BookStore.Book book = admitted.create(ctx, caller, "book:" + id, () -> {
+            if (callback != null) {
+                webhooks.register("book", id, caller.tenant(), callback);
+            }
+            return books.submit(caller.tenant(), id, upload);
+        });
         Map<String, Object> v = view(book);
         metrics.submitted("book", ((Number) v.get("segments")).intValue());
         ctx.status(202).header("Location", "/v1/books/" + book.id()).json(v);
     }
 
-    void get(Context ctx) {
+    private void get(Context ctx) {
         ctx.json(view(book(ctx)));
     }
 
-    void cancel(Context ctx) {
-        ctx.json(view(books.cancel(HttpApi.caller(ctx).tenant(), ctx.pathParam("id"))));
+    private void cancel(Context ctx) {
+        ctx.json(view(books.cancel(AuthFilter.caller(ctx).tenant(), ctx.pathParam("id"))));
     }
 
-    void delete(Context ctx) {
-        books.delete(HttpApi.caller(ctx).tenant(), ctx.pathParam("id"));
+    private void delete(Context ctx) {
+        books.delete(AuthFilter.caller(ctx).tenant(), ctx.pathParam("id"));
         ctx.status(204);
     }
 
-    void manifest(Context ctx) {
+    private void manifest(Context ctx) {
         BookStore.Book book = book(ctx);
         if (book.status() != JobStatus.SUCCEEDED || book.manifestKey().isEmpty()) {
             throw new ApiException(409, "not_ready", "book is " + book.status().wire() + "; its manifest comes when every "
@@ -142,7 +151,7 @@ final class BookRoutes {
 
     private BookStore.Book book(Context ctx) {
         String id = ctx.pathParam("id");
-        return books.find(HttpApi.caller(ctx).tenant(), id)
+        return books.find(AuthFilter.caller(ctx).tenant(), id)
                 .orElseThrow(() -> ApiException.notFound("no book '" + JobRequest.abbreviate(id) + "'"));
     }
 
@@ -171,11 +180,11 @@ final class BookRoutes {
             c.put("progress", job.progress());
             c.put("segments", job.segments());
             c.put("segments_done", ok ? job.segments() : job.done());
-            c.put("audio_seconds", ok && job.sampleRate() > 0 ? job.audioSamples() / (double) job.sampleRate() : null);
+            c.put("audio_seconds", ok ? Views.seconds(job.audioSamples(), job.sampleRate()) : null);
             for (Map.Entry<String, String> f : new java.util.TreeMap<>(CHAPTER_FILES).entrySet()) {
                 c.put(f.getKey(), ok ? bucket.presignGet(ObjectKeys.chapterFile(b.tenant(), b.id(), i, f.getValue()), ttl) : null);
             }
-            c.put("error", job.error().isEmpty() ? null : job.error());
+            c.put("error", Views.text(job.error()));
             cs.add(c);
         }
         Map<String, Object> m = new LinkedHashMap<>();
@@ -192,11 +201,11 @@ final class BookRoutes {
         m.put("source_format", b.sourceFormat());
         m.put("text_chars", b.textChars());
         m.put("created_at", Instant.ofEpochMilli(b.createdMs()).toString());
-        m.put("finished_at", b.finishedMs() == 0 ? null : Instant.ofEpochMilli(b.finishedMs()).toString());
-        m.put("error", b.error().isEmpty() ? null : b.error());
+        m.put("finished_at", Views.instant(b.finishedMs()));
+        m.put("error", Views.text(b.error()));
         m.put("manifest_url", b.manifestKey().isEmpty() ? null : bucket.presignGet(b.manifestKey(), ttl));
         m.put("chapters", cs);
-        m.put("webhook", webhooks == null ? null : webhooks.view("book", b.id()).orElse(null));
+        m.put("webhook", Views.webhook(webhooks, "book", b.id()));
         return m;
     }
 }

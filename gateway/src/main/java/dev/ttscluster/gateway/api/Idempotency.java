@@ -1,6 +1,6 @@
 package dev.ttscluster.gateway.api;
 
-import dev.ttscluster.common.tenant.IdempotencyStore;
+import dev.ttscluster.gateway.tenants.IdempotencyStore;
 import dev.ttscluster.gateway.auth.Caller;
 import io.javalin.http.Context;
 

@@ -15,7 +15,7 @@ import java.nio.charset.StandardCharsets;
 /**
  * Errors the HTTP server answers itself, before a route runs (a header block over the limit, a URI it
  * cannot parse, a body arriving too slowly), as the same JSON the routes use:
- * {@code {"error": code, "message": text}}. Never echoes the request.
+ * {@code {"error": code, "message": text}}, with the codes of {@link ErrorMapping}. Never echoes the request.
  */
 final class JsonErrorHandler extends ErrorHandler {
     @Override
@@ -33,15 +33,7 @@ final class JsonErrorHandler extends ErrorHandler {
     }
 
     static String json(int status, String reason) {
-        String code = switch (status) {
-            case 400 -> "invalid_request";
-            case 408 -> "request_timeout";
-            case 413 -> "payload_too_large";
-            case 414 -> "uri_too_long";
-            case 431 -> "headers_too_large";
-            case 503 -> "unavailable";
-            default -> status >= 500 ? "internal" : "error";
-        };
+        String code = ErrorMapping.codeFor(status);
         String text = reason == null || reason.isBlank() ? HttpStatus.getMessage(status) : reason;
         if (status == 400 && (reason == null || reason.isBlank() || reason.equals("Bad Request"))) {
             text = "the request could not be parsed: a malformed or ambiguous URI, or malformed headers";

@@ -1,10 +1,9 @@
 package dev.ttscluster.gateway.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.ttscluster.common.state.JobRecord;
-import dev.ttscluster.common.storage.AudioBucket;
+import dev.ttscluster.storage.AudioBucket;
 import dev.ttscluster.common.storage.ObjectKeys;
-import dev.ttscluster.gateway.GatewayConfig;
+import dev.ttscluster.gateway.config.GatewayConfig;
 import dev.ttscluster.gateway.admission.Admission;
 import dev.ttscluster.gateway.auth.Caller;
 import dev.ttscluster.gateway.jobs.JobRequest;
@@ -19,7 +18,6 @@ import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -27,7 +25,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -55,7 +52,7 @@ final class SpeechRoutes {
     private final JobService jobs;
     private final AudioBucket bucket;
     private final Admission admission;
-    private final Idempotency idempotency;
+    private final Admitted admitted;
     private final GatewayMetrics metrics;
 
     SpeechRoutes(GatewayConfig cfg, JobService jobs, AudioBucket bucket, Admission admission, Idempotency idempotency,
@@ -64,7 +61,7 @@ final class SpeechRoutes {
         this.jobs = jobs;
         this.bucket = bucket;
         this.admission = admission;
-        this.idempotency = idempotency;
+        this.admitted = new Admitted(admission, idempotency);
         this.metrics = metrics;
     }
 
@@ -115,19 +112,7 @@ final class SpeechRoutes {
     }
 
     void speech(Context ctx) throws InterruptedException {
-        String ct = ctx.contentType();
-        if (ct == null || !ct.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-            throw new ApiException(415, "unsupported_media_type", "Content-Type must be application/json");
-        }
-        byte[] raw = HttpApi.body(ctx, cfg.maxBodyBytes(), "the body");
-        JsonNode body;
-        try {
-            body = RequestJson.parse(raw);
-        } catch (IOException e) {
-            String m = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
-            throw ApiException.badRequest("body is not valid JSON: " + (m.length() > 200 ? m.substring(0, 200) + "..." : m));
-        }
-        serve(ctx, SpeechRequest.from(body, cfg));
+        serve(ctx, SpeechRequest.from(Bodies.json(ctx, cfg.maxBodyBytes()).json(), cfg));
     }
 
     /**
@@ -148,11 +133,10 @@ final class SpeechRoutes {
     private void serve(Context ctx, SpeechRequest req) throws InterruptedException {
         jobs.check(req.job());
         admission.interactiveQueueHasRoom();
-        Caller caller = HttpApi.caller(ctx);
+        Caller caller = AuthFilter.caller(ctx);
         String id = JobService.newId();
-        MDC.put("job_id", id);
-        JobRecord job = HttpApi.admitted(admission, idempotency, ctx, caller, "job:" + id,
-                () -> jobs.submit(caller.tenant(), id, req.job()));
+        RequestTracing.job(id);
+        JobRecord job = admitted.create(ctx, caller, "job:" + id, () -> jobs.submit(caller.tenant(), id, req.job()));
         metrics.submitted("job", job.segments());
         ctx.header("X-Job-Id", id);
         String tenant = caller.tenant();
@@ -192,7 +176,7 @@ final class SpeechRoutes {
         }
         short[] samples = new short[pcm.size() / 2];
         java.nio.ByteBuffer.wrap(pcm.toByteArray()).order(java.nio.ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(samples);
-        byte[] flac = dev.ttscluster.common.audio.Flac.encode(samples, rate[0]);
+        byte[] flac = dev.ttscluster.codecs.Flac.encode(samples, rate[0]);
         ctx.header("X-Sample-Rate", Integer.toString(rate[0]));
         HttpServletResponse res = ctx.res();
         res.setStatus(200);

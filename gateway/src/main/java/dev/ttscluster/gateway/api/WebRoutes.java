@@ -1,6 +1,6 @@
 package dev.ttscluster.gateway.api;
 
-import dev.ttscluster.gateway.GatewayConfig;
+import dev.ttscluster.gateway.config.GatewayConfig;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 

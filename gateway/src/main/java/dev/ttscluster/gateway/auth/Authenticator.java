@@ -1,8 +1,8 @@
 package dev.ttscluster.gateway.auth;
 
-import dev.ttscluster.common.tenant.ApiKey;
-import dev.ttscluster.common.tenant.ApiKeyStore;
-import dev.ttscluster.common.tenant.Quota;
+import dev.ttscluster.gateway.tenants.ApiKey;
+import dev.ttscluster.gateway.tenants.ApiKeyStore;
+import dev.ttscluster.gateway.tenants.Quota;
 import dev.ttscluster.gateway.api.ApiException;
 
 import java.time.Clock;

@@ -1,6 +1,6 @@
 package dev.ttscluster.gateway.auth;
 
-import dev.ttscluster.common.tenant.Quota;
+import dev.ttscluster.gateway.tenants.Quota;
 
 /**
  * Who made a request: the tenant and key a valid {@code Authorization: Bearer} header names, with the

@@ -1,13 +1,14 @@
 package dev.ttscluster.gateway.books;
 
+import dev.ttscluster.common.error.Dependency;
 import dev.ttscluster.common.contract.Json;
 import dev.ttscluster.common.contract.SegmentTask;
 import dev.ttscluster.common.contract.Topics;
 import dev.ttscluster.common.error.RetriableException;
-import dev.ttscluster.common.state.BookStore;
+import dev.ttscluster.state.BookStore;
 import dev.ttscluster.common.state.JobRecord;
-import dev.ttscluster.common.state.JobStore;
-import dev.ttscluster.common.storage.AudioBucket;
+import dev.ttscluster.state.JobStore;
+import dev.ttscluster.storage.AudioBucket;
 import dev.ttscluster.common.storage.ObjectKeys;
 import dev.ttscluster.common.text.Segmenter;
 import dev.ttscluster.gateway.api.ApiException;
@@ -204,7 +205,7 @@ public final class BookService {
         }
         log.info("book {} accepted: '{}', {} chapters, {} segments, {} chars, voice {}", bookId,
                 dev.ttscluster.gateway.jobs.JobRequest.abbreviate(text.title()), jobIds.size(), tasks.size(), chars, up.voice());
-        return books.get(bookId).orElseThrow(() -> unavailable("job store", new RetriableException("book vanished")));
+        return books.get(bookId).orElseThrow(() -> unavailable("job store", new RetriableException(Dependency.REDIS, "book vanished")));
     }
 
     /** The tenant's book, or empty when unknown (or another tenant's). */

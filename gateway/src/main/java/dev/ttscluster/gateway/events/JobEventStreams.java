@@ -1,23 +1,15 @@
 package dev.ttscluster.gateway.events;
 
-import dev.ttscluster.common.contract.Json;
-import dev.ttscluster.common.contract.JobStatus;
-import dev.ttscluster.common.error.RetriableException;
 import dev.ttscluster.common.state.JobRecord;
-import dev.ttscluster.common.state.JobStore;
-import dev.ttscluster.common.storage.AudioBucket;
+import dev.ttscluster.state.JobStore;
+import dev.ttscluster.storage.AudioBucket;
 import dev.ttscluster.gateway.api.ApiException;
 import io.javalin.http.Context;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
+import java.io.UncheckedIOException;
+import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,7 +18,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code GET /v1/jobs/{id}/events}: a job's progress as Server-Sent Events ({@code text/event-stream}).
@@ -46,24 +37,45 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * ({@code notify-keyspace-events}), survives a Redis restart without resubscribing, and costs one HGETALL per
  * stream per interval, bounded by {@code TTS_GATEWAY_SSE_MAX_STREAMS} (more get 503). A comment line is sent
  * after {@code TTS_GATEWAY_SSE_HEARTBEAT_SECONDS} of silence, which also finds clients that went away. A Redis
- * outage keeps the stream open (heartbeats continue) and it catches up when Redis answers. Thread-safe.
+ * outage keeps the stream open (heartbeats continue) and it catches up when Redis answers. One stream's work is
+ * {@link JobEventStream}. Thread-safe.
  */
 public final class JobEventStreams implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(JobEventStreams.class);
-
-    private final JobStore store;
+    private final JobProgress progress;
     private final AudioBucket bucket;
     private final Duration presignTtl;
     private final EventsConfig cfg;
+    private final Clock clock;
     private final Semaphore permits;
     private final ScheduledExecutorService timer;
-    private final Set<Stream> open = ConcurrentHashMap.newKeySet();
+    private final Set<JobEventStream> open = ConcurrentHashMap.newKeySet();
 
+    /** Streams of the jobs in {@code store}, on the system clock. */
     public JobEventStreams(JobStore store, AudioBucket bucket, Duration presignTtl, EventsConfig cfg) {
-        this.store = store;
+        this(new JobProgress() {
+            @Override
+            public java.util.Optional<JobRecord> job(String id) {
+                return store.get(id);
+            }
+
+            @Override
+            public long[] segmentSamples(String id, int count) {
+                return store.segmentSamples(id, count);
+            }
+        }, bucket, presignTtl, cfg, Clock.systemUTC());
+    }
+
+    /**
+     * @param progress what the streams read of their jobs
+     * @param bucket signs the final state's {@code audio_url}
+     * @param clock measures the heartbeat's silence
+     */
+    public JobEventStreams(JobProgress progress, AudioBucket bucket, Duration presignTtl, EventsConfig cfg, Clock clock) {
+        this.progress = progress;
         this.bucket = bucket;
         this.presignTtl = presignTtl;
         this.cfg = cfg;
+        this.clock = clock;
         this.permits = new Semaphore(cfg.sseMaxStreams());
         this.timer = Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "job-events");
@@ -86,166 +98,58 @@ public final class JobEventStreams implements AutoCloseable {
         if (!permits.tryAcquire()) {
             throw new ApiException(503, "unavailable", "this gateway has its most event streams open; try again shortly", 5);
         }
-        Stream s;
+        JobEventStream s;
+        ScheduledFuture<?>[] task = {null};
         try {
-            int resume = 0;
-            String last = ctx.header("Last-Event-ID");
-            if (last != null && last.trim().matches("[0-9]{1,9}")) {
-                resume = Math.min(Integer.parseInt(last.trim()), job.segments());
-            }
+            int resume = resumeAfter(ctx.header("Last-Event-ID"), job.segments());
             ctx.status(200);
             ctx.res().setContentType("text/event-stream; charset=utf-8");
             ctx.res().setHeader("Cache-Control", "no-cache");
             ctx.res().setHeader("X-Accel-Buffering", "no");
-            s = new Stream(job.id(), resume, ctx.res().getOutputStream());
-        } catch (IOException | RuntimeException e) {
+            CompletableFuture<Void> finished = new CompletableFuture<>();
+            JobEventStream[] self = {null};
+            s = new JobEventStream(job.id(), resume, ctx.res().getOutputStream(), progress,
+                    key -> bucket.presignGet(key, presignTtl), clock, Duration.ofSeconds(cfg.sseHeartbeatSeconds()), () -> {
+                        ScheduledFuture<?> t = task[0];
+                        if (t != null) {
+                            t.cancel(false);
+                        }
+                        open.remove(self[0]);
+                        permits.release();
+                        finished.complete(null);
+                    });
+            self[0] = s;
+            ctx.future(() -> {
+                open.add(s);
+                task[0] = timer.scheduleWithFixedDelay(s::tick, 0, cfg.ssePollMs(), TimeUnit.MILLISECONDS);
+                if (s.ended()) {
+                    task[0].cancel(false);
+                }
+                return finished;
+            });
+        } catch (IOException e) {
             permits.release();
-            throw e instanceof RuntimeException r ? r : new java.io.UncheckedIOException((IOException) e);
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            permits.release();
+            throw e;
         }
-        ctx.future(() -> {
-            open.add(s);
-            s.task = timer.scheduleWithFixedDelay(s::tick, 0, cfg.ssePollMs(), TimeUnit.MILLISECONDS);
-            return s.finished;
-        });
+    }
+
+    /** The first segment to announce: after a reconnect's {@code Last-Event-ID: n}, segment n; else 0. */
+    static int resumeAfter(String lastEventId, int segments) {
+        if (lastEventId != null && lastEventId.trim().matches("[0-9]{1,9}")) {
+            return Math.min(Integer.parseInt(lastEventId.trim()), segments);
+        }
+        return 0;
     }
 
     /** Ends every open stream (the gateway stops; clients reconnect to another with Last-Event-ID). */
     @Override
     public void close() {
-        for (Stream s : open) {
+        for (JobEventStream s : open) {
             s.end();
         }
         timer.shutdownNow();
-    }
-
-    private final class Stream {
-        final String id;
-        final OutputStream out;
-        final CompletableFuture<Void> finished = new CompletableFuture<>();
-        final AtomicBoolean ended = new AtomicBoolean();
-        volatile ScheduledFuture<?> task;
-        int nextSegment;
-        String lastStatus;
-        int lastDone = -1;
-        long lastWriteNanos = System.nanoTime();
-
-        Stream(String id, int nextSegment, OutputStream out) {
-            this.id = id;
-            this.nextSegment = nextSegment;
-            this.out = out;
-        }
-
-        synchronized void tick() {
-            if (ended.get()) {
-                ScheduledFuture<?> t = task;
-                if (t != null) {
-                    t.cancel(false);
-                }
-                return;
-            }
-            try {
-                Optional<JobRecord> current = store.get(id);
-                if (current.isEmpty()) {
-                    send("state", Map.of("status", "gone"), null);
-                    end();
-                    return;
-                }
-                JobRecord j = current.get();
-                boolean fin = j.status().isFinal();
-                if (!fin && !j.status().wire().equals(lastStatus)) {
-                    send("state", Map.of("status", j.status().wire()), null);
-                }
-                lastStatus = j.status().wire();
-                int done = j.status() == JobStatus.SUCCEEDED ? j.segments() : j.done();
-                if (done != lastDone || fin) {
-                    if (nextSegment < j.segments()) {
-                        long[] samples = store.segmentSamples(id, j.segments());
-                        while (nextSegment < j.segments() && samples[nextSegment] >= 0) {
-                            Map<String, Object> seg = new LinkedHashMap<>();
-                            seg.put("index", nextSegment);
-                            seg.put("samples", samples[nextSegment]);
-                            send("segment", seg, Integer.toString(nextSegment + 1));
-                            nextSegment++;
-                        }
-                    }
-                    if (done != lastDone) {
-                        Map<String, Object> p = new LinkedHashMap<>();
-                        p.put("segments_done", done);
-                        p.put("segments", j.segments());
-                        p.put("progress", j.progress());
-                        send("progress", p, null);
-                        lastDone = done;
-                    }
-                }
-                if (fin) {
-                    send("state", finalState(j), null);
-                    end();
-                    return;
-                }
-                if (System.nanoTime() - lastWriteNanos >= TimeUnit.SECONDS.toNanos(cfg.sseHeartbeatSeconds())) {
-                    write(": keep-alive\n\n");
-                }
-            } catch (RetriableException e) {
-                log.debug("event stream of job {}: {}", id, e.getMessage()); // next tick tries again
-                heartbeatQuietly();
-            } catch (IOException e) {
-                end(); // the client went away
-            } catch (RuntimeException e) {
-                log.warn("event stream of job {} failed", id, e);
-                end();
-            }
-        }
-
-        private void heartbeatQuietly() {
-            if (System.nanoTime() - lastWriteNanos >= TimeUnit.SECONDS.toNanos(cfg.sseHeartbeatSeconds())) {
-                try {
-                    write(": keep-alive\n\n");
-                } catch (IOException e) {
-                    end();
-                }
-            }
-        }
-
-        private Map<String, Object> finalState(JobRecord j) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("status", j.status().wire());
-            if (j.status() == JobStatus.SUCCEEDED && !j.audioKey().isEmpty()) {
-                m.put("audio_url", bucket.presignGet(j.audioKey(), presignTtl));
-                m.put("audio_seconds", j.sampleRate() == 0 ? null : j.audioSamples() / (double) j.sampleRate());
-            }
-            if (!j.error().isEmpty()) {
-                m.put("error", j.error());
-            }
-            return m;
-        }
-
-        private void send(String event, Object data, String eventId) throws IOException {
-            StringBuilder b = new StringBuilder();
-            if (eventId != null) {
-                b.append("id: ").append(eventId).append('\n');
-            }
-            b.append("event: ").append(event).append('\n');
-            b.append("data: ").append(Json.MAPPER.writeValueAsString(data)).append("\n\n");
-            write(b.toString());
-        }
-
-        private void write(String s) throws IOException {
-            out.write(s.getBytes(StandardCharsets.UTF_8));
-            out.flush();
-            lastWriteNanos = System.nanoTime();
-        }
-
-        void end() {
-            if (!ended.compareAndSet(false, true)) {
-                return;
-            }
-            ScheduledFuture<?> t = task;
-            if (t != null) {
-                t.cancel(false);
-            }
-            open.remove(this);
-            permits.release();
-            finished.complete(null);
-        }
     }
 }

@@ -1,7 +1,7 @@
 package dev.ttscluster.gateway.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ttscluster.gateway.GatewayConfig;
+import dev.ttscluster.gateway.config.GatewayConfig;
 import dev.ttscluster.gateway.api.ApiException;
 
 import java.util.Iterator;

@@ -5,7 +5,7 @@ import dev.ttscluster.common.contract.SegmentTask;
 import dev.ttscluster.common.contract.Topics;
 import dev.ttscluster.common.error.RetriableException;
 import dev.ttscluster.common.state.JobRecord;
-import dev.ttscluster.common.state.JobStore;
+import dev.ttscluster.state.JobStore;
 import dev.ttscluster.common.text.Segmenter;
 import dev.ttscluster.gateway.api.ApiException;
 import org.slf4j.Logger;
@@ -131,7 +131,7 @@ public final class JobService {
      * @throws ApiException 404 unknown, 503 when Redis or S3 is unavailable (nothing is forgotten before
      *     the objects are gone, so a retry finishes the deletion)
      */
-    public void delete(String tenant, String id, dev.ttscluster.common.storage.AudioBucket bucket) {
+    public void delete(String tenant, String id, dev.ttscluster.storage.AudioBucket bucket) {
         JobRecord job = find(tenant, id).orElseThrow(() -> ApiException.notFound("no job '" + JobRequest.abbreviate(id) + "'"));
         try {
             if (!job.status().isFinal()) {

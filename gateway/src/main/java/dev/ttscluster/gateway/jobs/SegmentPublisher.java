@@ -1,5 +1,6 @@
 package dev.ttscluster.gateway.jobs;
 
+import dev.ttscluster.common.error.Dependency;
 import dev.ttscluster.common.contract.SegmentTask;
 import dev.ttscluster.common.contract.Topics;
 import dev.ttscluster.common.error.RetriableException;
@@ -70,14 +71,14 @@ public final class SegmentPublisher implements AutoCloseable {
                 f.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             }
         } catch (ExecutionException e) {
-            throw new RetriableException("Kafka did not accept the segments: " + e.getCause().getMessage(), e.getCause());
+            throw new RetriableException(Dependency.KAFKA, "Kafka did not accept the segments: " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
-            throw new RetriableException("Kafka did not acknowledge the segments within " + timeoutMs + " ms", e);
+            throw new RetriableException(Dependency.KAFKA, "Kafka did not acknowledge the segments within " + timeoutMs + " ms", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new RetriableException("interrupted while publishing", e);
+            throw new RetriableException(Dependency.KAFKA, "interrupted while publishing", e);
         } catch (org.apache.kafka.common.KafkaException e) {
-            throw new RetriableException("Kafka unavailable: " + e.getMessage(), e);
+            throw new RetriableException(Dependency.KAFKA, "Kafka unavailable: " + e.getMessage(), e);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.ttscluster.gateway.jobs;
 
+import dev.ttscluster.common.error.Dependency;
 import dev.ttscluster.common.contract.Topics;
 import dev.ttscluster.common.error.RetriableException;
 import org.apache.kafka.clients.admin.Admin;
@@ -53,10 +54,10 @@ public final class TopicProvisioner {
                 }
             }
         } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new RetriableException("could not create topics on " + bootstrap + ": " + e.getMessage(), e);
+            throw new RetriableException(Dependency.KAFKA, "could not create topics on " + bootstrap + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new RetriableException("interrupted while creating topics", e);
+            throw new RetriableException(Dependency.KAFKA, "interrupted while creating topics", e);
         }
     }
 }

@@ -1,6 +1,6 @@
 package dev.ttscluster.gateway.retention;
 
-import dev.ttscluster.common.storage.AudioBucket;
+import dev.ttscluster.storage.AudioBucket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -3,7 +3,7 @@ package dev.ttscluster.gateway.speech;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ttscluster.common.contract.Json;
-import dev.ttscluster.gateway.GatewayConfig;
+import dev.ttscluster.gateway.config.GatewayConfig;
 import dev.ttscluster.gateway.api.ApiException;
 import dev.ttscluster.gateway.jobs.JobRequest;
 

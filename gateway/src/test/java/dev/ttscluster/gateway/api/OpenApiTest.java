@@ -2,7 +2,7 @@ package dev.ttscluster.gateway.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ttscluster.common.contract.Json;
-import dev.ttscluster.gateway.GatewayConfig;
+import dev.ttscluster.gateway.config.GatewayConfig;
 import dev.ttscluster.gateway.metrics.GatewayMetrics;
 import io.javalin.Javalin;
 import io.javalin.http.HandlerType;

@@ -2,7 +2,7 @@ package dev.ttscluster.gateway.speech;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ttscluster.common.contract.Json;
-import dev.ttscluster.gateway.GatewayConfig;
+import dev.ttscluster.gateway.config.GatewayConfig;
 import dev.ttscluster.gateway.api.ApiException;
 import org.junit.jupiter.api.Test;
 

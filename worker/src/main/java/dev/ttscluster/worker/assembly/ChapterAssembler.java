@@ -1,16 +1,17 @@
 package dev.ttscluster.worker.assembly;
 
+import dev.ttscluster.common.error.Dependency;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ttscluster.common.audio.Flac;
+import dev.ttscluster.codecs.Flac;
 import dev.ttscluster.common.audio.Wav;
 import dev.ttscluster.common.contract.Json;
 import dev.ttscluster.common.contract.SegmentTask;
 import dev.ttscluster.common.error.FatalException;
 import dev.ttscluster.common.error.RetriableException;
-import dev.ttscluster.common.state.BookStore;
+import dev.ttscluster.state.BookStore;
 import dev.ttscluster.common.state.JobRecord;
-import dev.ttscluster.common.state.JobStore;
-import dev.ttscluster.common.storage.AudioBucket;
+import dev.ttscluster.state.JobStore;
+import dev.ttscluster.storage.AudioBucket;
 import dev.ttscluster.common.storage.ObjectKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,7 +69,7 @@ public final class ChapterAssembler {
             byte[] b = known.get(i);
             if (b == null) {
                 int index = i;
-                b = bucket.get(ObjectKeys.segmentOf(task, i)).orElseThrow(() -> new RetriableException(
+                b = bucket.get(ObjectKeys.segmentOf(task, i)).orElseThrow(() -> new RetriableException(Dependency.S3,
                         "segment " + index + " of chapter " + task.chapter() + " of book " + task.book()
                                 + " is counted but its object is missing"));
             }
@@ -136,7 +137,7 @@ public final class ChapterAssembler {
         List<Map<String, Object>> chapters = new ArrayList<>();
         double total = 0;
         for (int i = 0; i < book.chapterJobs().size(); i++) {
-            JobRecord job = jobs.get(book.chapterJobs().get(i)).orElseThrow(() -> new RetriableException(
+            JobRecord job = jobs.get(book.chapterJobs().get(i)).orElseThrow(() -> new RetriableException(Dependency.REDIS,
                     "a chapter job of book " + book.id() + " is gone"));
             double seconds = job.sampleRate() == 0 ? 0 : job.audioSamples() / (double) job.sampleRate();
             total += seconds;
@@ -171,7 +172,7 @@ public final class ChapterAssembler {
     }
 
     private Script script(SegmentTask task) {
-        byte[] raw = bucket.get(file(task, "script.json")).orElseThrow(() -> new RetriableException(
+        byte[] raw = bucket.get(file(task, "script.json")).orElseThrow(() -> new RetriableException(Dependency.S3,
                 "the script of chapter " + task.chapter() + " of book " + task.book() + " is missing"));
         try {
             JsonNode n = Json.MAPPER.readTree(raw);

@@ -1,12 +1,12 @@
 package dev.ttscluster.worker.assembly;
 
+import dev.ttscluster.common.error.Dependency;
 import dev.ttscluster.common.audio.Wav;
 import dev.ttscluster.common.contract.SegmentTask;
 import dev.ttscluster.common.error.RetriableException;
-import dev.ttscluster.common.state.JobStore;
-import dev.ttscluster.common.storage.AudioBucket;
+import dev.ttscluster.state.JobStore;
+import dev.ttscluster.storage.AudioBucket;
 import dev.ttscluster.common.storage.ObjectKeys;
-import dev.ttscluster.worker.store.SegmentWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +18,7 @@ import java.util.Map;
  * Joins a job's segments, in order, into its audio object and marks the job succeeded; a book's chapter
  * goes to the {@link ChapterAssembler} (pauses, loudness, timestamps, the book's manifest). Segments this
  * worker still holds in memory (same batch) are not downloaded again; a one-segment job's audio is
- * already in place ({@link SegmentWriter}). Idempotent: running it twice writes the same bytes to the
+ * already in place (the store stage uploads it under the job's audio key). Idempotent: running it twice writes the same bytes to the
  * same key and counts the job once. Thread-safe.
  */
 public final class JobAssembler {
@@ -56,7 +56,7 @@ public final class JobAssembler {
         if (task.count() == 1) {
             byte[] only = known.get(0);
             if (only == null) {
-                only = bucket.get(key).orElseThrow(() -> new RetriableException(
+                only = bucket.get(key).orElseThrow(() -> new RetriableException(Dependency.S3,
                         "job " + task.jobId() + " is counted but its audio object is missing"));
             }
             samples = Wav.parse(only).samples();
@@ -66,7 +66,7 @@ public final class JobAssembler {
                 byte[] b = known.get(i);
                 if (b == null) {
                     int index = i;
-                    b = bucket.get(ObjectKeys.segment(task.tenant(), task.jobId(), i)).orElseThrow(() -> new RetriableException(
+                    b = bucket.get(ObjectKeys.segment(task.tenant(), task.jobId(), i)).orElseThrow(() -> new RetriableException(Dependency.S3,
                             "segment " + index + " of job " + task.jobId() + " is counted but its object is missing"));
                 }
                 parts.add(b);

@@ -2,7 +2,7 @@ package dev.ttscluster.worker.assembly;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ttscluster.common.contract.Json;
-import dev.ttscluster.common.text.Phonemizer;
+import dev.ttscluster.worker.frontend.Phonemizer;
 
 import java.io.IOException;
 import java.util.ArrayList;

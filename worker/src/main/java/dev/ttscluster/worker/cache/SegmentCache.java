@@ -1,6 +1,6 @@
 package dev.ttscluster.worker.cache;
 
-import dev.ttscluster.common.state.JobStore;
+import dev.ttscluster.state.JobStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.AbstractPipeline;

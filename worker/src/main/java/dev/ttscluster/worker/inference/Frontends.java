@@ -1,9 +1,9 @@
 package dev.ttscluster.worker.inference;
 
 import dev.ttscluster.common.error.FatalException;
-import dev.ttscluster.common.text.CmuPhonemizer;
-import dev.ttscluster.common.text.GraphemePhonemizer;
-import dev.ttscluster.common.text.Phonemizer;
+import dev.ttscluster.worker.frontend.CmuPhonemizer;
+import dev.ttscluster.worker.frontend.GraphemePhonemizer;
+import dev.ttscluster.worker.frontend.Phonemizer;
 
 /** The text frontend a bundle's manifest asks for. */
 public final class Frontends {

@@ -2,6 +2,11 @@ package dev.ttscluster.worker.inference;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaLocation;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
 import dev.ttscluster.common.contract.Json;
 import dev.ttscluster.common.error.FatalException;
 
@@ -14,11 +19,19 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * The manifest of a model bundle ({@code models/<name>/manifest.json}): what the TorchScript file is
  * and how to feed it. Its {@code version} is the content hash of the model file and is verified on
  * load, so a cache key that includes it always names the exact weights.
+ *
+ * <p>The manifest's one schema is {@code models/manifest.schema.json} (JSON Schema 2020-12), built into the worker's
+ * jar as {@value #SCHEMA_RESOURCE}; the Python tools that write manifests check against the same file. A manifest
+ * that violates it is refused at load with a {@link FatalException} naming each offending field.
+ *
+ * <p>Immutable and thread-safe; {@link #load} may run on any thread (the schema is read once, on first use).
  *
  * @param name bundle name
  * @param version first 16 hex digits of the model file's SHA-256
@@ -57,6 +70,9 @@ public record ModelManifest(
     /** The name of the bundle's own {@code file}. */
     public static final String DEFAULT_VARIANT = "default";
 
+    /** Where the worker's jar holds {@code models/manifest.schema.json} (copied there by worker/pom.xml). */
+    static final String SCHEMA_RESOURCE = "dev/ttscluster/worker/inference/manifest.schema.json";
+
     /**
      * Another export of the bundle's model.
      *
@@ -81,21 +97,19 @@ public record ModelManifest(
      * Reads and checks {@code dir/manifest.json}, describing {@code variant} (blank or {@value #DEFAULT_VARIANT}:
      * the bundle's own file): the result's {@code file}, {@code version} and {@code vocoder} are the variant's.
      *
-     * @throws FatalException when the manifest is missing or malformed, the bundle has no such variant, or the
-     *     model file's hash does not match its version
+     * @throws FatalException when the manifest is missing, is no JSON or violates the manifest schema (the message
+     *     names each offending field), names an {@code fp16_file} that is not there, the bundle has no such variant,
+     *     or the model file's hash does not match its version
      */
     public static ModelManifest load(Path dir, String variant) {
         Path path = dir.resolve("manifest.json");
         ModelManifest m;
         try {
-            m = Json.MAPPER.readValue(path.toFile(), ModelManifest.class);
+            JsonNode tree = Json.MAPPER.readTree(path.toFile());
+            checkSchema(path, tree);
+            m = Json.MAPPER.treeToValue(tree, ModelManifest.class);
         } catch (IOException e) {
             throw new FatalException("cannot read model manifest " + path + ": " + e.getMessage(), e);
-        }
-        if (m.name() == null || m.version() == null || m.file() == null || m.phoneSet() == null
-                || m.speakers() == null || m.speakers().isEmpty() || m.sampleRate() <= 0 || m.maxPhones() <= 0) {
-            throw new FatalException("model manifest " + path + " lacks name, version, file, phone_set, speakers,"
-                    + " sample_rate or max_phones");
         }
         if (m.fp16File() != null && !Files.isRegularFile(dir.resolve(m.fp16File()))) {
             throw new FatalException("model manifest " + path + " names fp16_file " + m.fp16File() + ", which is not there");
@@ -106,10 +120,7 @@ public record ModelManifest(
             Variant v = variants.get(name);
             if (v == null) {
                 throw new FatalException("model bundle " + dir + " has no variant '" + name + "'; it has "
-                        + new java.util.TreeSet<>(variants.keySet()) + " besides " + DEFAULT_VARIANT);
-            }
-            if (v.file() == null || v.version() == null) {
-                throw new FatalException("model manifest " + path + ": variant " + name + " lacks file or version");
+                        + new TreeSet<>(variants.keySet()) + " besides " + DEFAULT_VARIANT);
             }
             m = new ModelManifest(m.name(), v.version(), v.file(), m.sampleRate(), m.hopLength(), m.frontend(),
                     m.phoneSet(), m.speakers(), m.producesSpeech(), m.maxPhones(), null,
@@ -125,6 +136,46 @@ public record ModelManifest(
                     + " but the manifest says version " + m.version());
         }
         return m;
+    }
+
+    /**
+     * Checks a manifest's JSON against the manifest schema.
+     *
+     * @throws FatalException naming every field that violates it (e.g. {@code /speakers}, or the missing property)
+     */
+    static void checkSchema(Path path, JsonNode manifest) {
+        List<com.networknt.schema.Error> errors = schema().validate(manifest);
+        if (!errors.isEmpty()) {
+            throw new FatalException("model manifest " + path + " violates the bundle manifest schema"
+                    + " (models/manifest.schema.json): " + errors.stream().map(ModelManifest::describe).distinct()
+                    .collect(Collectors.joining("; ")));
+        }
+    }
+
+    /** "/field/path: what is wrong" (a missing or unknown field is named in the second part), as the Python tools say. */
+    private static String describe(com.networknt.schema.Error error) {
+        String at = error.getInstanceLocation() == null ? "" : error.getInstanceLocation().toString();
+        return (at.isEmpty() ? "(top level)" : at) + ": " + error.getMessage();
+    }
+
+    private static final Object SCHEMA_LOCK = new Object();
+    private static Schema schema; // guarded by SCHEMA_LOCK
+
+    /** The manifest schema, read from the worker's jar on first use. */
+    private static Schema schema() {
+        synchronized (SCHEMA_LOCK) {
+            if (schema == null) {
+                if (ModelManifest.class.getClassLoader().getResource(SCHEMA_RESOURCE) == null) {
+                    throw new FatalException("the worker's classpath lacks the bundle manifest schema "
+                            + SCHEMA_RESOURCE + " (worker/pom.xml copies it from models/manifest.schema.json)");
+                }
+                Schema s = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
+                        .getSchema(SchemaLocation.of("classpath:" + SCHEMA_RESOURCE));
+                s.initializeValidators(); // all of them now, so later validations only read them
+                schema = s;
+            }
+            return schema;
+        }
     }
 
     /** Speaker id of a voice, or -1 when the bundle does not have it. */

@@ -1,10 +1,12 @@
 package dev.ttscluster.worker.ingest;
 
 import dev.ttscluster.common.contract.SegmentTask;
+import dev.ttscluster.worker.logging.Traced;
 
 /**
  * A segment made ready for batching at intake: its task, once the frontend ran its phone ids, when it
- * was polled (for the worker's poll-to-durable latency) and the trace id its log lines carry.
+ * was polled (for the worker's poll-to-durable latency) and the trace id its log lines carry. Immutable
+ * (the phone array is not copied: nobody writes it).
  *
  * @param task the decoded segment record
  * @param phones phone ids, or null when the handler does its own frontend later
@@ -12,7 +14,7 @@ import dev.ttscluster.common.contract.SegmentTask;
  * @param traceId the record's trace id ({@link dev.ttscluster.common.contract.Topics#TRACE_HEADER}); the job id
  *                when it had none (null or blank given)
  */
-public record Prepared(SegmentTask task, long[] phones, long polledNanos, String traceId) {
+public record Prepared(SegmentTask task, long[] phones, long polledNanos, String traceId) implements Traced {
     public Prepared {
         if (traceId == null || traceId.isBlank()) {
             traceId = task.jobId();
@@ -37,5 +39,10 @@ public record Prepared(SegmentTask task, long[] phones, long polledNanos, String
     /** Length for batching: phones when known, else characters. */
     public int tokens() {
         return phones != null ? phones.length : task.text().length();
+    }
+
+    @Override
+    public String jobId() {
+        return task.jobId();
     }
 }

@@ -1,6 +1,6 @@
 package dev.ttscluster.worker.metrics;
 
-import dev.ttscluster.common.error.RetriableException;
+import dev.ttscluster.common.error.Dependency;
 import dev.ttscluster.worker.batch.Batch;
 import dev.ttscluster.worker.cache.SegmentCache;
 import io.micrometer.core.instrument.Counter;
@@ -43,6 +43,11 @@ import java.util.function.ToDoubleFunction;
  * meters are named without those suffixes ({@code tts.worker.inference} is the histogram
  * {@code tts_worker_inference_seconds}). No common tags: a sample line is {@code name value} or
  * {@code name{one="label"} value}. Thread-safe; the clock is injected for the audio-rate gauge.
+ *
+ * <p>Why one class of this size: it is the list of the worker's meters, each registered once with its name,
+ * help text and buckets, beside the one method a stage calls to record it. Those names are a contract (the
+ * benchmarks, the end-to-end tests and the dashboards read them), and one place that holds them all is what
+ * keeps them consistent; the only logic is the audio-rate window and the padding ratio.
  */
 public final class WorkerMetrics implements AutoCloseable {
     private static final long RATE_WINDOW_MS = 10_000;
@@ -62,40 +67,6 @@ public final class WorkerMetrics implements AutoCloseable {
         }
     }
 
-    /** A server the worker depends on, as the {@code backend} label of {@code tts_worker_retriable_errors_total}. */
-    public enum Backend {
-        /** The object store (segment uploads, job assembly). */
-        S3,
-        /** The job-state Redis (job statuses, progress, word timings). */
-        REDIS,
-        /** The Kafka dead-letter topic. */
-        KAFKA;
-
-        /** The label value. */
-        public String label() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-
-        /**
-         * The server a retriable error came from, by what its message names (common's S3 and job-state
-         * Redis clients say "S3 ..." and "... Redis ..."); {@code fallback} when it names neither (e.g. an
-         * object counted but not found yet).
-         */
-        public static Backend of(RetriableException e, Backend fallback) {
-            String m = String.valueOf(e.getMessage());
-            if (m.startsWith("S3")) {
-                return S3;
-            }
-            if (m.contains("Redis")) {
-                return REDIS;
-            }
-            if (m.startsWith("dead-letter")) {
-                return KAFKA;
-            }
-            return fallback;
-        }
-    }
-
     private final Clock clock;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final DistributionSummary batchSize;
@@ -108,7 +79,7 @@ public final class WorkerMetrics implements AutoCloseable {
     private final Map<Source, Timer> segmentLatency = new EnumMap<>(Source.class);
     private final Map<Source, Counter> segmentsBySource = new EnumMap<>(Source.class);
     private final Map<Batch.CloseReason, Counter> closed = new EnumMap<>(Batch.CloseReason.class);
-    private final Map<Backend, Counter> retriable = new EnumMap<>(Backend.class);
+    private final Map<Dependency, Counter> retriable = new EnumMap<>(Dependency.class);
     private final Counter segments;
     private final Counter paddedTokens;
     private final Counter realTokens;
@@ -155,7 +126,7 @@ public final class WorkerMetrics implements AutoCloseable {
             closed.put(reason, Counter.builder("tts.worker.batches").description("Batches by what closed them")
                     .tag("reason", reason.name().toLowerCase(Locale.ROOT)).register(r));
         }
-        for (Backend b : Backend.values()) {
+        for (Dependency b : Dependency.values()) {
             retriable.put(b, Counter.builder("tts.worker.retriable.errors")
                     .description("Calls to a backing server that failed retriably (and were retried), by server")
                     .tag("backend", b.label()).register(r));
@@ -279,13 +250,16 @@ public final class WorkerMetrics implements AutoCloseable {
         return (long) deadLetters.count();
     }
 
-    /** A call to {@code backend} failed with a retriable error (it will be retried). */
-    public void retriableError(Backend backend) {
+    /**
+     * A call to {@code backend} failed with a retriable error (it will be retried); counted as
+     * {@code tts_worker_retriable_errors_total{backend="<its label>"}}.
+     */
+    public void retriableError(Dependency backend) {
         retriable.get(backend).increment();
     }
 
     /** Retriable errors of {@code backend} so far. */
-    public long retriableErrors(Backend backend) {
+    public long retriableErrors(Dependency backend) {
         return (long) retriable.get(backend).count();
     }
 

@@ -2,9 +2,9 @@ package dev.ttscluster.worker.store;
 
 import dev.ttscluster.common.audio.Wav;
 import dev.ttscluster.common.contract.SegmentTask;
-import dev.ttscluster.common.state.JobStore;
+import dev.ttscluster.state.JobStore;
 import dev.ttscluster.common.state.SegmentMark;
-import dev.ttscluster.common.storage.AudioBucket;
+import dev.ttscluster.storage.AudioBucket;
 import dev.ttscluster.common.storage.ObjectKeys;
 
 /**

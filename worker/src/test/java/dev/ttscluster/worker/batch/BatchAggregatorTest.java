@@ -1,6 +1,6 @@
 package dev.ttscluster.worker.batch;
 
-import dev.ttscluster.worker.MutableClock;
+import dev.ttscluster.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package dev.ttscluster.worker.cache;
 
-import dev.ttscluster.worker.MutableClock;
+import dev.ttscluster.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

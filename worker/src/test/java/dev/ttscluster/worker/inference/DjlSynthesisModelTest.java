@@ -1,7 +1,7 @@
 package dev.ttscluster.worker.inference;
 
 import dev.ttscluster.common.error.FatalException;
-import dev.ttscluster.common.text.GraphemePhonemizer;
+import dev.ttscluster.worker.frontend.GraphemePhonemizer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

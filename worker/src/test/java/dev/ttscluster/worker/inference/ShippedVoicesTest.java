@@ -1,6 +1,6 @@
 package dev.ttscluster.worker.inference;
 
-import dev.ttscluster.common.text.Phonemizer;
+import dev.ttscluster.worker.frontend.Phonemizer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -2,14 +2,15 @@ package dev.ttscluster.worker.ingest;
 
 import dev.ttscluster.common.contract.SegmentTask;
 import dev.ttscluster.common.contract.Topics;
-import dev.ttscluster.worker.SynthesisPipeline;
 import dev.ttscluster.worker.batch.BatchPolicy;
 import dev.ttscluster.worker.metrics.WorkerMetrics;
+import dev.ttscluster.worker.retry.Stopped;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -48,6 +49,20 @@ class SegmentConsumerLoopTest {
         }
     };
 
+    /** Store threads of the loops under test, closed after each test as the worker's wiring closes them. */
+    private final List<StoreThreads> storeThreads = new ArrayList<>();
+
+    private StoreThreads storeThreads(int inFlight) {
+        StoreThreads t = new StoreThreads(inFlight);
+        storeThreads.add(t);
+        return t;
+    }
+
+    @AfterEach
+    void closeStoreThreads() {
+        storeThreads.forEach(StoreThreads::close);
+    }
+
     private static SegmentTask task(String job, int index, int count) {
         return new SegmentTask(SegmentTask.SCHEMA_VERSION, job, "default", index, count, "hello " + index, "default",
                 1.0, 0L);
@@ -74,13 +89,13 @@ class SegmentConsumerLoopTest {
         List<OffsetAndMetadata> committedDuringProcessing = new ArrayList<>();
         List<SegmentTask> processed = new ArrayList<>();
         SegmentConsumerLoop[] loop = new SegmentConsumerLoop[1];
-        loop[0] = new SegmentConsumerLoop(consumer, (batch, running) -> {
+        loop[0] = new SegmentConsumerLoop(consumer, Intake.PLAIN, (batch, running) -> {
             committedDuringProcessing.add(committed());
             batch.forEach(p -> processed.add(p.task()));
             if (processed.size() == 3) {
                 loop[0].stop();
             }
-            return BatchHandler.DONE;
+            return Durable.DONE;
         }, new BatchPolicy(2, 0), Clock.systemUTC());
 
         loop[0].run();
@@ -100,19 +115,12 @@ class SegmentConsumerLoopTest {
                 task("d", 0, 1).encode(), task("e", 0, 1).encode()));
         List<List<String>> batches = new ArrayList<>();
         SegmentConsumerLoop[] loop = new SegmentConsumerLoop[1];
-        loop[0] = new SegmentConsumerLoop(consumer, new BatchHandler() {
-            @Override
-            public Prepared prepare(SegmentTask task) {
-                return new Prepared(task, new long["bd".contains(task.jobId()) ? 9 : 3]);
-            }
-
-            @Override
-            public Durable process(List<Prepared> batch, java.util.function.BooleanSupplier running) {
-                batches.add(batch.stream().map(p -> p.task().jobId()).toList());
-                loop[0].stop(); // SIGTERM while the first batch computes
-                return DONE;
-            }
-        }, new BatchPolicy(2, 2048, 0, true), 2, Clock.systemUTC(), new WorkerMetrics(Clock.systemUTC()));
+        loop[0] = new SegmentConsumerLoop(consumer, task -> new Prepared(task, new long["bd".contains(task.jobId()) ? 9 : 3]),
+                (batch, running) -> {
+                    batches.add(batch.stream().map(p -> p.task().jobId()).toList());
+                    loop[0].stop(); // SIGTERM while the first batch computes
+                    return Durable.DONE;
+                }, new BatchPolicy(2, 2048, 0, true), storeThreads(2), Clock.systemUTC(), new WorkerMetrics(Clock.systemUTC()));
 
         loop[0].run();
 
@@ -126,9 +134,9 @@ class SegmentConsumerLoopTest {
     void aBatchInterruptedByStopIsNotCommitted() {
         deliver(List.of(task("j", 0, 1).encode()));
         SegmentConsumerLoop[] loop = new SegmentConsumerLoop[1];
-        loop[0] = new SegmentConsumerLoop(consumer, (batch, running) -> {
+        loop[0] = new SegmentConsumerLoop(consumer, Intake.PLAIN, (batch, running) -> {
             loop[0].stop();
-            throw new SynthesisPipeline.Stopped();
+            throw new Stopped();
         }, new BatchPolicy(4, 0), Clock.systemUTC());
 
         loop[0].run();
@@ -142,10 +150,10 @@ class SegmentConsumerLoopTest {
         deliver(List.of("not json".getBytes(StandardCharsets.UTF_8), task("j", 0, 1).encode()));
         List<SegmentTask> processed = new ArrayList<>();
         SegmentConsumerLoop[] loop = new SegmentConsumerLoop[1];
-        loop[0] = new SegmentConsumerLoop(consumer, (batch, running) -> {
+        loop[0] = new SegmentConsumerLoop(consumer, Intake.PLAIN, (batch, running) -> {
             batch.forEach(p -> processed.add(p.task()));
             loop[0].stop();
-            return BatchHandler.DONE;
+            return Durable.DONE;
         }, new BatchPolicy(2, 0), Clock.systemUTC());
 
         loop[0].run();
@@ -159,15 +167,16 @@ class SegmentConsumerLoopTest {
         deliver(List.of(task("a", 0, 1).encode(), task("b", 0, 1).encode()));
         SegmentConsumerLoop[] loop = new SegmentConsumerLoop[1];
         int[] batches = {0};
-        loop[0] = new SegmentConsumerLoop(consumer, (batch, running) -> {
+        loop[0] = new SegmentConsumerLoop(consumer, Intake.PLAIN, (batch, running) -> {
             if (++batches[0] == 1) {
-                return BatchHandler.DONE;
+                return Durable.DONE;
             }
             loop[0].stop();
             return r -> {
-                throw new SynthesisPipeline.Stopped();
+                throw new Stopped();
             };
-        }, new BatchPolicy(1, 0), 2, Clock.systemUTC(), new WorkerMetrics(Clock.systemUTC()));
+        }, new BatchPolicy(1, 0), storeThreads(2), Clock.systemUTC(),
+                new WorkerMetrics(Clock.systemUTC()));
 
         loop[0].run();
 
@@ -186,7 +195,7 @@ class SegmentConsumerLoopTest {
         List<Long> commitsWhileBlocked = new CopyOnWriteArrayList<>();
         SegmentConsumerLoop[] loop = new SegmentConsumerLoop[1];
         int[] batches = {0};
-        loop[0] = new SegmentConsumerLoop(consumer, (batch, running) -> {
+        loop[0] = new SegmentConsumerLoop(consumer, Intake.PLAIN, (batch, running) -> {
             int n = ++batches[0];
             if (n == 1) {
                 return r -> {
@@ -205,7 +214,8 @@ class SegmentConsumerLoopTest {
                 loop[0].stop();
             }
             return r -> laterBatchesDone.countDown();
-        }, new BatchPolicy(2, 0), 2, Clock.systemUTC(), new WorkerMetrics(Clock.systemUTC()));
+        }, new BatchPolicy(2, 0), storeThreads(2), Clock.systemUTC(),
+                new WorkerMetrics(Clock.systemUTC()));
 
         Thread t = new Thread(loop[0]);
         t.start();
@@ -220,19 +230,12 @@ class SegmentConsumerLoopTest {
         deliver(List.of(task("a", 0, 1).encode(), task("b", 0, 1).encode()));
         List<Integer> tokens = new ArrayList<>();
         SegmentConsumerLoop[] loop = new SegmentConsumerLoop[1];
-        loop[0] = new SegmentConsumerLoop(consumer, new BatchHandler() {
-            @Override
-            public Prepared prepare(SegmentTask task) {
-                return new Prepared(task, new long[task.jobId().equals("a") ? 3 : 5]);
-            }
-
-            @Override
-            public Durable process(List<Prepared> batch, java.util.function.BooleanSupplier running) {
-                batch.forEach(p -> tokens.add(p.tokens()));
-                loop[0].stop();
-                return DONE;
-            }
-        }, new BatchPolicy(4, 0), Clock.systemUTC());
+        loop[0] = new SegmentConsumerLoop(consumer, task -> new Prepared(task, new long[task.jobId().equals("a") ? 3 : 5]),
+                (batch, running) -> {
+                    batch.forEach(p -> tokens.add(p.tokens()));
+                    loop[0].stop();
+                    return Durable.DONE;
+                }, new BatchPolicy(4, 0), Clock.systemUTC());
 
         loop[0].run();
 
@@ -242,8 +245,9 @@ class SegmentConsumerLoopTest {
     @Test
     void theLastBatchBeforeAQuietSpellIsCommittedWithoutWaitingForMoreTraffic() throws Exception {
         deliver(List.of(task("j", 0, 1).encode()));
-        SegmentConsumerLoop loop = new SegmentConsumerLoop(consumer, (batch, running) -> r -> { }, new BatchPolicy(4, 0), 2,
-                Clock.systemUTC(), new WorkerMetrics(Clock.systemUTC()));
+        SegmentConsumerLoop loop = new SegmentConsumerLoop(consumer, Intake.PLAIN, (batch, running) -> r -> { },
+                new BatchPolicy(4, 0), storeThreads(2), Clock.systemUTC(),
+                new WorkerMetrics(Clock.systemUTC()));
         Thread t = new Thread(loop);
         t.start();
         long deadline = System.currentTimeMillis() + 10_000;
@@ -264,7 +268,12 @@ class SegmentConsumerLoopTest {
         List<String> served = new CopyOnWriteArrayList<>();
         CountDownLatch servedDurable = new CountDownLatch(1);
         SegmentConsumerLoop[] loop = new SegmentConsumerLoop[1];
-        loop[0] = new SegmentConsumerLoop(consumer, new BatchHandler() {
+        loop[0] = new SegmentConsumerLoop(consumer, new Intake() {
+            @Override
+            public Prepared prepare(SegmentTask task) {
+                return new Prepared(task, null);
+            }
+
             @Override
             public Served serve(List<Prepared> polled) {
                 boolean[] taken = new boolean[polled.size()];
@@ -280,13 +289,11 @@ class SegmentConsumerLoopTest {
                     servedDurable.countDown();
                 });
             }
-
-            @Override
-            public Durable process(List<Prepared> batch, java.util.function.BooleanSupplier running) {
-                batch.forEach(p -> batched.add(p.task().recordKey()));
-                return DONE;
-            }
-        }, new BatchPolicy(4, 0), 2, Clock.systemUTC(), new WorkerMetrics(Clock.systemUTC()));
+        }, (batch, running) -> {
+            batch.forEach(p -> batched.add(p.task().recordKey()));
+            return Durable.DONE;
+        }, new BatchPolicy(4, 0), storeThreads(2), Clock.systemUTC(),
+                new WorkerMetrics(Clock.systemUTC()));
         Thread t = new Thread(loop[0]);
         t.start();
         assertThat(servedDurable.await(10, TimeUnit.SECONDS)).isTrue();
@@ -308,7 +315,12 @@ class SegmentConsumerLoopTest {
         CountDownLatch release = new CountDownLatch(1);
         List<Long> commitsBeforeRelease = new CopyOnWriteArrayList<>();
         SegmentConsumerLoop[] loop = new SegmentConsumerLoop[1];
-        loop[0] = new SegmentConsumerLoop(consumer, new BatchHandler() {
+        loop[0] = new SegmentConsumerLoop(consumer, new Intake() {
+            @Override
+            public Prepared prepare(SegmentTask task) {
+                return new Prepared(task, null);
+            }
+
             @Override
             public Served serve(List<Prepared> polled) {
                 boolean[] taken = new boolean[polled.size()];
@@ -321,15 +333,11 @@ class SegmentConsumerLoopTest {
                     }
                 });
             }
-
-            @Override
-            public Durable process(List<Prepared> batch, java.util.function.BooleanSupplier running) {
-                return r -> {
-                    OffsetAndMetadata c = committed();
-                    commitsBeforeRelease.add(c == null ? -1L : c.offset());
-                };
-            }
-        }, new BatchPolicy(4, 0), 2, Clock.systemUTC(), new WorkerMetrics(Clock.systemUTC()));
+        }, (batch, running) -> r -> {
+            OffsetAndMetadata c = committed();
+            commitsBeforeRelease.add(c == null ? -1L : c.offset());
+        }, new BatchPolicy(4, 0), storeThreads(2), Clock.systemUTC(),
+                new WorkerMetrics(Clock.systemUTC()));
         Thread t = new Thread(loop[0]);
         t.start();
         Thread.sleep(300); // the batched record is durable; the served one before it is not

@@ -1,6 +1,7 @@
 package dev.ttscluster.worker.metrics;
 
-import dev.ttscluster.worker.MutableClock;
+import dev.ttscluster.common.error.Dependency;
+import dev.ttscluster.testing.MutableClock;
 import dev.ttscluster.worker.batch.Batch;
 import dev.ttscluster.worker.cache.SegmentCache;
 import org.junit.jupiter.api.Test;
@@ -85,12 +86,12 @@ class WorkerMetricsTest {
         WorkerMetrics m = new WorkerMetrics(new MutableClock(0));
         m.inferenceFailed(4);
         m.deadLettered();
-        m.retriableError(WorkerMetrics.Backend.S3);
-        m.retriableError(WorkerMetrics.Backend.S3);
-        m.retriableError(WorkerMetrics.Backend.REDIS);
+        m.retriableError(Dependency.S3);
+        m.retriableError(Dependency.S3);
+        m.retriableError(Dependency.REDIS);
 
         assertThat(m.deadLetters()).isEqualTo(1);
-        assertThat(m.retriableErrors(WorkerMetrics.Backend.S3)).isEqualTo(2);
+        assertThat(m.retriableErrors(Dependency.S3)).isEqualTo(2);
         String text = m.render();
         assertThat(text).contains("tts_worker_dead_letters_total 1.0"); // the line PoisonSegmentEndToEndTest reads
         assertThat(samples(text)).containsEntry("tts_worker_inference_failures_total", 4.0)
