@@ -1,7 +1,6 @@
 package dev.ttscluster.bench;
 
 import dev.ttscluster.worker.inference.ModelManifest;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -40,12 +39,13 @@ public final class BenchMain {
     static final int SEGMENT_MAX_CHARS = 300;
     static final double[] LOAD_FRACTIONS = {0.25, 0.5, 0.65, 0.8, 0.9, 1.0, 1.1, 1.25};
 
-    private BenchMain() {
-    }
+    private BenchMain() {}
 
     public static void main(String[] args) throws Exception {
         System.setProperty("ai.djl.offline", "true");
-        Path root = Path.of(System.getProperty("tts.repo.root", ".")).toAbsolutePath().normalize();
+        Path root = Path.of(System.getProperty("tts.repo.root", "."))
+                .toAbsolutePath()
+                .normalize();
         BenchArgs a;
         try {
             a = new BenchArgs(args, root);
@@ -63,11 +63,13 @@ public final class BenchMain {
         }
         if (a.compareLoad().isPresent()) {
             List<Path> files = a.compareLoad().get();
-            store.mergeLoad(ResultsStore.readLoad(files.get(1)), ResultsStore.readLoad(files.get(0)), "load-comparison");
+            store.mergeLoad(
+                    ResultsStore.readLoad(files.get(1)), ResultsStore.readLoad(files.get(0)), "load-comparison");
             return;
         }
         Path model = a.path("--model", "models/slt");
-        Path data = a.get("--data").isPresent() ? Path.of(a.get("--data").get()) : Files.createTempDirectory("tts-bench-");
+        Path data =
+                a.get("--data").isPresent() ? Path.of(a.get("--data").get()) : Files.createTempDirectory("tts-bench-");
         Files.createDirectories(data);
         BenchPlan plan = BenchPlan.of(a);
         String only = a.get("--only").orElse("");
@@ -76,21 +78,56 @@ public final class BenchMain {
             case "load" -> repeatedLoad(a, plan, model, data, store);
             case "cache", "book", "scaling", "variants", "soak" -> {
                 // one part again, merged into an earlier run's saved numbers (the report names when and what it ran)
-                Results.Run saved = store.run().orElseThrow(() -> new IllegalStateException(
-                        "--only " + only + " merges into a saved results.json, and " + a.path("--out", "docs") + " has none"));
+                Results.Run saved = store.run()
+                        .orElseThrow(() -> new IllegalStateException("--only " + only
+                                + " merges into a saved results.json, and " + a.path("--out", "docs") + " has none"));
                 Results.Provenance ran = provenance(root, bundle(model));
-                store.write(switch (only) {
-                    case "cache" -> saved.withParts(new CacheBench(data, model, plan.cache(), BenchMain::say)
-                            .run(plan.batchedEnv()), null, null, null, null, ran);
-                    case "book" -> saved.withParts(null, new BookBench(data, model, plan.book(), BenchMain::say)
-                            .run(plan.batchedEnv()), null, null, null, ran);
-                    case "scaling" -> saved.withParts(null, null, new ScalingBench(data, model, plan.scaling(),
-                            BenchMain::say).run(plan.batchedEnv(), plan.scalingBacklog()), null, null, ran);
-                    case "variants" -> saved.withParts(null, null, null, new VariantsBench(data, model, plan.variants(),
-                            BenchMain::say).run(plan.batchedEnv()), null, ran);
-                    default -> saved.withParts(null, null, null, null, new SoakBench(data, model, plan.soak(),
-                            BenchMain::say).run(plan.soakEnv()), ran);
-                });
+                store.write(
+                        switch (only) {
+                            case "cache" ->
+                                saved.withParts(
+                                        new CacheBench(data, model, plan.cache(), BenchMain::say)
+                                                .run(plan.batchedEnv()),
+                                        null,
+                                        null,
+                                        null,
+                                        null,
+                                        ran);
+                            case "book" ->
+                                saved.withParts(
+                                        null,
+                                        new BookBench(data, model, plan.book(), BenchMain::say).run(plan.batchedEnv()),
+                                        null,
+                                        null,
+                                        null,
+                                        ran);
+                            case "scaling" ->
+                                saved.withParts(
+                                        null,
+                                        null,
+                                        new ScalingBench(data, model, plan.scaling(), BenchMain::say)
+                                                .run(plan.batchedEnv(), plan.scalingBacklog()),
+                                        null,
+                                        null,
+                                        ran);
+                            case "variants" ->
+                                saved.withParts(
+                                        null,
+                                        null,
+                                        null,
+                                        new VariantsBench(data, model, plan.variants(), BenchMain::say)
+                                                .run(plan.batchedEnv()),
+                                        null,
+                                        ran);
+                            default ->
+                                saved.withParts(
+                                        null,
+                                        null,
+                                        null,
+                                        null,
+                                        new SoakBench(data, model, plan.soak(), BenchMain::say).run(plan.soakEnv()),
+                                        ran);
+                        });
             }
             default -> {
                 System.err.println("--only takes: load, cache, book, scaling, variants, soak");
@@ -104,21 +141,35 @@ public final class BenchMain {
         LoadPart.Measured load = new LoadPart(model, plan, a.quick(), BenchMain::say).run(data, true);
         Results.CacheRun cache = new CacheBench(data, model, plan.cache(), BenchMain::say).run(plan.batchedEnv());
         Results.BookRun book = new BookBench(data, model, plan.book(), BenchMain::say).run(plan.batchedEnv());
-        Results.ScalingRun scaling = new ScalingBench(data, model, plan.scaling(), BenchMain::say).run(plan.batchedEnv(),
-                plan.scalingBacklog());
-        Results.VariantsRun variants = new VariantsBench(data, model, plan.variants(), BenchMain::say)
-                .run(plan.batchedEnv());
+        Results.ScalingRun scaling = new ScalingBench(data, model, plan.scaling(), BenchMain::say)
+                .run(plan.batchedEnv(), plan.scalingBacklog());
+        Results.VariantsRun variants =
+                new VariantsBench(data, model, plan.variants(), BenchMain::say).run(plan.batchedEnv());
         Results.SoakRun soak = new SoakBench(data, model, plan.soak(), BenchMain::say).run(plan.soakEnv());
         Results.Provenance ran = provenance(a.root(), load.model());
         Map<String, Results.Provenance> provenance = new LinkedHashMap<>();
         for (String part : List.of("run", "cache", "book", "scaling", "variants", "soak")) {
             provenance.put(part, ran);
         }
-        return new Results.Run(ran.date(), "bench/run-benchmarks" + (a.quick() ? " --quick" : ""), Machine.describe(),
-                load.model(), "jobs of about 20 characters (short) and about 200 characters (long, 2-3 sentences), every "
-                + LONG_EVERY + "th job long; customer-service phrases with varying names and numbers",
-                plan.cluster().sloSeconds(), load.curve(), load.modes(), Machine.gpu(), cache, book, scaling, variants,
-                soak, null, null, provenance);
+        return new Results.Run(
+                ran.date(),
+                "bench/run-benchmarks" + (a.quick() ? " --quick" : ""),
+                Machine.describe(),
+                load.model(),
+                "jobs of about 20 characters (short) and about 200 characters (long, 2-3 sentences), every "
+                        + LONG_EVERY + "th job long; customer-service phrases with varying names and numbers",
+                plan.cluster().sloSeconds(),
+                load.curve(),
+                load.modes(),
+                Machine.gpu(),
+                cache,
+                book,
+                scaling,
+                variants,
+                soak,
+                null,
+                null,
+                provenance);
     }
 
     /** The load-step part alone, repeated: both modes on fresh clusters each time, each repeat kept. */
@@ -132,8 +183,8 @@ public final class BenchMain {
             LoadPart.Measured m = part.run(data.resolve("repeat-" + r), false);
             done.add(new Results.LoadRepeat(r, m.model(), m.modes()));
         }
-        Results.LoadRun load = new Results.LoadRun(LocalDate.now(ZoneOffset.UTC).toString(), Machine.commit(a.root()),
-                a.given(), plan.cluster(), done);
+        Results.LoadRun load = new Results.LoadRun(
+                LocalDate.now(ZoneOffset.UTC).toString(), Machine.commit(a.root()), a.given(), plan.cluster(), done);
         String label = a.get("--label", "load");
         store.writeLoad(load, label);
         store.mergeLoad(load, null, label);

@@ -1,6 +1,5 @@
 package dev.ttscluster.bench;
 
-import javax.imageio.ImageIO;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -12,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
+import javax.imageio.ImageIO;
 
 /**
  * Draws docs/bench/load.png: completed jobs/s and p95 job latency against offered load, one line per
@@ -22,8 +22,7 @@ public final class BenchPlot {
     private static final int H = 460;
     private static final Color[] COLORS = {new Color(0xD62728), new Color(0x1F77B4)};
 
-    private BenchPlot() {
-    }
+    private BenchPlot() {}
 
     public static void write(Results.Run run, Path png) throws IOException {
         System.setProperty("java.awt.headless", "true");
@@ -33,8 +32,11 @@ public final class BenchPlot {
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, W, H);
-        double maxRate = run.modes().stream().flatMap(m -> m.steps().stream())
-                .mapToDouble(Results.Step::offeredJobsPerSecond).max().orElse(1);
+        double maxRate = run.modes().stream()
+                .flatMap(m -> m.steps().stream())
+                .mapToDouble(Results.Step::offeredJobsPerSecond)
+                .max()
+                .orElse(1);
         panel(g, run, 60, "completed jobs/s", maxRate, Results.Step::completedJobsPerSecond, true);
         panel(g, run, 610, "p95 job latency, s", maxRate, Results.Step::latencyP95, false);
         g.dispose();
@@ -42,8 +44,14 @@ public final class BenchPlot {
         ImageIO.write(img, "png", png.toFile());
     }
 
-    private static void panel(Graphics2D g, Results.Run run, int x0, String title, double maxX,
-                              ToDoubleFunction<Results.Step> y, boolean diagonal) {
+    private static void panel(
+            Graphics2D g,
+            Results.Run run,
+            int x0,
+            String title,
+            double maxX,
+            ToDoubleFunction<Results.Step> y,
+            boolean diagonal) {
         int pw = 460;
         int ph = 330;
         int y0 = 60;
@@ -81,7 +89,8 @@ public final class BenchPlot {
         g.drawString("offered load, jobs/s", x0 + pw / 2 - 55, y0 + ph + 38);
         if (diagonal) {
             g.setColor(Color.GRAY);
-            g.setStroke(new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[]{5f, 5f}, 0f));
+            g.setStroke(
+                    new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {5f, 5f}, 0f));
             double top = Math.min(mx, maxY);
             g.drawLine(x0, y0 + ph, x0 + (int) (top / mx * pw), y0 + ph - (int) (top / maxY * ph));
         }
@@ -119,7 +128,7 @@ public final class BenchPlot {
             return 1;
         }
         double p = Math.pow(10, Math.floor(Math.log10(v)));
-        for (double m : new double[]{1, 2, 2.5, 5, 10}) {
+        for (double m : new double[] {1, 2, 2.5, 5, 10}) {
             if (m * p >= v) {
                 return m * p;
             }

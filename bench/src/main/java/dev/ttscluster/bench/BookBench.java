@@ -6,7 +6,6 @@ import dev.ttscluster.client.TtsApiException;
 import dev.ttscluster.client.TtsClient;
 import dev.ttscluster.deploy.local.ChildJvm;
 import dev.ttscluster.deploy.local.LocalCluster;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,9 +32,14 @@ final class BookBench extends PartBench<BookBench.Options> {
      * @param drainSeconds longest wait for a step's jobs after its last arrival
      * @param nice nice value for every process but the worker
      */
-    record Options(double ratePerSecond, double seconds, int bookChapters, int chapterSentences, int warmupJobs,
-                   double drainSeconds, int nice) {
-    }
+    record Options(
+            double ratePerSecond,
+            double seconds,
+            int bookChapters,
+            int chapterSentences,
+            int warmupJobs,
+            double drainSeconds,
+            int nice) {}
 
     static final long SEED = 61;
 
@@ -48,7 +52,7 @@ final class BookBench extends PartBench<BookBench.Options> {
         Files.createDirectories(data);
         log.accept("book lane: starting the cluster (Kafka, Redis, S3, gateway, 1 worker)");
         try (LocalCluster cluster = LocalCluster.start(data, 0, 1, model, env);
-             LoadRun load = new LoadRun(cluster.gatewayUrl(), cluster.createApiKey("bench"))) {
+                LoadRun load = new LoadRun(cluster.gatewayUrl(), cluster.createApiKey("bench"))) {
             ChildJvm worker = cluster.workers().get(0);
             Priorities.deprioritizeAllBut(List.of(worker.pid()), opts.nice(), "book lane", log);
             load.burst(new Workload(99).mix(opts.warmupJobs(), BenchMain.LONG_EVERY), BenchMain.LONG_EVERY, 300);
@@ -58,12 +62,16 @@ final class BookBench extends PartBench<BookBench.Options> {
             CpuUse idleCpu = CpuUse.snapshot(pids).since(cpu0);
 
             String book = book();
-            TtsClient books = TtsClient.builder(cluster.gatewayUrl()).apiKey(cluster.createApiKey("bench-books"))
-                    .pollInterval(Duration.ofMillis(100)).build();
+            TtsClient books = TtsClient.builder(cluster.gatewayUrl())
+                    .apiKey(cluster.createApiKey("bench-books"))
+                    .pollInterval(Duration.ofMillis(100))
+                    .build();
             String id = books.submitBook(BookUpload.of(book.getBytes(StandardCharsets.UTF_8), "text/markdown")
-                    .withTitle("Bench")).view().id();
+                            .withTitle("Bench"))
+                    .view()
+                    .id();
             // until the worker is on the book
-            BookView view = books.awaitBook(id, Duration.ofSeconds(60), v -> v.segmentsDone() > 0, v -> { });
+            BookView view = books.awaitBook(id, Duration.ofSeconds(60), v -> v.segmentsDone() > 0, v -> {});
             long before = view.segmentsDone();
             long total = view.segments();
             CpuUse cpu1 = CpuUse.snapshot(pids);
@@ -76,13 +84,29 @@ final class BookBench extends PartBench<BookBench.Options> {
             } catch (TtsApiException e) {
                 // the book finished first: nothing to cancel
             }
-            log.accept(String.format("book lane: interactive p95 idle %.3f s, with the book %.3f s (%.2fx); the book went "
-                    + "from %d to %d of %d segments during the step", idle.p95(), loaded.p95(), loaded.p95() / idle.p95(),
-                    before, done, total));
-            return new Results.BookRun(LocalDate.now(ZoneOffset.UTC).toString(), opts.ratePerSecond(), opts.seconds(),
-                    book.length(), total, before, done, after.status(), idle, loaded, env,
-                    busy(idleCpu), busy(loadedCpu), loadedCpu.seconds().getOrDefault("worker", Double.NaN)
-                            / Math.max(1e-9, loadedCpu.machineTotal() / Runtime.getRuntime().availableProcessors()));
+            log.accept(String.format(
+                    "book lane: interactive p95 idle %.3f s, with the book %.3f s (%.2fx); the book went "
+                            + "from %d to %d of %d segments during the step",
+                    idle.p95(), loaded.p95(), loaded.p95() / idle.p95(), before, done, total));
+            return new Results.BookRun(
+                    LocalDate.now(ZoneOffset.UTC).toString(),
+                    opts.ratePerSecond(),
+                    opts.seconds(),
+                    book.length(),
+                    total,
+                    before,
+                    done,
+                    after.status(),
+                    idle,
+                    loaded,
+                    env,
+                    busy(idleCpu),
+                    busy(loadedCpu),
+                    loadedCpu.seconds().getOrDefault("worker", Double.NaN)
+                            / Math.max(
+                                    1e-9,
+                                    loadedCpu.machineTotal()
+                                            / Runtime.getRuntime().availableProcessors()));
         }
     }
 
@@ -91,8 +115,13 @@ final class BookBench extends PartBench<BookBench.Options> {
     }
 
     private Results.Latency step(LoadRun load, String name) throws InterruptedException {
-        List<JobSample> samples = load.openLoop(opts.ratePerSecond(), opts.seconds(), BenchMain.LONG_EVERY,
-                new Workload(SEED), SEED, opts.drainSeconds());
+        List<JobSample> samples = load.openLoop(
+                opts.ratePerSecond(),
+                opts.seconds(),
+                BenchMain.LONG_EVERY,
+                new Workload(SEED),
+                SEED,
+                opts.drainSeconds());
         List<JobSample> ok = samples.stream().filter(JobSample::succeeded).toList();
         if (ok.size() < samples.size()) {
             log.accept("book lane, " + name + ": " + (samples.size() - ok.size()) + " of " + samples.size()

@@ -3,7 +3,6 @@ package dev.ttscluster.bench;
 import dev.ttscluster.bench.proc.ProcStatus;
 import dev.ttscluster.deploy.local.ChildJvm;
 import dev.ttscluster.deploy.local.LocalCluster;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,9 +30,14 @@ public final class ClusterBench extends PartBench<ClusterBench.Options> {
      * @param drainSeconds longest wait for a step's jobs after its last arrival
      * @param nice nice value for every process but the worker (0: leave priorities alone)
      */
-    public record Options(double stepSeconds, int warmupJobs, int saturationJobs, int longEvery, double sloSeconds,
-                          double drainSeconds, int nice) {
-    }
+    public record Options(
+            double stepSeconds,
+            int warmupJobs,
+            int saturationJobs,
+            int longEvery,
+            double sloSeconds,
+            double drainSeconds,
+            int nice) {}
 
     public ClusterBench(Path dataRoot, Path model, Options opts, Consumer<String> log) {
         super(dataRoot, model, opts, log);
@@ -43,13 +47,19 @@ public final class ClusterBench extends PartBench<ClusterBench.Options> {
      * Measures one mode; {@code rates} gives the open-loop steps (increasing) from the mode's saturation
      * throughput in jobs per second.
      */
-    public Results.Mode run(String name, String description, Map<String, String> env, Supplier<EngineBench.Point> engineProbe,
-                            List<String> saturationTexts, Function<Double, List<Double>> rates) throws Exception {
+    public Results.Mode run(
+            String name,
+            String description,
+            Map<String, String> env,
+            Supplier<EngineBench.Point> engineProbe,
+            List<String> saturationTexts,
+            Function<Double, List<Double>> rates)
+            throws Exception {
         Path data = dataRoot.resolve(name);
         Files.createDirectories(data);
         log.accept(name + ": starting the cluster (Kafka, Redis, S3, gateway, 1 worker)");
         try (LocalCluster cluster = LocalCluster.start(data, 0, 1, model, env);
-             LoadRun load = new LoadRun(cluster.gatewayUrl(), cluster.createApiKey("bench"))) {
+                LoadRun load = new LoadRun(cluster.gatewayUrl(), cluster.createApiKey("bench"))) {
             ChildJvm worker = cluster.workers().get(0);
             Priorities.deprioritizeAllBut(List.of(worker.pid()), opts.nice(), name, log);
             load.burst(new Workload(99).mix(opts.warmupJobs(), opts.longEvery()), opts.longEvery(), 300); // warm-up
@@ -65,14 +75,22 @@ public final class ClusterBench extends PartBench<ClusterBench.Options> {
             Map<String, Double> after = MetricsScrape.read(cluster.metricsUrl(worker));
             EngineBench.Point rawAfter = engineProbe.get();
             EngineBench.Point engine = EngineBench.Point.combine(rawBefore, rawAfter);
-            log.accept(String.format("%s: raw engine %.1f audio-s/s (%.1f before the backlog, %.1f after)", name,
-                    engine.audioSecondsPerSecond(), rawBefore.audioSecondsPerSecond(), rawAfter.audioSecondsPerSecond()));
-            Results.Saturation saturation = saturation(sat,
-                    MetricsScrape.delta(before, after, "tts_worker_inference_seconds_sum"), cpu);
-            log.accept(name + ": CPU seconds during the backlog " + cpu.seconds() + String.format(
-                    ", machine %.1f of %.1f core-seconds busy", cpu.machineBusy(), cpu.machineTotal()));
-            log.accept(String.format("%s: saturation %.2f jobs/s, %.1f audio-s/s (engine busy %.0f%%)", name,
-                    saturation.jobsPerSecond(), saturation.audioSecondsPerSecond(), 100 * saturation.engineBusy()));
+            log.accept(String.format(
+                    "%s: raw engine %.1f audio-s/s (%.1f before the backlog, %.1f after)",
+                    name,
+                    engine.audioSecondsPerSecond(),
+                    rawBefore.audioSecondsPerSecond(),
+                    rawAfter.audioSecondsPerSecond()));
+            Results.Saturation saturation =
+                    saturation(sat, MetricsScrape.delta(before, after, "tts_worker_inference_seconds_sum"), cpu);
+            log.accept(name + ": CPU seconds during the backlog " + cpu.seconds()
+                    + String.format(", machine %.1f of %.1f core-seconds busy", cpu.machineBusy(), cpu.machineTotal()));
+            log.accept(String.format(
+                    "%s: saturation %.2f jobs/s, %.1f audio-s/s (engine busy %.0f%%)",
+                    name,
+                    saturation.jobsPerSecond(),
+                    saturation.audioSecondsPerSecond(),
+                    100 * saturation.engineBusy()));
             List<Results.Step> steps = new ArrayList<>();
             double maxSustained = 0;
             int seed = 1;
@@ -81,14 +99,26 @@ public final class ClusterBench extends PartBench<ClusterBench.Options> {
                 // a step that does not keep up runs once more before load stops rising: this shared machine has
                 // transient slowdowns, and one should not pass for latency running away (both attempts are kept)
                 for (int attempt = 1; attempt <= 2 && (step == null || !step.sustained()); attempt++) {
-                    List<JobSample> samples = load.openLoop(rate, opts.stepSeconds(), opts.longEvery(),
-                            new Workload(1000L * attempt + seed), seed + 100L * attempt, opts.drainSeconds());
+                    List<JobSample> samples = load.openLoop(
+                            rate,
+                            opts.stepSeconds(),
+                            opts.longEvery(),
+                            new Workload(1000L * attempt + seed),
+                            seed + 100L * attempt,
+                            opts.drainSeconds());
                     step = step(rate, samples, attempt);
                     steps.add(step);
-                    log.accept(String.format("%s: %.2f jobs/s offered -> %.2f done/s, p50 %.3f s, p95 %.3f s, first audio "
-                                    + "p95 %.3f s%s%s", name, rate, step.completedJobsPerSecond(), step.latencyP50(),
-                            step.latencyP95(), step.firstAudioP95(), attempt > 1 ? " (second attempt)" : "",
-                            step.sustained() ? "" : "  (not sustained)")
+                    log.accept(String.format(
+                                    "%s: %.2f jobs/s offered -> %.2f done/s, p50 %.3f s, p95 %.3f s, first audio "
+                                            + "p95 %.3f s%s%s",
+                                    name,
+                                    rate,
+                                    step.completedJobsPerSecond(),
+                                    step.latencyP50(),
+                                    step.latencyP95(),
+                                    step.firstAudioP95(),
+                                    attempt > 1 ? " (second attempt)" : "",
+                                    step.sustained() ? "" : "  (not sustained)")
                             + (step.notSucceeded().isEmpty() ? "" : "; not succeeded: " + step.notSucceeded()));
                 }
                 seed++;
@@ -99,9 +129,18 @@ public final class ClusterBench extends PartBench<ClusterBench.Options> {
                 }
             }
             Map<String, Double> end = MetricsScrape.read(cluster.metricsUrl(worker));
-            return new Results.Mode(name, description, env, engine, saturation,
-                    saturation.audioSecondsPerSecond() / engine.audioSecondsPerSecond(), steps, maxSustained,
-                    ProcStatus.peakRssMb(worker.pid()), ProcStatus.peakRssMb(cluster.gateway().pid()), workerStats(end));
+            return new Results.Mode(
+                    name,
+                    description,
+                    env,
+                    engine,
+                    saturation,
+                    saturation.audioSecondsPerSecond() / engine.audioSecondsPerSecond(),
+                    steps,
+                    maxSustained,
+                    ProcStatus.peakRssMb(worker.pid()),
+                    ProcStatus.peakRssMb(cluster.gateway().pid()),
+                    workerStats(end));
         }
     }
 
@@ -113,14 +152,26 @@ public final class ClusterBench extends PartBench<ClusterBench.Options> {
         double done = ok.size() / Math.max(span, opts.stepSeconds());
         double audio = JobSample.audioSeconds(ok) / Math.max(span, opts.stepSeconds());
         double p95 = Stats.percentile(ok, JobSample::latency, 95);
-        List<JobSample> shorts = ok.stream().filter(s -> s.kind() == Workload.Kind.SHORT).toList();
+        List<JobSample> shorts =
+                ok.stream().filter(s -> s.kind() == Workload.Kind.SHORT).toList();
         // kept up: every job done, completions at least 90% of the arrivals actually drawn (Poisson), p95 in the SLO
         double arrived = samples.size() / opts.stepSeconds();
         boolean sustained = ok.size() == samples.size() && done >= 0.9 * arrived && p95 <= opts.sloSeconds();
-        return new Results.Step(rate, samples.size(), ok.size(), done, audio, Stats.percentile(ok, JobSample::latency, 50),
-                p95, Stats.percentile(ok, JobSample::latency, 99), Stats.percentile(ok, JobSample::firstAudio, 50),
-                Stats.percentile(ok, JobSample::firstAudio, 95), Stats.percentile(shorts, JobSample::latency, 95),
-                sustained, notSucceeded, attempt);
+        return new Results.Step(
+                rate,
+                samples.size(),
+                ok.size(),
+                done,
+                audio,
+                Stats.percentile(ok, JobSample::latency, 50),
+                p95,
+                Stats.percentile(ok, JobSample::latency, 99),
+                Stats.percentile(ok, JobSample::firstAudio, 50),
+                Stats.percentile(ok, JobSample::firstAudio, 95),
+                Stats.percentile(shorts, JobSample::latency, 95),
+                sustained,
+                notSucceeded,
+                attempt);
     }
 
     /** The processes whose CPU time is worth knowing: worker, gateway, this JVM (servers, load), Redis. */
@@ -129,7 +180,8 @@ public final class ClusterBench extends PartBench<ClusterBench.Options> {
         pids.put("worker", worker.pid());
         pids.put("gateway", cluster.gateway().pid());
         pids.put("kafka+s3+load generator", ProcessHandle.current().pid());
-        ProcessHandle.current().descendants()
+        ProcessHandle.current()
+                .descendants()
                 .filter(p -> p.info().command().map(c -> c.contains("redis")).orElse(false))
                 .forEach(p -> pids.put("redis", p.pid()));
         return pids;
@@ -141,8 +193,15 @@ public final class ClusterBench extends PartBench<ClusterBench.Options> {
         double audio = JobSample.audioSeconds(ok);
         Map<String, Double> perAudio = new LinkedHashMap<>();
         cpu.seconds().forEach((k, v) -> perAudio.put(k, audio == 0 ? Double.NaN : v / audio));
-        return new Results.Saturation(samples.size(), ok.size(), span, ok.size() / span, audio / span,
-                inferenceSeconds / span, perAudio, cpu.machineTotal() == 0 ? Double.NaN : cpu.machineBusy() / cpu.machineTotal());
+        return new Results.Saturation(
+                samples.size(),
+                ok.size(),
+                span,
+                ok.size() / span,
+                audio / span,
+                inferenceSeconds / span,
+                perAudio,
+                cpu.machineTotal() == 0 ? Double.NaN : cpu.machineBusy() / cpu.machineTotal());
     }
 
     private static Results.WorkerStats workerStats(Map<String, Double> m) {
@@ -153,9 +212,13 @@ public final class ClusterBench extends PartBench<ClusterBench.Options> {
                 closedBy.put(k.substring(k.indexOf('"') + 1, k.lastIndexOf('"')), Math.round(v));
             }
         });
-        return new Results.WorkerStats(Math.round(batches), MetricsScrape.mean(m, "tts_worker_batch_size"),
-                m.getOrDefault("tts_worker_padding_ratio", 0.0), 1000 * MetricsScrape.mean(m, "tts_worker_batch_wait_seconds"),
+        return new Results.WorkerStats(
+                Math.round(batches),
+                MetricsScrape.mean(m, "tts_worker_batch_size"),
+                m.getOrDefault("tts_worker_padding_ratio", 0.0),
+                1000 * MetricsScrape.mean(m, "tts_worker_batch_wait_seconds"),
                 1000 * MetricsScrape.mean(m, "tts_worker_inference_seconds"),
-                1000 * MetricsScrape.mean(m, "tts_worker_store_seconds"), closedBy);
+                1000 * MetricsScrape.mean(m, "tts_worker_store_seconds"),
+                closedBy);
     }
 }

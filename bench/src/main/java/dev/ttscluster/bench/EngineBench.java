@@ -1,14 +1,13 @@
 package dev.ttscluster.bench;
 
-import dev.ttscluster.worker.frontend.Phonemizer;
 import dev.ttscluster.common.text.Segmenter;
 import dev.ttscluster.worker.batch.BatchAggregator;
 import dev.ttscluster.worker.batch.BatchPolicy;
+import dev.ttscluster.worker.frontend.Phonemizer;
 import dev.ttscluster.worker.inference.DjlSynthesisModel;
 import dev.ttscluster.worker.inference.Frontends;
 import dev.ttscluster.worker.inference.SynthesisInput;
 import dev.ttscluster.worker.inference.SynthesisOutput;
-
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -33,7 +32,8 @@ public final class EngineBench implements AutoCloseable {
      * @param wallSeconds engine time
      * @param paddingRatio padded phone slots / all phone slots
      */
-    public record Point(int batchSize, int calls, int rows, double audioSeconds, double wallSeconds, double paddingRatio) {
+    public record Point(
+            int batchSize, int calls, int rows, double audioSeconds, double wallSeconds, double paddingRatio) {
         public double audioSecondsPerSecond() {
             return audioSeconds / wallSeconds;
         }
@@ -49,8 +49,12 @@ public final class EngineBench implements AutoCloseable {
         /** Two measurements of the same thing taken as one. */
         public static Point combine(Point a, Point b) {
             int calls = a.calls() + b.calls();
-            return new Point(Math.round((a.rows() + b.rows()) / (float) Math.max(1, calls)), calls, a.rows() + b.rows(),
-                    a.audioSeconds() + b.audioSeconds(), a.wallSeconds() + b.wallSeconds(),
+            return new Point(
+                    Math.round((a.rows() + b.rows()) / (float) Math.max(1, calls)),
+                    calls,
+                    a.rows() + b.rows(),
+                    a.audioSeconds() + b.audioSeconds(),
+                    a.wallSeconds() + b.wallSeconds(),
                     (a.paddingRatio() * a.rows() + b.paddingRatio() * b.rows()) / Math.max(1, a.rows() + b.rows()));
         }
     }
@@ -89,13 +93,18 @@ public final class EngineBench implements AutoCloseable {
         Map<Integer, Point> out = new LinkedHashMap<>();
         int[] cursor = {0};
         for (int b : batchSizes) {
-            out.put(b, measure(() -> {
-                List<long[]> batch = new ArrayList<>(b);
-                for (int i = 0; i < b; i++) {
-                    batch.add(segments.get((cursor[0]++) % segments.size()));
-                }
-                return batch;
-            }, minRows, minSeconds));
+            out.put(
+                    b,
+                    measure(
+                            () -> {
+                                List<long[]> batch = new ArrayList<>(b);
+                                for (int i = 0; i < b; i++) {
+                                    batch.add(segments.get((cursor[0]++) % segments.size()));
+                                }
+                                return batch;
+                            },
+                            minRows,
+                            minSeconds));
         }
         return out;
     }
@@ -108,23 +117,27 @@ public final class EngineBench implements AutoCloseable {
      */
     public Point runPolicy(BatchPolicy policy, int pollSize, int minRows, double minSeconds) {
         int[] cursor = {0};
-        BatchAggregator<long[]> agg = new BatchAggregator<>(timeout -> {
-            List<long[]> out = new ArrayList<>(pollSize);
-            for (int i = 0; i < pollSize; i++) {
-                out.add(segments.get(cursor[0]++ % segments.size()));
-            }
-            return out;
-        }, policy, new BatchAggregator.Sizer<>() {
-            @Override
-            public int tokens(long[] item) {
-                return item.length;
-            }
+        BatchAggregator<long[]> agg = new BatchAggregator<>(
+                timeout -> {
+                    List<long[]> out = new ArrayList<>(pollSize);
+                    for (int i = 0; i < pollSize; i++) {
+                        out.add(segments.get(cursor[0]++ % segments.size()));
+                    }
+                    return out;
+                },
+                policy,
+                new BatchAggregator.Sizer<>() {
+                    @Override
+                    public int tokens(long[] item) {
+                        return item.length;
+                    }
 
-            @Override
-            public String group(long[] item) {
-                return null;
-            }
-        }, Clock.systemUTC());
+                    @Override
+                    public String group(long[] item) {
+                        return null;
+                    }
+                },
+                Clock.systemUTC());
         return measure(() -> agg.next(() -> true).items(), minRows, minSeconds);
     }
 
@@ -153,8 +166,13 @@ public final class EngineBench implements AutoCloseable {
             n += rows.size();
         }
         double wall = (System.nanoTime() - t0) / 1e9;
-        return new Point(calls == 0 ? 0 : Math.round(n / (float) calls), calls, n,
-                samples / (double) model.manifest().sampleRate(), wall, slots == 0 ? 0 : 1.0 - real / (double) slots);
+        return new Point(
+                calls == 0 ? 0 : Math.round(n / (float) calls),
+                calls,
+                n,
+                samples / (double) model.manifest().sampleRate(),
+                wall,
+                slots == 0 ? 0 : 1.0 - real / (double) slots);
     }
 
     private List<SynthesisInput> rows(int from, int n) {
@@ -187,20 +205,24 @@ public final class EngineBench implements AutoCloseable {
         System.setProperty("ai.djl.offline", "true");
         Path bundle = Path.of(args.length > 0 ? args[0] : "models/slt");
         int longEvery = args.length > 1 ? Integer.parseInt(args[1]) : 4;
-        try (EngineBench b = new EngineBench(bundle, 1, new Workload(1).mix(200, longEvery), BenchMain.SEGMENT_MAX_CHARS)) {
+        try (EngineBench b =
+                new EngineBench(bundle, 1, new Workload(1).mix(200, longEvery), BenchMain.SEGMENT_MAX_CHARS)) {
             java.util.function.Consumer<Point> show = p -> System.out.printf(
-                    "B=%2d rows=%4d audio/s=%6.1f rtf=%.4f ms/call=%7.1f pad=%.2f%n", p.batchSize(), p.rows(),
-                    p.audioSecondsPerSecond(), p.rtf(), p.msPerCall(), p.paddingRatio());
+                    "B=%2d rows=%4d audio/s=%6.1f rtf=%.4f ms/call=%7.1f pad=%.2f%n",
+                    p.batchSize(), p.rows(), p.audioSecondsPerSecond(), p.rtf(), p.msPerCall(), p.paddingRatio());
             if (args.length > 2) {
                 for (String spec : args[2].split(",")) {
                     String[] f = spec.split("/");
                     int max = Integer.parseInt(f[0]);
-                    show.accept(b.runPolicy(new BatchPolicy(max, Integer.parseInt(f[1]), 50, f.length > 2),
-                            max * BatchAggregator.LOOKAHEAD_BATCHES, 64, 5));
+                    show.accept(b.runPolicy(
+                            new BatchPolicy(max, Integer.parseInt(f[1]), 50, f.length > 2),
+                            max * BatchAggregator.LOOKAHEAD_BATCHES,
+                            64,
+                            5));
                 }
                 return;
             }
-            b.run(new int[]{1, 2, 4, 8, 16, 32}, 64, 5).values().forEach(show);
+            b.run(new int[] {1, 2, 4, 8, 16, 32}, 64, 5).values().forEach(show);
         }
     }
 }

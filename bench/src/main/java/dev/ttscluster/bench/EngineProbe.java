@@ -2,7 +2,6 @@ package dev.ttscluster.bench;
 
 import dev.ttscluster.common.contract.Json;
 import dev.ttscluster.worker.batch.BatchPolicy;
-
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -53,10 +52,19 @@ public final class EngineProbe implements AutoCloseable {
     /** As {@link #start(Path, long, int, int, Path)} on the bundle's export {@code variant} (blank: its default). */
     public static EngineProbe start(Path bundle, String variant, long seed, int jobs, int longEvery, Path log)
             throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g", "-XX:+UseG1GC", "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"),
-                EngineProbe.class.getName(), bundle.toString(), Long.toString(seed), Integer.toString(jobs),
-                Integer.toString(longEvery), variant.isBlank() ? "default" : variant));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g",
+                "-XX:+UseG1GC",
+                "-Dai.djl.offline=true",
+                "-cp",
+                System.getProperty("java.class.path"),
+                EngineProbe.class.getName(),
+                bundle.toString(),
+                Long.toString(seed),
+                Integer.toString(jobs),
+                Integer.toString(longEvery),
+                variant.isBlank() ? "default" : variant));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(log.toFile());
         pb.environment().put("DJL_OFFLINE", "true");
         return new EngineProbe(pb.start());
@@ -73,8 +81,9 @@ public final class EngineProbe implements AutoCloseable {
 
     /** One point under {@code policy}, the buffer refilled {@code pollSize} segments at a time. */
     public EngineBench.Point policy(BatchPolicy policy, int pollSize, int rows, double seconds) throws IOException {
-        return Json.MAPPER.readValue(ask("policy " + policy.maxSize() + " " + policy.maxPaddedTokens() + " "
-                + policy.windowMs() + " " + policy.groupByLength() + " " + pollSize + " " + rows + " " + seconds),
+        return Json.MAPPER.readValue(
+                ask("policy " + policy.maxSize() + " " + policy.maxPaddedTokens() + " " + policy.windowMs() + " "
+                        + policy.groupByLength() + " " + pollSize + " " + rows + " " + seconds),
                 EngineBench.Point.class);
     }
 
@@ -116,22 +125,34 @@ public final class EngineProbe implements AutoCloseable {
 
     public static void main(String[] args) throws IOException {
         System.setProperty("ai.djl.offline", "true");
-        List<String> texts = new Workload(Long.parseLong(args[1])).mix(Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+        List<String> texts =
+                new Workload(Long.parseLong(args[1])).mix(Integer.parseInt(args[2]), Integer.parseInt(args[3]));
         String variant = args.length > 4 ? args[4] : "";
         try (EngineBench engine = new EngineBench(Path.of(args[0]), variant, 1, texts, BenchMain.SEGMENT_MAX_CHARS)) {
             // warm up past the TorchScript executor's first profiling runs, on every batch shape the run will use
-            engine.run(new int[]{1, 4, 16}, 48, 4);
+            engine.run(new int[] {1, 4, 16}, 48, 4);
             engine.runPolicy(new BatchPolicy(16, 2048, 50, true), 128, 64, 4);
             reply(engine.model());
             BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             for (String line; (line = stdin.readLine()) != null; ) {
                 String[] f = line.trim().split(" ");
                 switch (f[0]) {
-                    case "curve" -> reply(new ArrayList<>(engine.run(new int[]{1, 2, 4, 8, 16, 32}, Integer.parseInt(f[1]),
-                            Double.parseDouble(f[2])).values()));
-                    case "policy" -> reply(engine.runPolicy(new BatchPolicy(Integer.parseInt(f[1]), Integer.parseInt(f[2]),
-                                    Long.parseLong(f[3]), Boolean.parseBoolean(f[4])), Integer.parseInt(f[5]),
-                            Integer.parseInt(f[6]), Double.parseDouble(f[7])));
+                    case "curve" ->
+                        reply(new ArrayList<>(engine.run(
+                                        new int[] {1, 2, 4, 8, 16, 32},
+                                        Integer.parseInt(f[1]),
+                                        Double.parseDouble(f[2]))
+                                .values()));
+                    case "policy" ->
+                        reply(engine.runPolicy(
+                                new BatchPolicy(
+                                        Integer.parseInt(f[1]),
+                                        Integer.parseInt(f[2]),
+                                        Long.parseLong(f[3]),
+                                        Boolean.parseBoolean(f[4])),
+                                Integer.parseInt(f[5]),
+                                Integer.parseInt(f[6]),
+                                Double.parseDouble(f[7])));
                     case "rss" -> reply(Machine.rssBytes(ProcessHandle.current().pid()));
                     default -> reply(Map.of("error", "unknown command " + f[0]));
                 }

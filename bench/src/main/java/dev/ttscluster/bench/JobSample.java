@@ -12,8 +12,15 @@ package dev.ttscluster.bench;
  * @param segments segments of the job (0 when unknown)
  * @param segmentsCached segments whose audio came from the segment cache
  */
-public record JobSample(Workload.Kind kind, long submitMs, long firstAudioMs, long finishedMs, String status,
-                        double audioSeconds, int segments, int segmentsCached) {
+public record JobSample(
+        Workload.Kind kind,
+        long submitMs,
+        long firstAudioMs,
+        long finishedMs,
+        String status,
+        double audioSeconds,
+        int segments,
+        int segmentsCached) {
     /** A job that never got a final state or was refused. */
     static JobSample unfinished(Workload.Kind kind, long submitMs, String status) {
         return new JobSample(kind, submitMs, 0, 0, status, 0, 0, 0);
@@ -22,13 +29,20 @@ public record JobSample(Workload.Kind kind, long submitMs, long firstAudioMs, lo
     /** Seconds from the first submission of {@code samples} to the last finish of one that succeeded (at least 1 ms). */
     static double spanSeconds(java.util.List<JobSample> samples) {
         long first = samples.stream().mapToLong(JobSample::submitMs).min().orElse(0);
-        long last = samples.stream().filter(JobSample::succeeded).mapToLong(JobSample::finishedMs).max().orElse(first);
+        long last = samples.stream()
+                .filter(JobSample::succeeded)
+                .mapToLong(JobSample::finishedMs)
+                .max()
+                .orElse(first);
         return Math.max(1e-3, (last - first) / 1000.0);
     }
 
     /** Audio produced by those of {@code samples} that succeeded, in seconds. */
     static double audioSeconds(java.util.List<JobSample> samples) {
-        return samples.stream().filter(JobSample::succeeded).mapToDouble(JobSample::audioSeconds).sum();
+        return samples.stream()
+                .filter(JobSample::succeeded)
+                .mapToDouble(JobSample::audioSeconds)
+                .sum();
     }
 
     public boolean succeeded() {

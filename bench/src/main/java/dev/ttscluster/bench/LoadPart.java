@@ -2,7 +2,6 @@ package dev.ttscluster.bench;
 
 import dev.ttscluster.worker.batch.BatchAggregator;
 import dev.ttscluster.worker.batch.BatchPolicy;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -27,8 +26,7 @@ final class LoadPart {
      * @param model the bundle's name and version
      * @param modes per-request, then batched
      */
-    record Measured(List<EngineBench.Point> curve, String model, List<Results.Mode> modes) {
-    }
+    record Measured(List<EngineBench.Point> curve, String model, List<Results.Mode> modes) {}
 
     private final Path model;
     private final BenchPlan plan;
@@ -49,29 +47,42 @@ final class LoadPart {
         ClusterBench.Options o = plan.cluster();
         BatchPolicy batched = plan.batched();
         List<String> backlog = plan.backlog();
-        try (EngineProbe engine = EngineProbe.start(model, BenchMain.BACKLOG_SEED, o.saturationJobs(),
-                BenchMain.LONG_EVERY, data.resolve("engine-probe.log"))) {
+        try (EngineProbe engine = EngineProbe.start(
+                model,
+                BenchMain.BACKLOG_SEED,
+                o.saturationJobs(),
+                BenchMain.LONG_EVERY,
+                data.resolve("engine-probe.log"))) {
             double secs = quick ? 1 : 6;
             int rows = quick ? 8 : 64;
             List<EngineBench.Point> curve = List.of();
             if (withCurve) {
                 curve = engine.curve(rows, secs);
-                curve.forEach(p -> log.accept(String.format("  batch %2d: %.1f audio-s/s, %.0f ms/call, padding %.0f%%",
+                curve.forEach(p -> log.accept(String.format(
+                        "  batch %2d: %.1f audio-s/s, %.0f ms/call, padding %.0f%%",
                         p.batchSize(), p.audioSecondsPerSecond(), p.msPerCall(), 100 * p.paddingRatio())));
             }
             ClusterBench bench = new ClusterBench(data, model, o, log);
             // batched first: its backlog throughput sets the load steps both modes then run
             List<Double> rates = new ArrayList<>();
-            Results.Mode bat = bench.run("batched", "micro-batches: " + batched + "; uploads of a batch overlap the next "
-                            + "batch's inference (2 batches in flight, 1 upload at a time)", plan.batchedEnv(),
+            Results.Mode bat = bench.run(
+                    "batched",
+                    "micro-batches: " + batched + "; uploads of a batch overlap the next "
+                            + "batch's inference (2 batches in flight, 1 upload at a time)",
+                    plan.batchedEnv(),
                     probe(engine, batched, batched.maxSize() * BatchAggregator.LOOKAHEAD_BATCHES, rows, secs * 1.5),
-                    backlog, capacity -> {
+                    backlog,
+                    capacity -> {
                         rates.addAll(rates(capacity));
                         return rates;
                     });
-            Results.Mode per = bench.run("per-request", "one segment per model call, no batching window, each segment "
+            Results.Mode per = bench.run(
+                    "per-request",
+                    "one segment per model call, no batching window, each segment "
                             + "uploaded, counted and committed before the next starts (the write-up's V22)",
-                    plan.perRequestEnv(), probe(engine, BatchPolicy.perRequest(), 1, rows, secs * 1.5), backlog,
+                    plan.perRequestEnv(),
+                    probe(engine, BatchPolicy.perRequest(), 1, rows, secs * 1.5),
+                    backlog,
                     capacity -> rates);
             return new Measured(curve, engine.model(), List.of(per, bat));
         }
@@ -86,8 +97,8 @@ final class LoadPart {
         return rates;
     }
 
-    private static Supplier<EngineBench.Point> probe(EngineProbe engine, BatchPolicy policy, int pollSize, int rows,
-                                                    double secs) {
+    private static Supplier<EngineBench.Point> probe(
+            EngineProbe engine, BatchPolicy policy, int pollSize, int rows, double secs) {
         return () -> {
             try {
                 return engine.policy(policy, pollSize, rows, secs);

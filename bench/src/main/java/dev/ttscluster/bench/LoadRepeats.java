@@ -22,9 +22,11 @@ final class LoadRepeats {
      * @param format how one value prints
      * @param value the figure of one repeat's mode
      */
-    record Figure(String label, boolean higherIsBetter, DoubleFunction<String> format,
-                  ToDoubleFunction<Results.Mode> value) {
-    }
+    record Figure(
+            String label,
+            boolean higherIsBetter,
+            DoubleFunction<String> format,
+            ToDoubleFunction<Results.Mode> value) {}
 
     /**
      * A latency at a load step.
@@ -32,14 +34,14 @@ final class LoadRepeats {
      * @param label what the column or row says
      * @param value the figure of the step (its last attempt)
      */
-    record StepFigure(String label, ToDoubleFunction<Results.Step> value) {
-    }
+    record StepFigure(String label, ToDoubleFunction<Results.Step> value) {}
 
     /** The headline figures of a mode. */
     static final List<Figure> HEADLINE = List.of(
-            new Figure("throughput with a backlog, jobs/s", true, Md::f2, m -> m.saturation().jobsPerSecond()),
-            new Figure("throughput with a backlog, audio-seconds/s", true, Md::f1,
-                    m -> m.saturation().audioSecondsPerSecond()),
+            new Figure("throughput with a backlog, jobs/s", true, Md::f2, m -> m.saturation()
+                    .jobsPerSecond()),
+            new Figure("throughput with a backlog, audio-seconds/s", true, Md::f1, m -> m.saturation()
+                    .audioSecondsPerSecond()),
             new Figure("system efficiency (end-to-end / raw engine)", true, Md::f2, Results.Mode::efficiency),
             new Figure("max sustained load, jobs/s", true, Md::f2, Results.Mode::maxSustainedJobsPerSecond));
 
@@ -57,20 +59,26 @@ final class LoadRepeats {
 
     /** The spread of {@code figure} of mode {@code mode} over the repeats. */
     Spread spread(String mode, ToDoubleFunction<Results.Mode> figure) {
-        return Spread.of(run.repeats().stream().mapToDouble(r -> figure.applyAsDouble(Steps.mode(r.modes(), mode)))
+        return Spread.of(run.repeats().stream()
+                .mapToDouble(r -> figure.applyAsDouble(Steps.mode(r.modes(), mode)))
                 .toArray());
     }
 
     /** How many steps of the ladder both modes ran in every repeat (the first that many). */
     int commonSteps() {
-        return run.repeats().stream().flatMap(r -> MODES.stream().map(m -> Steps.finalSteps(Steps.mode(r.modes(), m))))
-                .mapToInt(List::size).min().orElse(0);
+        return run.repeats().stream()
+                .flatMap(r -> MODES.stream().map(m -> Steps.finalSteps(Steps.mode(r.modes(), m))))
+                .mapToInt(List::size)
+                .min()
+                .orElse(0);
     }
 
     /** The spread of {@code figure} at the {@code k}-th step (0-based) of mode {@code mode}. */
     Spread step(String mode, int k, ToDoubleFunction<Results.Step> figure) {
         return Spread.of(run.repeats().stream()
-                .mapToDouble(r -> figure.applyAsDouble(Steps.finalSteps(Steps.mode(r.modes(), mode)).get(k))).toArray());
+                .mapToDouble(r -> figure.applyAsDouble(
+                        Steps.finalSteps(Steps.mode(r.modes(), mode)).get(k)))
+                .toArray());
     }
 
     /** The offered rates of the {@code k}-th step over the repeats (the same for both modes). */
@@ -80,11 +88,16 @@ final class LoadRepeats {
 
     /** The bundles the repeats ran, "a" or "a (repeat 1), b (repeat 2)" when they differ. */
     String bundles() {
-        List<String> models = run.repeats().stream().map(Results.LoadRepeat::model).distinct().toList();
+        List<String> models =
+                run.repeats().stream().map(Results.LoadRepeat::model).distinct().toList();
         if (models.size() <= 1) {
             return models.isEmpty() ? "-" : models.get(0);
         }
-        return String.join(", ", run.repeats().stream().map(r -> r.model() + " (repeat " + r.repeat() + ")").toList());
+        return String.join(
+                ", ",
+                run.repeats().stream()
+                        .map(r -> r.model() + " (repeat " + r.repeat() + ")")
+                        .toList());
     }
 
     /** "step k (f% of the batched backlog throughput)", 0-based {@code k}. */

@@ -5,7 +5,6 @@ import dev.ttscluster.client.JobRequest;
 import dev.ttscluster.client.JobView;
 import dev.ttscluster.client.TtsApiException;
 import dev.ttscluster.client.TtsClient;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -31,8 +30,7 @@ public final class LoadRun implements AutoCloseable {
     /** Characters from which a job counts as long in {@link #openLoop(double, double, Supplier, long, double)}. */
     public static final int LONG_CHARS = 100;
 
-    private record Submitted(Workload.Kind kind, long submitMs, CompletableFuture<Accepted<JobView>> response) {
-    }
+    private record Submitted(Workload.Kind kind, long submitMs, CompletableFuture<Accepted<JobView>> response) {}
 
     private final ExecutorService pool = Executors.newFixedThreadPool(8, r -> {
         Thread t = new Thread(r, "load");
@@ -43,7 +41,8 @@ public final class LoadRun implements AutoCloseable {
 
     static {
         // drop idle connections before the gateway's server does, so a request is not sent down a closed one
-        System.setProperty("jdk.httpclient.keepalive.timeout", System.getProperty("jdk.httpclient.keepalive.timeout", "5"));
+        System.setProperty(
+                "jdk.httpclient.keepalive.timeout", System.getProperty("jdk.httpclient.keepalive.timeout", "5"));
     }
 
     /**
@@ -51,8 +50,12 @@ public final class LoadRun implements AutoCloseable {
      * @param apiKey sent as {@code Authorization: Bearer} on every request
      */
     public LoadRun(String gatewayUrl, String apiKey) {
-        this.client = TtsClient.builder(gatewayUrl).apiKey(apiKey).executor(pool).connectTimeout(Duration.ofSeconds(5))
-                .requestTimeout(Duration.ofSeconds(30)).build();
+        this.client = TtsClient.builder(gatewayUrl)
+                .apiKey(apiKey)
+                .executor(pool)
+                .connectTimeout(Duration.ofSeconds(5))
+                .requestTimeout(Duration.ofSeconds(30))
+                .build();
     }
 
     /**
@@ -60,8 +63,9 @@ public final class LoadRun implements AutoCloseable {
      * {@code longEvery} (every n-th job long), texts from {@code workload}; waits for every job to
      * finish (at most {@code drainSeconds} after the last arrival).
      */
-    public List<JobSample> openLoop(double ratePerSecond, double seconds, int longEvery, Workload workload, long seed,
-                                    double drainSeconds) throws InterruptedException {
+    public List<JobSample> openLoop(
+            double ratePerSecond, double seconds, int longEvery, Workload workload, long seed, double drainSeconds)
+            throws InterruptedException {
         int[] i = {0};
         return openLoop(ratePerSecond, seconds, () -> workload.next(kind(i[0]++, longEvery)), seed, drainSeconds);
     }
@@ -71,8 +75,9 @@ public final class LoadRun implements AutoCloseable {
      * next of {@code texts}; waits for every job to finish (at most {@code drainSeconds} after the last
      * arrival). A job counts as long from {@link #LONG_CHARS} characters.
      */
-    public List<JobSample> openLoop(double ratePerSecond, double seconds, Supplier<String> texts, long seed,
-                                    double drainSeconds) throws InterruptedException {
+    public List<JobSample> openLoop(
+            double ratePerSecond, double seconds, Supplier<String> texts, long seed, double drainSeconds)
+            throws InterruptedException {
         return openLoopJobs(ratePerSecond, seconds, () -> Map.of("text", texts.get()), seed, drainSeconds);
     }
 
@@ -80,8 +85,9 @@ public final class LoadRun implements AutoCloseable {
      * As {@link #openLoop(double, double, Supplier, long, double)} with whole job bodies ({@code text} and any of
      * {@code voice}, {@code speed}, ...).
      */
-    public List<JobSample> openLoopJobs(double ratePerSecond, double seconds, Supplier<Map<String, ?>> jobs, long seed,
-                                        double drainSeconds) throws InterruptedException {
+    public List<JobSample> openLoopJobs(
+            double ratePerSecond, double seconds, Supplier<Map<String, ?>> jobs, long seed, double drainSeconds)
+            throws InterruptedException {
         Random r = new Random(seed);
         List<Submitted> sent = new ArrayList<>();
         long start = System.nanoTime();
@@ -97,7 +103,8 @@ public final class LoadRun implements AutoCloseable {
                 Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
             }
             Map<String, ?> job = jobs.get();
-            sent.add(submit(String.valueOf(job.get("text")).length() >= LONG_CHARS ? Workload.Kind.LONG : Workload.Kind.SHORT,
+            sent.add(submit(
+                    String.valueOf(job.get("text")).length() >= LONG_CHARS ? Workload.Kind.LONG : Workload.Kind.SHORT,
                     job));
         }
         return collect(sent, drainSeconds);
@@ -127,14 +134,20 @@ public final class LoadRun implements AutoCloseable {
     /** A job body ({@code text} and any of {@code voice}, {@code speed}, {@code format}, {@code callback_url}) as a request. */
     private static JobRequest request(Map<String, ?> job) {
         Object speed = job.get("speed");
-        return new JobRequest(String.valueOf(job.get("text")), (String) job.get("voice"),
-                speed == null ? null : ((Number) speed).doubleValue(), (String) job.get("format"),
-                (String) job.get("callback_url"), null);
+        return new JobRequest(
+                String.valueOf(job.get("text")),
+                (String) job.get("voice"),
+                speed == null ? null : ((Number) speed).doubleValue(),
+                (String) job.get("format"),
+                (String) job.get("callback_url"),
+                null);
     }
 
     private CompletableFuture<Accepted<JobView>> send(JobRequest req, int attempts) {
-        return client.submitJobAsync(req).exceptionallyCompose(e ->
-                attempts > 1 && staleConnection(e) ? send(req, attempts - 1) : CompletableFuture.failedFuture(e));
+        return client.submitJobAsync(req)
+                .exceptionallyCompose(e -> attempts > 1 && staleConnection(e)
+                        ? send(req, attempts - 1)
+                        : CompletableFuture.failedFuture(e));
     }
 
     private static boolean staleConnection(Throwable e) {
@@ -151,8 +164,13 @@ public final class LoadRun implements AutoCloseable {
             try {
                 ids.add(s.response().join().view().id());
             } catch (CompletionException e) {
-                out[i] = JobSample.unfinished(s.kind(), s.submitMs(), "rejected " + (e.getCause() instanceof TtsApiException a
-                        ? Integer.toString(a.status()) : e.getMessage()));
+                out[i] = JobSample.unfinished(
+                        s.kind(),
+                        s.submitMs(),
+                        "rejected "
+                                + (e.getCause() instanceof TtsApiException a
+                                        ? Integer.toString(a.status())
+                                        : e.getMessage()));
                 ids.add(null);
             } catch (RuntimeException e) {
                 out[i] = JobSample.unfinished(s.kind(), s.submitMs(), "rejected " + e.getMessage());
@@ -167,9 +185,15 @@ public final class LoadRun implements AutoCloseable {
                 }
                 JobView job = get(ids.get(i));
                 if (job != null && job.isFinal()) {
-                    out[i] = new JobSample(sent.get(i).kind(), sent.get(i).submitMs(), millis(job.firstAudioAt()),
-                            millis(job.finishedAt()), job.status(), job.audioSeconds() == null ? 0 : job.audioSeconds(),
-                            job.segments(), job.segmentsCached());
+                    out[i] = new JobSample(
+                            sent.get(i).kind(),
+                            sent.get(i).submitMs(),
+                            millis(job.firstAudioAt()),
+                            millis(job.finishedAt()),
+                            job.status(),
+                            job.audioSeconds() == null ? 0 : job.audioSeconds(),
+                            job.segments(),
+                            job.segmentsCached());
                     open--;
                 } else {
                     break; // jobs finish roughly in order: look again later rather than poll every open job
@@ -181,8 +205,11 @@ public final class LoadRun implements AutoCloseable {
         }
         List<JobSample> result = new ArrayList<>(sent.size());
         for (int i = 0; i < sent.size(); i++) {
-            result.add(out[i] != null ? out[i]
-                    : JobSample.unfinished(sent.get(i).kind(), sent.get(i).submitMs(), "timeout"));
+            result.add(
+                    out[i] != null
+                            ? out[i]
+                            : JobSample.unfinished(
+                                    sent.get(i).kind(), sent.get(i).submitMs(), "timeout"));
         }
         return result;
     }

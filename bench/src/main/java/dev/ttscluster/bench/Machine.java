@@ -1,7 +1,6 @@
 package dev.ttscluster.bench;
 
 import dev.ttscluster.bench.proc.ProcStatus;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,8 +10,7 @@ import java.util.Map;
 
 /** What the benchmark ran on, read from /proc and the JVM. */
 public final class Machine {
-    private Machine() {
-    }
+    private Machine() {}
 
     static Map<String, String> describe() {
         Map<String, String> m = new LinkedHashMap<>();
@@ -54,7 +52,10 @@ public final class Machine {
     }
 
     private static String run(Path dir, String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
         return p.waitFor() == 0 ? out : "";
     }

@@ -8,8 +8,7 @@ import java.util.Map;
  * Stateless and thread-safe; no method fails.
  */
 final class Md {
-    private Md() {
-    }
+    private Md() {}
 
     /** One table row: {@code | a | b | c |}. */
     static void row(StringBuilder md, String... cells) {

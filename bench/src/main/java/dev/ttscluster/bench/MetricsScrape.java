@@ -13,13 +13,12 @@ import java.util.Map;
  * sums, differences and histogram means the harness takes of such scrapes. Stateless and thread-safe.
  */
 final class MetricsScrape {
-    private MetricsScrape() {
-    }
+    private MetricsScrape() {}
 
     /** Reads the metrics at {@code url}; fails with IOException when the endpoint cannot be reached. */
     static Map<String, Double> read(String url) throws IOException, InterruptedException {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
         return parse(r.body());
     }
 
@@ -48,8 +47,10 @@ final class MetricsScrape {
         double s = 0;
         for (Map.Entry<String, Double> e : scrape.entrySet()) {
             String k = e.getKey();
-            if (k.startsWith(name) && (k.length() == name.length() || k.charAt(name.length()) == '{')
-                    && k.contains(labels) && !e.getValue().isNaN()) {
+            if (k.startsWith(name)
+                    && (k.length() == name.length() || k.charAt(name.length()) == '{')
+                    && k.contains(labels)
+                    && !e.getValue().isNaN()) {
                 s += e.getValue();
             }
         }

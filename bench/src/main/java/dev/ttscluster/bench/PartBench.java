@@ -15,6 +15,7 @@ abstract class PartBench<O> {
     protected final Path dataRoot;
     /** The model bundle the workers load. */
     protected final Path model;
+
     protected final O opts;
     protected final Consumer<String> log;
 

@@ -15,8 +15,7 @@ import java.util.stream.Stream;
  * needs no privilege. Best effort: a thread that cannot be changed is left as it is.
  */
 final class Priorities {
-    private Priorities() {
-    }
+    private Priorities() {}
 
     /**
      * Lowers the priority of this JVM (servers, load generator) and every process it started (gateway, Redis) but
@@ -29,10 +28,12 @@ final class Priorities {
         }
         List<Long> others = new ArrayList<>();
         others.add(ProcessHandle.current().pid());
-        ProcessHandle.current().descendants()
+        ProcessHandle.current()
+                .descendants()
                 .filter(p -> !keep.contains(p.pid()))
                 .filter(p -> !p.info().commandLine().orElse("").contains(EngineProbe.class.getSimpleName()))
-                .map(ProcessHandle::pid).forEach(others::add);
+                .map(ProcessHandle::pid)
+                .forEach(others::add);
         log.accept(name + ": nice " + nice + " for " + deprioritize(others, nice)
                 + " threads of the servers, gateway and load generator");
     }
@@ -51,7 +52,9 @@ final class Priorities {
             return 0;
         }
         try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            Process p = new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .start();
             p.waitFor();
             return cmd.size() - 4;

@@ -10,8 +10,7 @@ import java.util.Map;
  * files saved before a part existed).
  */
 public final class Results {
-    private Results() {
-    }
+    private Results() {}
 
     /**
      * One step of open-loop load.
@@ -31,11 +30,21 @@ public final class Results {
      * @param notSucceeded jobs that did not succeed, by what happened to them
      * @param attempt 1, or 2 for the one repeat a step gets when its first attempt was not sustained
      */
-    public record Step(double offeredJobsPerSecond, int jobs, int succeeded, double completedJobsPerSecond,
-                       double audioSecondsPerSecond, double latencyP50, double latencyP95, double latencyP99,
-                       double firstAudioP50, double firstAudioP95, double shortP95, boolean sustained,
-                       Map<String, Integer> notSucceeded, int attempt) {
-    }
+    public record Step(
+            double offeredJobsPerSecond,
+            int jobs,
+            int succeeded,
+            double completedJobsPerSecond,
+            double audioSecondsPerSecond,
+            double latencyP50,
+            double latencyP95,
+            double latencyP99,
+            double firstAudioP50,
+            double firstAudioP95,
+            double shortP95,
+            boolean sustained,
+            Map<String, Integer> notSucceeded,
+            int attempt) {}
 
     /**
      * Throughput with a backlog: every job submitted at once.
@@ -49,10 +58,15 @@ public final class Results {
      * @param cpuPerAudioSecond CPU seconds each process spent per second of audio produced
      * @param machineBusy share of all cores busy during the backlog
      */
-    public record Saturation(int jobs, int succeeded, double seconds, double jobsPerSecond,
-                             double audioSecondsPerSecond, double engineBusy, Map<String, Double> cpuPerAudioSecond,
-                             double machineBusy) {
-    }
+    public record Saturation(
+            int jobs,
+            int succeeded,
+            double seconds,
+            double jobsPerSecond,
+            double audioSecondsPerSecond,
+            double engineBusy,
+            Map<String, Double> cpuPerAudioSecond,
+            double machineBusy) {}
 
     /**
      * What the worker's own metrics said over the whole mode run.
@@ -65,9 +79,14 @@ public final class Results {
      * @param meanStoreMs mean time to make a batch durable
      * @param closedBy batches by what closed them
      */
-    public record WorkerStats(long batches, double meanBatchSize, double paddingRatio, double meanBatchWaitMs,
-                              double meanInferenceMs, double meanStoreMs, Map<String, Long> closedBy) {
-    }
+    public record WorkerStats(
+            long batches,
+            double meanBatchSize,
+            double paddingRatio,
+            double meanBatchWaitMs,
+            double meanInferenceMs,
+            double meanStoreMs,
+            Map<String, Long> closedBy) {}
 
     /**
      * One serving mode on the whole cluster.
@@ -84,10 +103,18 @@ public final class Results {
      * @param gatewayRssMb gateway peak resident memory
      * @param worker the worker's own metrics
      */
-    public record Mode(String name, String description, Map<String, String> env, EngineBench.Point engine,
-                       Saturation saturation, double efficiency, List<Step> steps, double maxSustainedJobsPerSecond,
-                       double workerRssMb, double gatewayRssMb, WorkerStats worker) {
-    }
+    public record Mode(
+            String name,
+            String description,
+            Map<String, String> env,
+            EngineBench.Point engine,
+            Saturation saturation,
+            double efficiency,
+            List<Step> steps,
+            double maxSustainedJobsPerSecond,
+            double workerRssMb,
+            double gatewayRssMb,
+            WorkerStats worker) {}
 
     /**
      * Job latencies of a group of jobs, submit to audio ready, seconds.
@@ -97,8 +124,7 @@ public final class Results {
      * @param p50 median
      * @param p95 95th percentile
      */
-    public record Latency(int jobs, double mean, double p50, double p95) {
-    }
+    public record Latency(int jobs, double mean, double p50, double p95) {}
 
     /**
      * The repeated-phrase workload on one cluster, with or without the segment cache.
@@ -119,14 +145,27 @@ public final class Results {
      * @param sharedHits segments found in the shared cache
      * @param meanUploadMs mean S3 upload of one segment's audio during the load (both sources), ms
      */
-    public record CacheMode(String name, Map<String, String> env, int jobs, int succeeded, Latency all,
-                            Latency fullyCached, Latency noneCached, Latency oneSegmentCached,
-                            Latency oneSegmentSynthesized, Map<String, Long> segmentsBySource,
-                            Map<String, Double> workerMeanMsBySource, long sharedLookups, double meanLookupMs,
-                            long sharedHits, double meanUploadMs) {
+    public record CacheMode(
+            String name,
+            Map<String, String> env,
+            int jobs,
+            int succeeded,
+            Latency all,
+            Latency fullyCached,
+            Latency noneCached,
+            Latency oneSegmentCached,
+            Latency oneSegmentSynthesized,
+            Map<String, Long> segmentsBySource,
+            Map<String, Double> workerMeanMsBySource,
+            long sharedLookups,
+            double meanLookupMs,
+            long sharedHits,
+            double meanUploadMs) {
         /** Segments served without their own model row, per segment stored, 0..1. */
         public double hitRate() {
-            long all = segmentsBySource.values().stream().mapToLong(Long::longValue).sum();
+            long all = segmentsBySource.values().stream()
+                    .mapToLong(Long::longValue)
+                    .sum();
             long model = segmentsBySource.getOrDefault("model", 0L);
             return all == 0 ? 0 : (all - model) / (double) all;
         }
@@ -141,8 +180,7 @@ public final class Results {
      * @param seconds length of the load
      * @param modes with the cache, then without
      */
-    public record CacheRun(String date, String workload, double ratePerSecond, double seconds, List<CacheMode> modes) {
-    }
+    public record CacheRun(String date, String workload, double ratePerSecond, double seconds, List<CacheMode> modes) {}
 
     /**
      * Interactive latency while a book saturates the worker.
@@ -162,11 +200,21 @@ public final class Results {
      * @param machineBusyWithBook share of all cores busy while the book ran
      * @param workerCoresWithBook cores the worker process used on average while the book ran
      */
-    public record BookRun(String date, double ratePerSecond, double seconds, long bookChars, long bookSegments,
-                          long segmentsDoneBefore, long segmentsDoneAfter, String bookStatusAfter, Latency idle,
-                          Latency withBook, Map<String, String> env, double machineBusyIdle, double machineBusyWithBook,
-                          double workerCoresWithBook) {
-    }
+    public record BookRun(
+            String date,
+            double ratePerSecond,
+            double seconds,
+            long bookChars,
+            long bookSegments,
+            long segmentsDoneBefore,
+            long segmentsDoneAfter,
+            String bookStatusAfter,
+            Latency idle,
+            Latency withBook,
+            Map<String, String> env,
+            double machineBusyIdle,
+            double machineBusyWithBook,
+            double workerCoresWithBook) {}
 
     /**
      * One repeat of the load-step section.
@@ -175,8 +223,7 @@ public final class Results {
      * @param model bundle name and version it ran
      * @param modes per-request and batched
      */
-    public record LoadRepeat(int repeat, String model, List<Mode> modes) {
-    }
+    public record LoadRepeat(int repeat, String model, List<Mode> modes) {}
 
     /**
      * The load-step section run alone, repeated ({@code --only load}).
@@ -187,9 +234,8 @@ public final class Results {
      * @param options the cluster options every repeat used
      * @param repeats each repeat
      */
-    public record LoadRun(String date, String commit, String arguments, ClusterBench.Options options,
-                          List<LoadRepeat> repeats) {
-    }
+    public record LoadRun(
+            String date, String commit, String arguments, ClusterBench.Options options, List<LoadRepeat> repeats) {}
 
     /**
      * What one part of the report measured: the day, the commit and the bundle, so that a part run again alone
@@ -199,8 +245,7 @@ public final class Results {
      * @param commit the repository's commit ("+dirty" with uncommitted changes)
      * @param model bundle name and version
      */
-    public record Provenance(String date, String commit, String model) {
-    }
+    public record Provenance(String date, String commit, String model) {}
 
     /**
      * A whole run.
@@ -224,30 +269,104 @@ public final class Results {
      * @param provenance by part ("run" for the whole run, then as {@code --only} names them), the day, commit and
      *                   bundle it measured (absent in older runs)
      */
-    public record Run(String date, String command, Map<String, String> machine, String model, String workload,
-                      double sloSeconds, List<EngineBench.Point> engineCurve, List<Mode> modes, String gpu,
-                      CacheRun cache, BookRun book, ScalingRun scaling, VariantsRun variants, SoakRun soak,
-                      LoadRun load, LoadRun loadBefore, Map<String, Provenance> provenance) {
+    public record Run(
+            String date,
+            String command,
+            Map<String, String> machine,
+            String model,
+            String workload,
+            double sloSeconds,
+            List<EngineBench.Point> engineCurve,
+            List<Mode> modes,
+            String gpu,
+            CacheRun cache,
+            BookRun book,
+            ScalingRun scaling,
+            VariantsRun variants,
+            SoakRun soak,
+            LoadRun load,
+            LoadRun loadBefore,
+            Map<String, Provenance> provenance) {
         /** A run without the repeated load steps and provenance (older saved runs have none). */
-        public Run(String date, String command, Map<String, String> machine, String model, String workload,
-                   double sloSeconds, List<EngineBench.Point> engineCurve, List<Mode> modes, String gpu,
-                   CacheRun cache, BookRun book, ScalingRun scaling, VariantsRun variants, SoakRun soak) {
-            this(date, command, machine, model, workload, sloSeconds, engineCurve, modes, gpu, cache, book, scaling,
-                    variants, soak, null, null, null);
+        public Run(
+                String date,
+                String command,
+                Map<String, String> machine,
+                String model,
+                String workload,
+                double sloSeconds,
+                List<EngineBench.Point> engineCurve,
+                List<Mode> modes,
+                String gpu,
+                CacheRun cache,
+                BookRun book,
+                ScalingRun scaling,
+                VariantsRun variants,
+                SoakRun soak) {
+            this(
+                    date,
+                    command,
+                    machine,
+                    model,
+                    workload,
+                    sloSeconds,
+                    engineCurve,
+                    modes,
+                    gpu,
+                    cache,
+                    book,
+                    scaling,
+                    variants,
+                    soak,
+                    null,
+                    null,
+                    null);
         }
 
         /** A run without the variants and soak parts (older saved runs have none). */
-        public Run(String date, String command, Map<String, String> machine, String model, String workload,
-                   double sloSeconds, List<EngineBench.Point> engineCurve, List<Mode> modes, String gpu,
-                   CacheRun cache, BookRun book, ScalingRun scaling) {
-            this(date, command, machine, model, workload, sloSeconds, engineCurve, modes, gpu, cache, book, scaling, null,
+        public Run(
+                String date,
+                String command,
+                Map<String, String> machine,
+                String model,
+                String workload,
+                double sloSeconds,
+                List<EngineBench.Point> engineCurve,
+                List<Mode> modes,
+                String gpu,
+                CacheRun cache,
+                BookRun book,
+                ScalingRun scaling) {
+            this(
+                    date,
+                    command,
+                    machine,
+                    model,
+                    workload,
+                    sloSeconds,
+                    engineCurve,
+                    modes,
+                    gpu,
+                    cache,
+                    book,
+                    scaling,
+                    null,
                     null);
         }
 
         /** A run without the scaling part (older saved runs have none). */
-        public Run(String date, String command, Map<String, String> machine, String model, String workload,
-                   double sloSeconds, List<EngineBench.Point> engineCurve, List<Mode> modes, String gpu,
-                   CacheRun cache, BookRun book) {
+        public Run(
+                String date,
+                String command,
+                Map<String, String> machine,
+                String model,
+                String workload,
+                double sloSeconds,
+                List<EngineBench.Point> engineCurve,
+                List<Mode> modes,
+                String gpu,
+                CacheRun cache,
+                BookRun book) {
             this(date, command, machine, model, workload, sloSeconds, engineCurve, modes, gpu, cache, book, null);
         }
 
@@ -258,16 +377,37 @@ public final class Results {
 
         /** This run with its repeated load steps and their baseline ({@code loadBefore}, may be null) replaced. */
         public Run withLoad(LoadRun newLoad, LoadRun newLoadBefore) {
-            return new Run(date, command, machine, model, workload, sloSeconds, engineCurve, modes, gpu, cache, book,
-                    scaling, variants, soak, newLoad, newLoadBefore, provenance);
+            return new Run(
+                    date,
+                    command,
+                    machine,
+                    model,
+                    workload,
+                    sloSeconds,
+                    engineCurve,
+                    modes,
+                    gpu,
+                    cache,
+                    book,
+                    scaling,
+                    variants,
+                    soak,
+                    newLoad,
+                    newLoadBefore,
+                    provenance);
         }
 
         /**
          * This run with the parts that are not null in the arguments replaced and their provenance set to
          * {@code ran}.
          */
-        public Run withParts(CacheRun newCache, BookRun newBook, ScalingRun newScaling, VariantsRun newVariants,
-                             SoakRun newSoak, Provenance ran) {
+        public Run withParts(
+                CacheRun newCache,
+                BookRun newBook,
+                ScalingRun newScaling,
+                VariantsRun newVariants,
+                SoakRun newSoak,
+                Provenance ran) {
             Map<String, Provenance> p = new java.util.LinkedHashMap<>(provenance == null ? Map.of() : provenance);
             java.util.function.BiConsumer<String, Object> mark = (part, value) -> {
                 if (value != null) {
@@ -279,10 +419,24 @@ public final class Results {
             mark.accept("scaling", newScaling);
             mark.accept("variants", newVariants);
             mark.accept("soak", newSoak);
-            return new Run(date, command, machine, model, workload, sloSeconds, engineCurve, modes, gpu,
-                    newCache != null ? newCache : cache, newBook != null ? newBook : book,
-                    newScaling != null ? newScaling : scaling, newVariants != null ? newVariants : variants,
-                    newSoak != null ? newSoak : soak, load, loadBefore, p);
+            return new Run(
+                    date,
+                    command,
+                    machine,
+                    model,
+                    workload,
+                    sloSeconds,
+                    engineCurve,
+                    modes,
+                    gpu,
+                    newCache != null ? newCache : cache,
+                    newBook != null ? newBook : book,
+                    newScaling != null ? newScaling : scaling,
+                    newVariants != null ? newVariants : variants,
+                    newSoak != null ? newSoak : soak,
+                    load,
+                    loadBefore,
+                    p);
         }
     }
 
@@ -294,8 +448,8 @@ public final class Results {
      * @param workerCores CPU seconds of all workers per second of the backlog
      * @param segmentsPerWorker segments each worker synthesized or served (from its metrics)
      */
-    public record ScalingPoint(int workers, Saturation saturation, double workerCores, List<Double> segmentsPerWorker) {
-    }
+    public record ScalingPoint(
+            int workers, Saturation saturation, double workerCores, List<Double> segmentsPerWorker) {}
 
     /**
      * The same backlog on 1 and on 2 workers.
@@ -320,8 +474,7 @@ public final class Results {
      * @param teacherWer the same recognizer on the teacher's audio of those sentences, percent
      * @param mcdDb mel-cepstral distortion against the teacher's audio, DTW-aligned, dB
      */
-    public record Quality(double wer, double teacherWer, double mcdDb) {
-    }
+    public record Quality(double wer, double teacherWer, double mcdDb) {}
 
     /**
      * One export of the bundle.
@@ -335,9 +488,15 @@ public final class Results {
      * @param workerAudioSecondsPerSecond that worker's end-to-end throughput on a backlog
      * @param quality by voice, from the evaluation; empty when the evaluation is of another version
      */
-    public record VariantPoint(String variant, String vocoder, double rtfBatch1, double rtfBatch8, long engineRssBytes,
-                               long workerRssBytes, double workerAudioSecondsPerSecond, Map<String, Quality> quality) {
-    }
+    public record VariantPoint(
+            String variant,
+            String vocoder,
+            double rtfBatch1,
+            double rtfBatch8,
+            long engineRssBytes,
+            long workerRssBytes,
+            double workerAudioSecondsPerSecond,
+            Map<String, Quality> quality) {}
 
     /**
      * The bundle's variants side by side.
@@ -348,9 +507,8 @@ public final class Results {
      * @param backlogJobs jobs in each worker's backlog
      * @param points one per variant
      */
-    public record VariantsRun(String date, String bundleVersion, String qualitySource, int backlogJobs,
-                              List<VariantPoint> points) {
-    }
+    public record VariantsRun(
+            String date, String bundleVersion, String qualitySource, int backlogJobs, List<VariantPoint> points) {}
 
     /**
      * One sample of the soak.
@@ -362,8 +520,13 @@ public final class Results {
      * @param nonHeapUsedBytes the JVM's non-heap memory in use: metaspace, code cache (NaN in older runs)
      * @param segments segments it has handled so far
      */
-    public record SoakSample(double seconds, long rssBytes, double heapUsedBytes, double heapCommittedBytes,
-                             double nonHeapUsedBytes, double segments) {
+    public record SoakSample(
+            double seconds,
+            long rssBytes,
+            double heapUsedBytes,
+            double heapCommittedBytes,
+            double nonHeapUsedBytes,
+            double segments) {
         /** A sample without the committed heap and non-heap figures (older saved runs). */
         public SoakSample(double seconds, long rssBytes, double heapUsedBytes, double segments) {
             this(seconds, rssBytes, heapUsedBytes, Double.NaN, Double.NaN, segments);
@@ -371,7 +534,9 @@ public final class Results {
 
         /** Resident memory outside the committed heap (libtorch, JIT, stacks, metaspace); NaN when unknown. */
         public double outsideHeapBytes() {
-            return Double.isNaN(heapCommittedBytes) || heapCommittedBytes <= 0 ? Double.NaN : rssBytes - heapCommittedBytes;
+            return Double.isNaN(heapCommittedBytes) || heapCommittedBytes <= 0
+                    ? Double.NaN
+                    : rssBytes - heapCommittedBytes;
         }
     }
 
@@ -388,11 +553,26 @@ public final class Results {
      * @param samples the memory over time, the first after the warm-up
      * @param jvmOptions the worker's heap options (empty in older runs: -Xmx only, the heap grew as needed)
      */
-    public record SoakRun(String date, String variant, double ratePerSecond, double seconds, int jobs, int succeeded,
-                          String mix, List<SoakSample> samples, String jvmOptions) {
+    public record SoakRun(
+            String date,
+            String variant,
+            double ratePerSecond,
+            double seconds,
+            int jobs,
+            int succeeded,
+            String mix,
+            List<SoakSample> samples,
+            String jvmOptions) {
         /** A run from before the heap options were recorded. */
-        public SoakRun(String date, String variant, double ratePerSecond, double seconds, int jobs, int succeeded,
-                       String mix, List<SoakSample> samples) {
+        public SoakRun(
+                String date,
+                String variant,
+                double ratePerSecond,
+                double seconds,
+                int jobs,
+                int succeeded,
+                String mix,
+                List<SoakSample> samples) {
             this(date, variant, ratePerSecond, seconds, jobs, succeeded, mix, samples, "");
         }
 

@@ -3,7 +3,6 @@ package dev.ttscluster.bench;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.ttscluster.common.contract.Json;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +16,8 @@ import java.util.function.Consumer;
  * written, or is not a saved run.
  */
 final class ResultsStore {
-    private static final ObjectWriter PRETTY = Json.MAPPER.copy().enable(SerializationFeature.INDENT_OUTPUT).writer();
+    private static final ObjectWriter PRETTY =
+            Json.MAPPER.copy().enable(SerializationFeature.INDENT_OUTPUT).writer();
 
     private final Path out;
     private final Consumer<String> log;

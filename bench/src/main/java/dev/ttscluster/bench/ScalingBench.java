@@ -2,7 +2,6 @@ package dev.ttscluster.bench;
 
 import dev.ttscluster.deploy.local.ChildJvm;
 import dev.ttscluster.deploy.local.LocalCluster;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -22,8 +21,7 @@ import java.util.function.Consumer;
  */
 final class ScalingBench extends PartBench<ScalingBench.Options> {
     /** @param warmupJobs jobs before each backlog; @param backlogJobs jobs in each backlog; @param nice priority of others */
-    record Options(int warmupJobs, int backlogJobs, int nice) {
-    }
+    record Options(int warmupJobs, int backlogJobs, int nice) {}
 
     ScalingBench(Path dataRoot, Path model, Options opts, Consumer<String> log) {
         super(dataRoot, model, opts, log);
@@ -34,7 +32,8 @@ final class ScalingBench extends PartBench<ScalingBench.Options> {
         for (int workers = 1; workers <= 2; workers++) {
             points.add(point(workers, env, backlog));
         }
-        Results.ScalingRun run = new Results.ScalingRun(LocalDate.now(ZoneOffset.UTC).toString(), backlog.size(), points, env);
+        Results.ScalingRun run =
+                new Results.ScalingRun(LocalDate.now(ZoneOffset.UTC).toString(), backlog.size(), points, env);
         log.accept(String.format("scaling: 2 workers / 1 worker = %.2fx", run.ratio()));
         return run;
     }
@@ -44,7 +43,7 @@ final class ScalingBench extends PartBench<ScalingBench.Options> {
         Files.createDirectories(data);
         log.accept("scaling: starting the cluster with " + workers + " worker(s)");
         try (LocalCluster cluster = LocalCluster.start(data, 0, workers, model, env);
-             LoadRun load = new LoadRun(cluster.gatewayUrl(), cluster.createApiKey("bench"))) {
+                LoadRun load = new LoadRun(cluster.gatewayUrl(), cluster.createApiKey("bench"))) {
             List<ChildJvm> ws = cluster.workers();
             Priorities.deprioritizeAllBut(ws.stream().map(ChildJvm::pid).toList(), opts.nice(), "scaling", log);
             load.burst(new Workload(99).mix(opts.warmupJobs(), BenchMain.LONG_EVERY), BenchMain.LONG_EVERY, 300);
@@ -60,16 +59,34 @@ final class ScalingBench extends PartBench<ScalingBench.Options> {
             List<JobSample> ok = samples.stream().filter(JobSample::succeeded).toList();
             double span = JobSample.spanSeconds(samples);
             double audio = JobSample.audioSeconds(ok);
-            double workerCpu = cpu.seconds().values().stream().mapToDouble(Double::doubleValue).sum();
-            Results.Saturation sat = new Results.Saturation(samples.size(), ok.size(), span, ok.size() / span, audio / span,
-                    Double.NaN, Map.of(), cpu.machineTotal() == 0 ? Double.NaN : cpu.machineBusy() / cpu.machineTotal());
+            double workerCpu = cpu.seconds().values().stream()
+                    .mapToDouble(Double::doubleValue)
+                    .sum();
+            Results.Saturation sat = new Results.Saturation(
+                    samples.size(),
+                    ok.size(),
+                    span,
+                    ok.size() / span,
+                    audio / span,
+                    Double.NaN,
+                    Map.of(),
+                    cpu.machineTotal() == 0 ? Double.NaN : cpu.machineBusy() / cpu.machineTotal());
             List<Double> perWorker = new ArrayList<>();
             for (int i = 0; i < ws.size(); i++) {
                 perWorker.add(after.get(i) - before.get(i));
             }
-            log.accept(String.format("scaling: %d worker(s): %d/%d jobs in %.1f s, %.2f jobs/s, %.1f audio-s/s, workers %.2f "
-                            + "cores, machine %.0f%% busy, segments per worker %s", workers, ok.size(), samples.size(), span,
-                    sat.jobsPerSecond(), sat.audioSecondsPerSecond(), workerCpu / span, 100 * sat.machineBusy(), perWorker));
+            log.accept(String.format(
+                    "scaling: %d worker(s): %d/%d jobs in %.1f s, %.2f jobs/s, %.1f audio-s/s, workers %.2f "
+                            + "cores, machine %.0f%% busy, segments per worker %s",
+                    workers,
+                    ok.size(),
+                    samples.size(),
+                    span,
+                    sat.jobsPerSecond(),
+                    sat.audioSecondsPerSecond(),
+                    workerCpu / span,
+                    100 * sat.machineBusy(),
+                    perWorker));
             return new Results.ScalingPoint(workers, sat, workerCpu / span, perWorker);
         }
     }

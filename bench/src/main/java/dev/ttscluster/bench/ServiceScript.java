@@ -18,19 +18,43 @@ import java.util.function.Supplier;
  * same order. Not thread-safe.
  */
 public final class ServiceScript implements Supplier<String> {
-    private static final String[] NAMES = {"Alice", "Bob", "Priya", "Miguel", "Chen", "Fatima", "Olivia", "Kenji",
-        "Grace", "Omar", "Sofia", "Liam", "Hannah", "Ravi", "Elena", "Marcus", "Yuki", "Amara", "Daniel", "Leila",
-        "Tom", "Ingrid", "Carlos", "Mei", "Noah", "Zara", "Peter", "Anika", "Samuel", "Rosa", "Victor", "Nadia",
-        "George", "Ama", "Lucas", "Ella", "Hugo", "Maya", "Felix", "Aisha", "Oscar", "Clara", "Ivan", "Lina",
-        "Jonas", "Sara", "Mateo", "Nora", "Arjun", "Julia", "Kofi", "Emma", "Ali", "Freya", "Diego", "Lucy",
-        "Tariq", "Hazel", "Erik", "Iris"};
+    private static final String[] NAMES = {
+        "Alice", "Bob", "Priya", "Miguel", "Chen", "Fatima", "Olivia", "Kenji", "Grace", "Omar", "Sofia", "Liam",
+        "Hannah", "Ravi", "Elena", "Marcus", "Yuki", "Amara", "Daniel", "Leila", "Tom", "Ingrid", "Carlos", "Mei",
+        "Noah", "Zara", "Peter", "Anika", "Samuel", "Rosa", "Victor", "Nadia", "George", "Ama", "Lucas", "Ella", "Hugo",
+        "Maya", "Felix", "Aisha", "Oscar", "Clara", "Ivan", "Lina", "Jonas", "Sara", "Mateo", "Nora", "Arjun", "Julia",
+        "Kofi", "Emma", "Ali", "Freya", "Diego", "Lucy", "Tariq", "Hazel", "Erik", "Iris"
+    };
     private static final String[] DAYS = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"};
-    private static final String[] ITEMS = {"blender", "jacket", "phone case", "desk lamp", "kettle", "backpack",
-        "printer", "coffee grinder", "rug", "headset"};
-    private static final String[] PROBLEMS = {"damaged", "late", "in the wrong colour", "with a part missing",
-        "in the wrong size", "without its charger"};
-    private static final String[] MONTHS = {"January", "February", "March", "April", "May", "June", "July",
-        "August", "September", "October", "November", "December"};
+    private static final String[] ITEMS = {
+        "blender",
+        "jacket",
+        "phone case",
+        "desk lamp",
+        "kettle",
+        "backpack",
+        "printer",
+        "coffee grinder",
+        "rug",
+        "headset"
+    };
+    private static final String[] PROBLEMS = {
+        "damaged", "late", "in the wrong colour", "with a part missing", "in the wrong size", "without its charger"
+    };
+    private static final String[] MONTHS = {
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December"
+    };
 
     private final Random random;
     private final List<Deque<String>> open = new ArrayList<>();
@@ -77,19 +101,22 @@ public final class ServiceScript implements Supplier<String> {
         if (random.nextInt(5) == 0) {
             turns.add("Sorry, I didn't quite catch that. Could you say it again, please?");
         }
-        turns.add(random.nextBoolean() ? "Could I have your order number, please?"
-                : "Can you confirm your full name and postcode, please?");
+        turns.add(
+                random.nextBoolean()
+                        ? "Could I have your order number, please?"
+                        : "Can you confirm your full name and postcode, please?");
         turns.add("Thank you, " + name + ". Let me pull up your account. One moment, please.");
         switch (random.nextInt(6)) {
             case 0 -> {
-                turns.add("Your order " + digits(6) + " left our warehouse on " + pick(DAYS) + ". It should arrive within "
-                        + (2 + random.nextInt(4)) + " business days.");
+                turns.add("Your order " + digits(6) + " left our warehouse on " + pick(DAYS)
+                        + ". It should arrive within " + (2 + random.nextInt(4)) + " business days.");
                 turns.add("You will receive a text message with a tracking link before it arrives.");
             }
             case 1 -> {
                 turns.add("I understand that the " + pick(ITEMS) + " you ordered arrived " + pick(PROBLEMS)
                         + ", and I am sorry about that.");
-                turns.add("I have started a refund of $" + (5 + random.nextInt(295)) + " to your original payment method.");
+                turns.add("I have started a refund of $" + (5 + random.nextInt(295))
+                        + " to your original payment method.");
                 turns.add("It can take three to five business days to appear on your statement.");
             }
             case 2 -> {
@@ -102,13 +129,14 @@ public final class ServiceScript implements Supplier<String> {
             }
             case 4 -> {
                 int from = 8 + random.nextInt(8);
-                turns.add("Your technician visit is booked for " + pick(DAYS) + " between " + from + " and " + (from + 2)
-                        + " o'clock. Please make sure someone over eighteen is at home.");
+                turns.add("Your technician visit is booked for " + pick(DAYS) + " between " + from + " and "
+                        + (from + 2) + " o'clock. Please make sure someone over eighteen is at home.");
             }
             default -> {
                 turns.add("For your security, I need to send you a one-time code. Your reference is " + letters(2) + " "
                         + digits(4) + ".");
-                turns.add("I have sent a reset link to the email address on file. The link expires in twenty-four hours.");
+                turns.add(
+                        "I have sent a reset link to the email address on file. The link expires in twenty-four hours.");
             }
         }
         if (random.nextInt(4) == 0) {

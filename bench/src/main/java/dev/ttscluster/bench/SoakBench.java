@@ -3,7 +3,6 @@ package dev.ttscluster.bench;
 import dev.ttscluster.deploy.local.ChildJvm;
 import dev.ttscluster.deploy.local.LocalCluster;
 import dev.ttscluster.worker.inference.ModelManifest;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -28,8 +27,7 @@ import java.util.function.Supplier;
  */
 final class SoakBench extends PartBench<SoakBench.Options> {
     /** @param seconds length of the load; @param ratePerSecond offered jobs per second; @param sampleSeconds between samples */
-    record Options(double seconds, double ratePerSecond, int warmupJobs, double sampleSeconds, int nice) {
-    }
+    record Options(double seconds, double ratePerSecond, int warmupJobs, double sampleSeconds, int nice) {}
 
     static final double[] SPEEDS = {0.75, 1.0, 1.0, 1.25, 1.5};
 
@@ -41,17 +39,17 @@ final class SoakBench extends PartBench<SoakBench.Options> {
         Path data = dataRoot.resolve("soak");
         Files.createDirectories(data);
         List<String> voices = ModelManifest.load(model).speakers();
-        log.accept(String.format("soak: one worker, %.0f s of mixed jobs at %.1f jobs/s, voices %s", opts.seconds(),
-                opts.ratePerSecond(), voices));
+        log.accept(String.format(
+                "soak: one worker, %.0f s of mixed jobs at %.1f jobs/s, voices %s",
+                opts.seconds(), opts.ratePerSecond(), voices));
         // the heap pinned at its maximum and touched at start, so that its growth to a working size (which the
         // JVM does lazily) is not read as a leak: what still climbs is memory outside the heap
         String xmx = env.getOrDefault("TTS_CHILD_XMX", "1g");
         String pinned = "-Xms" + xmx + " -XX:+AlwaysPreTouch"; // -Xmx comes from TTS_CHILD_XMX
         String jvmOptions = "-Xms" + xmx + " -Xmx" + xmx + " -XX:+AlwaysPreTouch";
         try (LocalCluster cluster = LocalCluster.start(data, 0, 0, model, env);
-             LoadRun load = new LoadRun(cluster.gatewayUrl(), cluster.createApiKey("soak"))) {
-            ChildJvm worker = cluster.addWorker(Map.of("TTS_CHILD_XMX", xmx,
-                    ChildJvm.JVM_OPTS, pinned));
+                LoadRun load = new LoadRun(cluster.gatewayUrl(), cluster.createApiKey("soak"))) {
+            ChildJvm worker = cluster.addWorker(Map.of("TTS_CHILD_XMX", xmx, ChildJvm.JVM_OPTS, pinned));
             load.burst(new Workload(99).mix(opts.warmupJobs(), BenchMain.LONG_EVERY), BenchMain.LONG_EVERY, 300);
             List<Results.SoakSample> samples = Collections.synchronizedList(new ArrayList<>());
             long start = System.nanoTime();
@@ -60,8 +58,11 @@ final class SoakBench extends PartBench<SoakBench.Options> {
                 t.setDaemon(true);
                 return t;
             });
-            sampler.scheduleAtFixedRate(() -> samples.add(sample(cluster, worker, start)), 0,
-                    (long) (opts.sampleSeconds() * 1000), TimeUnit.MILLISECONDS);
+            sampler.scheduleAtFixedRate(
+                    () -> samples.add(sample(cluster, worker, start)),
+                    0,
+                    (long) (opts.sampleSeconds() * 1000),
+                    TimeUnit.MILLISECONDS);
             List<JobSample> jobs;
             try {
                 jobs = load.openLoopJobs(opts.ratePerSecond(), opts.seconds(), mix(voices), 11, 300);
@@ -71,16 +72,29 @@ final class SoakBench extends PartBench<SoakBench.Options> {
             }
             samples.add(sample(cluster, worker, start));
             int ok = (int) jobs.stream().filter(JobSample::succeeded).count();
-            Results.SoakRun run = new Results.SoakRun(LocalDate.now(ZoneOffset.UTC).toString(),
-                    env.getOrDefault(dev.ttscluster.worker.config.WorkerConfig.MODEL_VARIANT.name(), "").isBlank()
-                            ? ModelManifest.DEFAULT_VARIANT : env.get(dev.ttscluster.worker.config.WorkerConfig.MODEL_VARIANT.name()),
-                    opts.ratePerSecond(), opts.seconds(), jobs.size(), ok,
+            Results.SoakRun run = new Results.SoakRun(
+                    LocalDate.now(ZoneOffset.UTC).toString(),
+                    env.getOrDefault(dev.ttscluster.worker.config.WorkerConfig.MODEL_VARIANT.name(), "")
+                                    .isBlank()
+                            ? ModelManifest.DEFAULT_VARIANT
+                            : env.get(dev.ttscluster.worker.config.WorkerConfig.MODEL_VARIANT.name()),
+                    opts.ratePerSecond(),
+                    opts.seconds(),
+                    jobs.size(),
+                    ok,
                     "every " + BenchMain.LONG_EVERY + "th job long; voices " + voices + " in turn; speeds "
                             + java.util.Arrays.toString(SPEEDS) + " at random; every 10th job repeats an earlier one "
-                            + "(served by the segment cache)", List.copyOf(samples), jvmOptions);
-            log.accept(String.format("soak: %d/%d jobs succeeded; worker RSS %d -> %d MiB, %.2f MiB/min over the second "
-                            + "half (outside the heap %.2f MiB/min)", ok, jobs.size(), run.samples().get(0).rssBytes() >> 20,
-                    run.samples().get(run.samples().size() - 1).rssBytes() >> 20, run.rssSlopeMibPerMinute(),
+                            + "(served by the segment cache)",
+                    List.copyOf(samples),
+                    jvmOptions);
+            log.accept(String.format(
+                    "soak: %d/%d jobs succeeded; worker RSS %d -> %d MiB, %.2f MiB/min over the second "
+                            + "half (outside the heap %.2f MiB/min)",
+                    ok,
+                    jobs.size(),
+                    run.samples().get(0).rssBytes() >> 20,
+                    run.samples().get(run.samples().size() - 1).rssBytes() >> 20,
+                    run.rssSlopeMibPerMinute(),
                     run.outsideHeapSlopeMibPerMinute()));
             return run;
         }
@@ -98,8 +112,12 @@ final class SoakBench extends PartBench<SoakBench.Options> {
                 job = sent.get(r.nextInt(sent.size()));
             } else {
                 job = new LinkedHashMap<>();
-                job.put("text", w.next(i % BenchMain.LONG_EVERY == BenchMain.LONG_EVERY - 1 ? Workload.Kind.LONG
-                        : Workload.Kind.SHORT));
+                job.put(
+                        "text",
+                        w.next(
+                                i % BenchMain.LONG_EVERY == BenchMain.LONG_EVERY - 1
+                                        ? Workload.Kind.LONG
+                                        : Workload.Kind.SHORT));
                 job.put("voice", voices.get(i % voices.size()));
                 job.put("speed", SPEEDS[r.nextInt(SPEEDS.length)]);
                 sent.add(job);
@@ -122,7 +140,7 @@ final class SoakBench extends PartBench<SoakBench.Options> {
         } catch (Exception e) {
             // a missed scrape leaves NaN in this sample; the resident memory still counts
         }
-        return new Results.SoakSample((System.nanoTime() - start) / 1e9, Machine.rssBytes(worker.pid()), heap, committed,
-                nonHeap, segments);
+        return new Results.SoakSample(
+                (System.nanoTime() - start) / 1e9, Machine.rssBytes(worker.pid()), heap, committed, nonHeap, segments);
     }
 }

@@ -15,8 +15,11 @@ record Spread(double median, double min, double max, int repeats) {
     /** The spread of {@code values}, NaN ones left out. */
     static Spread of(double[] values) {
         double[] v = Arrays.stream(values).filter(d -> !Double.isNaN(d)).toArray();
-        return new Spread(Stats.median(v), Arrays.stream(v).min().orElse(Double.NaN),
-                Arrays.stream(v).max().orElse(Double.NaN), v.length);
+        return new Spread(
+                Stats.median(v),
+                Arrays.stream(v).min().orElse(Double.NaN),
+                Arrays.stream(v).max().orElse(Double.NaN),
+                v.length);
     }
 
     /** "median [min-max]", each number formatted by {@code f}; "-" when no repeat had a value. */

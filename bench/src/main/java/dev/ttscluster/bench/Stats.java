@@ -6,8 +6,7 @@ import java.util.function.ToDoubleFunction;
 
 /** Percentiles (nearest rank), means and medians of lists of numbers. Stateless and thread-safe. */
 public final class Stats {
-    private Stats() {
-    }
+    private Stats() {}
 
     /** The {@code p}-th percentile (0..100) by nearest rank; NaN for no values. */
     public static double percentile(double[] values, double p) {

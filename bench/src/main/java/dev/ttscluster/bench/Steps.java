@@ -9,12 +9,13 @@ import java.util.OptionalDouble;
  * ran. Stateless and thread-safe.
  */
 final class Steps {
-    private Steps() {
-    }
+    private Steps() {}
 
     /** The mode called {@code name}; fails with IllegalArgumentException when the list has none. */
     static Results.Mode mode(List<Results.Mode> modes, String name) {
-        return modes.stream().filter(m -> m.name().equals(name)).findFirst()
+        return modes.stream()
+                .filter(m -> m.name().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no mode " + name));
     }
 
@@ -38,12 +39,16 @@ final class Steps {
 
     /** The last attempt at {@code rate}, if the mode ran it. */
     static Optional<Results.Step> find(Results.Mode m, double rate) {
-        return m.steps().stream().filter(s -> same(s.offeredJobsPerSecond(), rate)).reduce((a, b) -> b);
+        return m.steps().stream()
+                .filter(s -> same(s.offeredJobsPerSecond(), rate))
+                .reduce((a, b) -> b);
     }
 
     /** The last attempt of every rate, in order of load. */
     static List<Results.Step> finalSteps(Results.Mode m) {
-        return m.steps().stream().filter(s -> stepAt(m, s.offeredJobsPerSecond()) == s).toList();
+        return m.steps().stream()
+                .filter(s -> stepAt(m, s.offeredJobsPerSecond()) == s)
+                .toList();
     }
 
     private static boolean same(double a, double b) {

@@ -6,7 +6,6 @@ import dev.ttscluster.deploy.local.ChildJvm;
 import dev.ttscluster.deploy.local.LocalCluster;
 import dev.ttscluster.worker.config.WorkerConfig;
 import dev.ttscluster.worker.inference.ModelManifest;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,8 +27,7 @@ import java.util.function.Consumer;
  */
 final class VariantsBench extends PartBench<VariantsBench.Options> {
     /** @param rows segments per batch-size measurement; @param seconds per measurement; @param backlogJobs per worker */
-    record Options(int rows, double seconds, int warmupJobs, int backlogJobs, int nice) {
-    }
+    record Options(int rows, double seconds, int warmupJobs, int backlogJobs, int nice) {}
 
     VariantsBench(Path dataRoot, Path model, Options opts, Consumer<String> log) {
         super(dataRoot, model, opts, log);
@@ -39,8 +37,11 @@ final class VariantsBench extends PartBench<VariantsBench.Options> {
     static List<String> variants(Path bundle) {
         ModelManifest m = ModelManifest.load(bundle);
         List<String> out = new ArrayList<>(List.of(ModelManifest.DEFAULT_VARIANT));
-        m.variants().entrySet().stream().filter(e -> !e.getValue().file().equals(m.file())).map(Map.Entry::getKey)
-                .sorted().forEach(out::add);
+        m.variants().entrySet().stream()
+                .filter(e -> !e.getValue().file().equals(m.file()))
+                .map(Map.Entry::getKey)
+                .sorted()
+                .forEach(out::add);
         return out;
     }
 
@@ -51,12 +52,13 @@ final class VariantsBench extends PartBench<VariantsBench.Options> {
         for (String variant : variants(model)) {
             points.add(point(variant, env, eval));
         }
-        String source = eval == null ? "no evaluation of bundle version " + manifest.version() + " in "
-                + model.resolve("eval.json") + ": run models/slt/tools/eval"
-                : "models/slt/tools/eval of " + eval.path("date").asText() + ", " + eval.path("sentences").asInt()
-                + " held-out sentences per voice";
-        return new Results.VariantsRun(LocalDate.now(ZoneOffset.UTC).toString(), manifest.version(), source,
-                opts.backlogJobs(), points);
+        String source = eval == null
+                ? "no evaluation of bundle version " + manifest.version() + " in " + model.resolve("eval.json")
+                        + ": run models/slt/tools/eval"
+                : "models/slt/tools/eval of " + eval.path("date").asText() + ", "
+                        + eval.path("sentences").asInt() + " held-out sentences per voice";
+        return new Results.VariantsRun(
+                LocalDate.now(ZoneOffset.UTC).toString(), manifest.version(), source, opts.backlogJobs(), points);
     }
 
     private JsonNode evaluation(ModelManifest manifest) throws IOException {
@@ -75,8 +77,8 @@ final class VariantsBench extends PartBench<VariantsBench.Options> {
         long engineRss;
         Path data = dataRoot.resolve("variant-" + variant);
         Files.createDirectories(data);
-        try (EngineProbe engine = EngineProbe.start(model, variant, BenchMain.BACKLOG_SEED, 200, BenchMain.LONG_EVERY,
-                data.resolve("engine-probe.log"))) {
+        try (EngineProbe engine = EngineProbe.start(
+                model, variant, BenchMain.BACKLOG_SEED, 200, BenchMain.LONG_EVERY, data.resolve("engine-probe.log"))) {
             List<EngineBench.Point> curve = engine.curve(opts.rows(), opts.seconds());
             rtf1 = rtf(curve, 1);
             rtf8 = rtf(curve, 8);
@@ -88,11 +90,13 @@ final class VariantsBench extends PartBench<VariantsBench.Options> {
         long workerRss;
         double throughput;
         try (LocalCluster cluster = LocalCluster.start(data.resolve("cluster"), 0, 1, model, e);
-             LoadRun load = new LoadRun(cluster.gatewayUrl(), cluster.createApiKey("bench"))) {
+                LoadRun load = new LoadRun(cluster.gatewayUrl(), cluster.createApiKey("bench"))) {
             ChildJvm worker = cluster.workers().get(0);
             load.burst(new Workload(99).mix(opts.warmupJobs(), BenchMain.LONG_EVERY), BenchMain.LONG_EVERY, 300);
-            List<JobSample> samples = load.burst(new Workload(BenchMain.BACKLOG_SEED + 2).mix(opts.backlogJobs(),
-                    BenchMain.LONG_EVERY), BenchMain.LONG_EVERY, 600);
+            List<JobSample> samples = load.burst(
+                    new Workload(BenchMain.BACKLOG_SEED + 2).mix(opts.backlogJobs(), BenchMain.LONG_EVERY),
+                    BenchMain.LONG_EVERY,
+                    600);
             throughput = JobSample.audioSeconds(samples) / JobSample.spanSeconds(samples);
             workerRss = Machine.rssBytes(worker.pid());
         }
@@ -102,19 +106,27 @@ final class VariantsBench extends PartBench<VariantsBench.Options> {
             eval.path("voices").fields().forEachRemaining(v -> {
                 JsonNode q = v.getValue().path("variants").path(variant);
                 if (!q.isMissingNode()) {
-                    quality.put(v.getKey(), new Results.Quality(q.path("wer").asDouble(), v.getValue().path("teacher_wer")
-                            .asDouble(), q.path("mcd_db").asDouble()));
+                    quality.put(
+                            v.getKey(),
+                            new Results.Quality(
+                                    q.path("wer").asDouble(),
+                                    v.getValue().path("teacher_wer").asDouble(),
+                                    q.path("mcd_db").asDouble()));
                 }
             });
         }
-        log.accept(String.format("variants: %s (%s): RTF %.4f at batch 1, %.4f at batch 8; engine JVM %d MiB, worker %d "
-                        + "MiB; %.1f audio-s/s end to end", variant, vocoder, rtf1, rtf8, engineRss >> 20, workerRss >> 20,
-                throughput));
+        log.accept(String.format(
+                "variants: %s (%s): RTF %.4f at batch 1, %.4f at batch 8; engine JVM %d MiB, worker %d "
+                        + "MiB; %.1f audio-s/s end to end",
+                variant, vocoder, rtf1, rtf8, engineRss >> 20, workerRss >> 20, throughput));
         return new Results.VariantPoint(variant, vocoder, rtf1, rtf8, engineRss, workerRss, throughput, quality);
     }
 
     private static double rtf(List<EngineBench.Point> curve, int batch) {
-        return curve.stream().filter(p -> p.batchSize() == batch).findFirst().map(EngineBench.Point::rtf)
+        return curve.stream()
+                .filter(p -> p.batchSize() == batch)
+                .findFirst()
+                .map(EngineBench.Point::rtf)
                 .orElse(Double.NaN);
     }
 }

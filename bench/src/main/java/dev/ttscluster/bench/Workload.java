@@ -12,7 +12,10 @@ import java.util.Random;
  */
 public final class Workload {
     /** A kind of job. */
-    public enum Kind { SHORT, LONG }
+    public enum Kind {
+        SHORT,
+        LONG
+    }
 
     private static final String[] SHORT = {
         "Your order has shipped.", "Thanks, %s. Goodbye!", "Please hold the line.", "Your code is %d.",
@@ -34,8 +37,9 @@ public final class Workload {
         "%s, your appointment with the technician is confirmed for %s at %d o'clock.",
         "We are sorry for the delay, and we have added a credit of $%d to your account as an apology.",
     };
-    private static final String[] NAMES = {"Alice", "Bob", "Priya", "Miguel", "Chen", "Fatima", "Olivia", "Kenji",
-        "Grace", "Omar", "Sofia", "Liam"};
+    private static final String[] NAMES = {
+        "Alice", "Bob", "Priya", "Miguel", "Chen", "Fatima", "Olivia", "Kenji", "Grace", "Omar", "Sofia", "Liam"
+    };
     private static final String[] DAYS = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"};
 
     private final Random random;
@@ -76,7 +80,10 @@ public final class Workload {
             if (c == '%' && i + 1 < template.length()) {
                 char f = template.charAt(i + 1);
                 if (f == 's') {
-                    sb.append(random.nextBoolean() ? NAMES[random.nextInt(NAMES.length)] : DAYS[random.nextInt(DAYS.length)]);
+                    sb.append(
+                            random.nextBoolean()
+                                    ? NAMES[random.nextInt(NAMES.length)]
+                                    : DAYS[random.nextInt(DAYS.length)]);
                 } else {
                     sb.append(1 + random.nextInt(99));
                 }

@@ -6,5 +6,4 @@ package dev.ttscluster.client;
  *
  * @param <T> the view's type
  */
-public record Accepted<T>(T view, String location, boolean replayed) {
-}
+public record Accepted<T>(T view, String location, boolean replayed) {}

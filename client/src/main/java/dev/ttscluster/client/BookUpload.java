@@ -12,8 +12,14 @@ import java.util.Objects;
  * server's defaults), the title, voice, speed, callback URL and Idempotency-Key. Immutable apart from the byte
  * array, which the caller must not change once it is handed over.
  */
-public record BookUpload(byte[] body, String contentType, String title, String voice, Double speed, String callbackUrl,
-                         String idempotencyKey) {
+public record BookUpload(
+        byte[] body,
+        String contentType,
+        String title,
+        String voice,
+        Double speed,
+        String callbackUrl,
+        String idempotencyKey) {
     public BookUpload {
         Objects.requireNonNull(body, "body");
         Objects.requireNonNull(contentType, "contentType");
@@ -36,7 +42,8 @@ public record BookUpload(byte[] body, String contentType, String title, String v
     /** The content type the gateway expects for a book file of this name. */
     public static String contentTypeOf(Path file) {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        return name.endsWith(".epub") ? "application/epub+zip"
+        return name.endsWith(".epub")
+                ? "application/epub+zip"
                 : name.endsWith(".md") || name.endsWith(".markdown") ? "text/markdown" : "text/plain";
     }
 

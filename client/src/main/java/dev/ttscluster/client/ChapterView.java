@@ -8,15 +8,37 @@ import dev.ttscluster.client.internal.JsonFields;
  * succeeded the presigned URLs of its WAV, FLAC, timestamps (JSON), WebVTT and SRT files (null before).
  * Immutable.
  */
-public record ChapterView(int index, String title, String jobId, String status, double progress, int segments,
-                          int segmentsDone, Double audioSeconds, String audioUrl, String flacUrl, String timestampsUrl,
-                          String vttUrl, String srtUrl, String error) {
+public record ChapterView(
+        int index,
+        String title,
+        String jobId,
+        String status,
+        double progress,
+        int segments,
+        int segmentsDone,
+        Double audioSeconds,
+        String audioUrl,
+        String flacUrl,
+        String timestampsUrl,
+        String vttUrl,
+        String srtUrl,
+        String error) {
 
     static ChapterView from(JsonNode n) {
-        return new ChapterView(JsonFields.count(n, "index"), JsonFields.text(n, "title"), JsonFields.text(n, "job_id"),
-                JsonFields.text(n, "status"), n.path("progress").asDouble(0), JsonFields.count(n, "segments"),
-                JsonFields.count(n, "segments_done"), JsonFields.number(n, "audio_seconds"), JsonFields.text(n, "audio_url"),
-                JsonFields.text(n, "flac_url"), JsonFields.text(n, "timestamps_url"), JsonFields.text(n, "vtt_url"),
-                JsonFields.text(n, "srt_url"), JsonFields.text(n, "error"));
+        return new ChapterView(
+                JsonFields.count(n, "index"),
+                JsonFields.text(n, "title"),
+                JsonFields.text(n, "job_id"),
+                JsonFields.text(n, "status"),
+                n.path("progress").asDouble(0),
+                JsonFields.count(n, "segments"),
+                JsonFields.count(n, "segments_done"),
+                JsonFields.number(n, "audio_seconds"),
+                JsonFields.text(n, "audio_url"),
+                JsonFields.text(n, "flac_url"),
+                JsonFields.text(n, "timestamps_url"),
+                JsonFields.text(n, "vtt_url"),
+                JsonFields.text(n, "srt_url"),
+                JsonFields.text(n, "error"));
     }
 }

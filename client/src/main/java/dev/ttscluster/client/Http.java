@@ -3,7 +3,6 @@ package dev.ttscluster.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ttscluster.client.internal.JsonFields;
 import dev.ttscluster.common.contract.Json;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -44,7 +43,8 @@ final class Http {
      */
     HttpRequest.Builder request(String pathOrUrl) {
         boolean absolute = pathOrUrl.startsWith("http://") || pathOrUrl.startsWith("https://");
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(absolute ? pathOrUrl : base + pathOrUrl)).timeout(timeout);
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(absolute ? pathOrUrl : base + pathOrUrl))
+                .timeout(timeout);
         return absolute || authorization == null ? b : b.header("Authorization", authorization);
     }
 
@@ -109,7 +109,8 @@ final class Http {
         } catch (IOException e) {
             // not JSON (e.g. a storage server's XML error): the body is the message
         }
-        Duration retryAfter = headers.firstValue("Retry-After").flatMap(Http::seconds).orElse(null);
+        Duration retryAfter =
+                headers.firstValue("Retry-After").flatMap(Http::seconds).orElse(null);
         return new TtsApiException(status, code, message, retryAfter);
     }
 

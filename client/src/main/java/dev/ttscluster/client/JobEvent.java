@@ -20,14 +20,11 @@ public sealed interface JobEvent permits JobEvent.State, JobEvent.Progress, JobE
     }
 
     /** Progress: segments done of all. */
-    record Progress(String id, int segmentsDone, int segments, double progress) implements JobEvent {
-    }
+    record Progress(String id, int segmentsDone, int segments, double progress) implements JobEvent {}
 
     /** Segment {@code index} is stored, with {@code samples} samples. */
-    record Segment(String id, int index, long samples) implements JobEvent {
-    }
+    record Segment(String id, int index, long samples) implements JobEvent {}
 
     /** An event this client does not know (a newer server's), as sent. */
-    record Other(String id, String name, String data) implements JobEvent {
-    }
+    record Other(String id, String name, String data) implements JobEvent {}
 }

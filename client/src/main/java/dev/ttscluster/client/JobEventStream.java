@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ttscluster.client.internal.JsonFields;
 import dev.ttscluster.client.internal.SseReader;
 import dev.ttscluster.common.contract.Json;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -94,11 +93,22 @@ public final class JobEventStream implements Iterator<JobEvent>, AutoCloseable {
     static JobEvent event(SseReader.Frame f) throws IOException {
         JsonNode d = f.data().isEmpty() ? Json.MAPPER.createObjectNode() : Json.MAPPER.readTree(f.data());
         return switch (f.event()) {
-            case "state" -> new JobEvent.State(f.id(), JsonFields.text(d, "status"), JsonFields.text(d, "audio_url"),
-                    JsonFields.number(d, "audio_seconds"), JsonFields.text(d, "error"));
-            case "progress" -> new JobEvent.Progress(f.id(), JsonFields.count(d, "segments_done"),
-                    JsonFields.count(d, "segments"), d.path("progress").asDouble(0));
-            case "segment" -> new JobEvent.Segment(f.id(), JsonFields.count(d, "index"), d.path("samples").asLong());
+            case "state" ->
+                new JobEvent.State(
+                        f.id(),
+                        JsonFields.text(d, "status"),
+                        JsonFields.text(d, "audio_url"),
+                        JsonFields.number(d, "audio_seconds"),
+                        JsonFields.text(d, "error"));
+            case "progress" ->
+                new JobEvent.Progress(
+                        f.id(),
+                        JsonFields.count(d, "segments_done"),
+                        JsonFields.count(d, "segments"),
+                        d.path("progress").asDouble(0));
+            case "segment" ->
+                new JobEvent.Segment(
+                        f.id(), JsonFields.count(d, "index"), d.path("samples").asLong());
             default -> new JobEvent.Other(f.id(), f.event(), f.data());
         };
     }

@@ -9,8 +9,8 @@ import java.util.Objects;
  * speed, format, callback URL and Idempotency-Key. Immutable; the {@code with...} methods return copies. The
  * server validates the values: a bad one is refused with a 4xx {@link TtsApiException}.
  */
-public record JobRequest(String text, String voice, Double speed, String format, String callbackUrl,
-                         String idempotencyKey) {
+public record JobRequest(
+        String text, String voice, Double speed, String format, String callbackUrl, String idempotencyKey) {
     public JobRequest {
         Objects.requireNonNull(text, "text");
     }

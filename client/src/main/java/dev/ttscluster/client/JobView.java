@@ -2,7 +2,6 @@ package dev.ttscluster.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ttscluster.client.internal.JsonFields;
-
 import java.time.Instant;
 
 /**
@@ -10,10 +9,24 @@ import java.time.Instant;
  * {@code audioUrl} (presigned, once succeeded) and {@code webhook} (only with a callback URL) may be null.
  * Immutable.
  */
-public record JobView(String id, String status, double progress, int segments, int segmentsDone, int segmentsCached,
-                      String voice, String format, Double speed, Instant createdAt, Instant updatedAt,
-                      Instant finishedAt, Instant firstAudioAt, String error, Double audioSeconds, String audioUrl,
-                      WebhookState webhook) {
+public record JobView(
+        String id,
+        String status,
+        double progress,
+        int segments,
+        int segmentsDone,
+        int segmentsCached,
+        String voice,
+        String format,
+        Double speed,
+        Instant createdAt,
+        Instant updatedAt,
+        Instant finishedAt,
+        Instant firstAudioAt,
+        String error,
+        Double audioSeconds,
+        String audioUrl,
+        WebhookState webhook) {
 
     /** True once the job is succeeded, failed or cancelled: it changes no more. */
     public boolean isFinal() {
@@ -31,11 +44,23 @@ public record JobView(String id, String status, double progress, int segments, i
 
     /** Reads the gateway's JSON job view. */
     public static JobView from(JsonNode n) {
-        return new JobView(JsonFields.text(n, "id"), JsonFields.text(n, "status"), n.path("progress").asDouble(0),
-                JsonFields.count(n, "segments"), JsonFields.count(n, "segments_done"), JsonFields.count(n, "segments_cached"),
-                JsonFields.text(n, "voice"), JsonFields.text(n, "format"), JsonFields.number(n, "speed"),
-                JsonFields.instant(n, "created_at"), JsonFields.instant(n, "updated_at"), JsonFields.instant(n, "finished_at"),
-                JsonFields.instant(n, "first_audio_at"), JsonFields.text(n, "error"), JsonFields.number(n, "audio_seconds"),
-                JsonFields.text(n, "audio_url"), WebhookState.from(n.get("webhook")));
+        return new JobView(
+                JsonFields.text(n, "id"),
+                JsonFields.text(n, "status"),
+                n.path("progress").asDouble(0),
+                JsonFields.count(n, "segments"),
+                JsonFields.count(n, "segments_done"),
+                JsonFields.count(n, "segments_cached"),
+                JsonFields.text(n, "voice"),
+                JsonFields.text(n, "format"),
+                JsonFields.number(n, "speed"),
+                JsonFields.instant(n, "created_at"),
+                JsonFields.instant(n, "updated_at"),
+                JsonFields.instant(n, "finished_at"),
+                JsonFields.instant(n, "first_audio_at"),
+                JsonFields.text(n, "error"),
+                JsonFields.number(n, "audio_seconds"),
+                JsonFields.text(n, "audio_url"),
+                WebhookState.from(n.get("webhook")));
     }
 }

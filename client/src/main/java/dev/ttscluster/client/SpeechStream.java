@@ -10,7 +10,8 @@ import java.util.OptionalLong;
  * and MP3 stream without one) and the body. Close it to release the connection. Not thread-safe: one thread
  * reads the body. Reading fails with an {@link IOException} when the server cuts a failed stream short.
  */
-public record SpeechStream(String jobId, int sampleRate, String contentType, OptionalLong contentLength, InputStream body)
+public record SpeechStream(
+        String jobId, int sampleRate, String contentType, OptionalLong contentLength, InputStream body)
         implements AutoCloseable {
 
     /** Reads the rest of the body and closes it. */

@@ -1,7 +1,6 @@
 package dev.ttscluster.client;
 
 import dev.ttscluster.common.error.TtsException;
-
 import java.time.Duration;
 import java.util.Optional;
 

@@ -2,7 +2,6 @@ package dev.ttscluster.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ttscluster.client.internal.JsonFields;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -91,11 +90,13 @@ public final class TtsClient {
      * {@link TtsApiException} or the {@link IOException}.
      */
     public CompletableFuture<Accepted<JobView>> submitJobAsync(JobRequest job) {
-        return http.sendAsync(submitRequest(job), HttpResponse.BodyHandlers.ofByteArray()).thenApply(TtsClient::accepted);
+        return http.sendAsync(submitRequest(job), HttpResponse.BodyHandlers.ofByteArray())
+                .thenApply(TtsClient::accepted);
     }
 
     private HttpRequest submitRequest(JobRequest job) {
-        HttpRequest.Builder b = http.request("/v1/jobs").header("Content-Type", "application/json")
+        HttpRequest.Builder b = http.request("/v1/jobs")
+                .header("Content-Type", "application/json")
                 .POST(Http.jsonBody(job.body()));
         if (job.idempotencyKey() != null) {
             b.header("Idempotency-Key", job.idempotencyKey());
@@ -105,8 +106,13 @@ public final class TtsClient {
 
     private static Accepted<JobView> accepted(HttpResponse<byte[]> r) {
         JsonNode n = Http.parse(Http.check(r, 202).body());
-        return new Accepted<>(JobView.from(n), r.headers().firstValue("Location").orElse(null),
-                r.headers().firstValue("Idempotent-Replayed").map("true"::equals).orElse(false));
+        return new Accepted<>(
+                JobView.from(n),
+                r.headers().firstValue("Location").orElse(null),
+                r.headers()
+                        .firstValue("Idempotent-Replayed")
+                        .map("true"::equals)
+                        .orElse(false));
     }
 
     public JobView job(String id) {
@@ -115,8 +121,11 @@ public final class TtsClient {
 
     /** Cancels a running job and returns its view; a final job is refused with 409. */
     public JobView cancelJob(String id) {
-        return JobView.from(http.json(http.request("/v1/jobs/" + id + "/cancel").POST(HttpRequest.BodyPublishers.noBody())
-                .build(), 200));
+        return JobView.from(http.json(
+                http.request("/v1/jobs/" + id + "/cancel")
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                200));
     }
 
     /** Deletes a job with its audio (cancelling it first if it runs). */
@@ -136,7 +145,7 @@ public final class TtsClient {
 
     /** Polls the job until {@code until} holds or {@code timeout} passes; returns the last view either way. */
     public JobView awaitJob(String id, Duration timeout, Predicate<JobView> until) {
-        return poll(() -> job(id), until, timeout, v -> { });
+        return poll(() -> job(id), until, timeout, v -> {});
     }
 
     // ------------------------------------------------------------------ books
@@ -148,19 +157,29 @@ public final class TtsClient {
         param(q, "voice", book.voice());
         param(q, "speed", book.speed() == null ? null : book.speed().toString());
         param(q, "callback_url", book.callbackUrl());
-        HttpRequest.Builder b = http.request("/v1/books" + q).timeout(Duration.ofMinutes(2))
-                .header("Content-Type", book.contentType()).POST(HttpRequest.BodyPublishers.ofByteArray(book.body()));
+        HttpRequest.Builder b = http.request("/v1/books" + q)
+                .timeout(Duration.ofMinutes(2))
+                .header("Content-Type", book.contentType())
+                .POST(HttpRequest.BodyPublishers.ofByteArray(book.body()));
         if (book.idempotencyKey() != null) {
             b.header("Idempotency-Key", book.idempotencyKey());
         }
         HttpResponse<byte[]> r = Http.check(http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray()), 202);
-        return new Accepted<>(BookView.from(Http.parse(r.body())), r.headers().firstValue("Location").orElse(null),
-                r.headers().firstValue("Idempotent-Replayed").map("true"::equals).orElse(false));
+        return new Accepted<>(
+                BookView.from(Http.parse(r.body())),
+                r.headers().firstValue("Location").orElse(null),
+                r.headers()
+                        .firstValue("Idempotent-Replayed")
+                        .map("true"::equals)
+                        .orElse(false));
     }
 
     private static void param(StringBuilder q, String k, String v) {
         if (v != null) {
-            q.append(q.length() == 0 ? '?' : '&').append(k).append('=').append(URLEncoder.encode(v, StandardCharsets.UTF_8));
+            q.append(q.length() == 0 ? '?' : '&')
+                    .append(k)
+                    .append('=')
+                    .append(URLEncoder.encode(v, StandardCharsets.UTF_8));
         }
     }
 
@@ -175,8 +194,11 @@ public final class TtsClient {
 
     /** Cancels a book (its chapters not yet done stop) and returns its view; a final book is refused with 409. */
     public BookView cancelBook(String id) {
-        return BookView.from(http.json(http.request("/v1/books/" + id + "/cancel").POST(HttpRequest.BodyPublishers.noBody())
-                .build(), 200));
+        return BookView.from(http.json(
+                http.request("/v1/books/" + id + "/cancel")
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                200));
     }
 
     public void deleteBook(String id) {
@@ -202,8 +224,13 @@ public final class TtsClient {
     public List<Path> downloadChapter(ChapterView c, Path into) {
         String stem = String.format(java.util.Locale.ROOT, "%03d", c.index() + 1);
         List<Path> written = new ArrayList<>();
-        String[][] files = {{c.audioUrl(), ".wav"}, {c.flacUrl(), ".flac"}, {c.timestampsUrl(), ".json"},
-            {c.vttUrl(), ".vtt"}, {c.srtUrl(), ".srt"}};
+        String[][] files = {
+            {c.audioUrl(), ".wav"},
+            {c.flacUrl(), ".flac"},
+            {c.timestampsUrl(), ".json"},
+            {c.vttUrl(), ".vtt"},
+            {c.srtUrl(), ".srt"}
+        };
         for (String[] f : files) {
             if (f[0] != null) {
                 written.add(download(f[0], into.resolve(stem + f[1])));
@@ -216,12 +243,14 @@ public final class TtsClient {
 
     /** The bytes at a presigned URL (sent without the key) or a gateway path (sent with it); a status other than 200 throws. */
     public byte[] download(String urlOrPath) {
-        return http.call(http.request(urlOrPath).timeout(Duration.ofMinutes(5)).GET().build(), 200);
+        return http.call(
+                http.request(urlOrPath).timeout(Duration.ofMinutes(5)).GET().build(), 200);
     }
 
     /** As {@link #download(String)} into a file (removed again when the answer is an error); returns {@code to}. */
     public Path download(String urlOrPath, Path to) {
-        HttpResponse<Path> r = http.send(http.request(urlOrPath).timeout(Duration.ofMinutes(5)).GET().build(),
+        HttpResponse<Path> r = http.send(
+                http.request(urlOrPath).timeout(Duration.ofMinutes(5)).GET().build(),
                 HttpResponse.BodyHandlers.ofFile(to));
         if (r.statusCode() != 200) {
             byte[] body;
@@ -243,24 +272,36 @@ public final class TtsClient {
      * the returned stream. An error status (before any audio) throws.
      */
     public SpeechStream speech(SpeechRequest request) {
-        return stream(http.request("/v1/audio/speech").timeout(Duration.ofMinutes(2)).header("Content-Type", "application/json")
-                .POST(Http.jsonBody(request.body())).build());
+        return stream(http.request("/v1/audio/speech")
+                .timeout(Duration.ofMinutes(2))
+                .header("Content-Type", "application/json")
+                .POST(Http.jsonBody(request.body()))
+                .build());
     }
 
     private SpeechStream stream(HttpRequest request) {
-        HttpResponse<InputStream> r = Http.checkStream(http.send(request, HttpResponse.BodyHandlers.ofInputStream()), 200);
+        HttpResponse<InputStream> r =
+                Http.checkStream(http.send(request, HttpResponse.BodyHandlers.ofInputStream()), 200);
         var h = r.headers();
-        return new SpeechStream(h.firstValue("X-Job-Id").orElse(null),
-                h.firstValue("X-Sample-Rate").map(Integer::parseInt).orElse(0), h.firstValue("Content-Type").orElse(null),
-                h.firstValue("Content-Length").map(v -> OptionalLong.of(Long.parseLong(v))).orElse(OptionalLong.empty()),
+        return new SpeechStream(
+                h.firstValue("X-Job-Id").orElse(null),
+                h.firstValue("X-Sample-Rate").map(Integer::parseInt).orElse(0),
+                h.firstValue("Content-Type").orElse(null),
+                h.firstValue("Content-Length")
+                        .map(v -> OptionalLong.of(Long.parseLong(v)))
+                        .orElse(OptionalLong.empty()),
                 r.body());
     }
 
     /** {@code GET /v1/models}: the OpenAI model names and the served voices. */
     public List<ModelInfo> models() {
         List<ModelInfo> out = new ArrayList<>();
-        for (JsonNode m : http.json(http.request("/v1/models").GET().build(), 200).path("data")) {
-            out.add(new ModelInfo(JsonFields.text(m, "id"), JsonFields.text(m, "object"), m.path("created").asLong(),
+        for (JsonNode m :
+                http.json(http.request("/v1/models").GET().build(), 200).path("data")) {
+            out.add(new ModelInfo(
+                    JsonFields.text(m, "id"),
+                    JsonFields.text(m, "object"),
+                    m.path("created").asLong(),
                     JsonFields.text(m, "owned_by")));
         }
         return List.copyOf(out);
@@ -273,13 +314,19 @@ public final class TtsClient {
     /** A short streamed WAV of one voice (made as a speech job of the caller's); 404 for a voice not served. */
     public SpeechStream voiceSample(String voice) {
         return stream(http.request("/v1/voices/" + URLEncoder.encode(voice, StandardCharsets.UTF_8) + "/sample")
-                .timeout(Duration.ofMinutes(2)).GET().build());
+                .timeout(Duration.ofMinutes(2))
+                .GET()
+                .build());
     }
 
     public WebhookSecret webhookSecret() {
         JsonNode n = http.json(http.request("/v1/webhooks/secret").GET().build(), 200);
-        return new WebhookSecret(JsonFields.text(n, "tenant"), JsonFields.text(n, "secret"), JsonFields.text(n, "header"),
-                JsonFields.text(n, "scheme"), n.path("enabled").asBoolean());
+        return new WebhookSecret(
+                JsonFields.text(n, "tenant"),
+                JsonFields.text(n, "secret"),
+                JsonFields.text(n, "header"),
+                JsonFields.text(n, "scheme"),
+                n.path("enabled").asBoolean());
     }
 
     // ------------------------------------------------------------------ events
@@ -289,13 +336,18 @@ public final class TtsClient {
      * An error status throws at once; read the stream on one thread and close it.
      */
     public JobEventStream events(String id, String lastEventId) {
-        HttpRequest.Builder b = http.request("/v1/jobs/" + id + "/events").timeout(Duration.ofMinutes(2))
-                .header("Accept", "text/event-stream").GET();
+        HttpRequest.Builder b = http.request("/v1/jobs/" + id + "/events")
+                .timeout(Duration.ofMinutes(2))
+                .header("Accept", "text/event-stream")
+                .GET();
         if (lastEventId != null) {
             b.header("Last-Event-ID", lastEventId);
         }
-        HttpResponse<InputStream> r = Http.checkStream(http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream()), 200);
-        return new JobEventStream(new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8)), lastEventId,
+        HttpResponse<InputStream> r =
+                Http.checkStream(http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream()), 200);
+        return new JobEventStream(
+                new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8)),
+                lastEventId,
                 r.headers().firstValue("Content-Type").orElse(null));
     }
 

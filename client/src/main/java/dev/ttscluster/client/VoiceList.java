@@ -2,7 +2,6 @@ package dev.ttscluster.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ttscluster.client.internal.JsonFields;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,8 +12,7 @@ import java.util.Map;
  */
 public record VoiceList(String defaultVoice, List<Voice> voices, Map<String, String> aliases, List<String> formats) {
     /** One served voice: its id, whether it is the default, and its sample's path and text. */
-    public record Voice(String id, boolean isDefault, String sampleUrl, String sampleText) {
-    }
+    public record Voice(String id, boolean isDefault, String sampleUrl, String sampleText) {}
 
     public VoiceList {
         voices = List.copyOf(voices);
@@ -25,9 +23,13 @@ public record VoiceList(String defaultVoice, List<Voice> voices, Map<String, Str
     static VoiceList from(JsonNode n) {
         List<Voice> vs = new ArrayList<>();
         for (JsonNode v : n.path("data")) {
-            vs.add(new Voice(JsonFields.text(v, "id"), v.path("default").asBoolean(), JsonFields.text(v, "sample_url"),
+            vs.add(new Voice(
+                    JsonFields.text(v, "id"),
+                    v.path("default").asBoolean(),
+                    JsonFields.text(v, "sample_url"),
                     JsonFields.text(v, "sample_text")));
         }
-        return new VoiceList(JsonFields.text(n, "default"), vs, JsonFields.textMap(n, "aliases"), JsonFields.texts(n, "formats"));
+        return new VoiceList(
+                JsonFields.text(n, "default"), vs, JsonFields.textMap(n, "aliases"), JsonFields.texts(n, "formats"));
     }
 }

@@ -2,7 +2,6 @@ package dev.ttscluster.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ttscluster.client.internal.JsonFields;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,8 +12,7 @@ import java.util.List;
  */
 public record WebhookState(String url, String state, boolean delivered, List<Attempt> attempts) {
     /** One delivery attempt: when, the HTTP status the receiver answered (null when none) and the error (null when none). */
-    public record Attempt(Instant at, Integer status, String error) {
-    }
+    public record Attempt(Instant at, Integer status, String error) {}
 
     public WebhookState {
         attempts = List.copyOf(attempts);
@@ -28,9 +26,15 @@ public record WebhookState(String url, String state, boolean delivered, List<Att
         List<Attempt> as = new ArrayList<>();
         for (JsonNode a : n.path("attempts")) {
             JsonNode s = a.get("status");
-            as.add(new Attempt(JsonFields.instant(a, "at"), s == null || s.isNull() ? null : s.asInt(),
+            as.add(new Attempt(
+                    JsonFields.instant(a, "at"),
+                    s == null || s.isNull() ? null : s.asInt(),
                     JsonFields.text(a, "error")));
         }
-        return new WebhookState(JsonFields.text(n, "url"), JsonFields.text(n, "state"), n.path("delivered").asBoolean(), as);
+        return new WebhookState(
+                JsonFields.text(n, "url"),
+                JsonFields.text(n, "state"),
+                n.path("delivered").asBoolean(),
+                as);
     }
 }

@@ -2,7 +2,6 @@ package dev.ttscluster.client;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -28,8 +27,11 @@ final class StubGateway implements AutoCloseable {
     /** What the client sent. */
     record Seen(String method, String uri, Map<String, List<String>> headers, byte[] body) {
         String header(String name) {
-            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name)).findFirst()
-                    .map(e -> e.getValue().get(0)).orElse(null);
+            return headers.entrySet().stream()
+                    .filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .findFirst()
+                    .map(e -> e.getValue().get(0))
+                    .orElse(null);
         }
 
         String text() {
@@ -59,9 +61,12 @@ final class StubGateway implements AutoCloseable {
 
     private void handle(HttpExchange ex) throws IOException {
         byte[] body = ex.getRequestBody().readAllBytes();
-        seen.add(new Seen(ex.getRequestMethod(), ex.getRequestURI().toString(), Map.copyOf(ex.getRequestHeaders()), body));
-        List<Reply> rs = routes.get(ex.getRequestMethod() + " " + ex.getRequestURI().getPath());
-        Reply r = rs == null ? Reply.json(404, "{\"error\":\"not_found\",\"message\":\"no route\"}")
+        seen.add(new Seen(
+                ex.getRequestMethod(), ex.getRequestURI().toString(), Map.copyOf(ex.getRequestHeaders()), body));
+        List<Reply> rs =
+                routes.get(ex.getRequestMethod() + " " + ex.getRequestURI().getPath());
+        Reply r = rs == null
+                ? Reply.json(404, "{\"error\":\"not_found\",\"message\":\"no route\"}")
                 : rs.size() > 1 ? rs.remove(0) : rs.get(0);
         r.headers().forEach((k, v) -> ex.getResponseHeaders().add(k, v));
         ex.sendResponseHeaders(r.status(), r.status() == 204 ? -1 : r.body().length);

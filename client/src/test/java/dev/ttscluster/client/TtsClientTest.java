@@ -1,10 +1,9 @@
 package dev.ttscluster.client;
 
-import dev.ttscluster.client.StubGateway.Reply;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ttscluster.client.StubGateway.Reply;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,16 +14,18 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 class TtsClientTest {
-    static final String QUEUED = "{\"id\":\"j1\",\"status\":\"queued\",\"progress\":0,\"segments\":2,\"segments_done\":0}";
-    static final String DONE = "{\"id\":\"j1\",\"status\":\"succeeded\",\"progress\":1.0,\"segments\":2,\"segments_done\":2,"
-            + "\"finished_at\":\"2026-01-02T03:04:05Z\",\"audio_seconds\":1.5,\"audio_url\":\"http://s3/a.wav?sig=1\","
-            + "\"webhook\":{\"url\":\"http://hook\",\"state\":\"delivered\",\"delivered\":true,"
-            + "\"attempts\":[{\"at\":\"2026-01-02T03:04:06Z\",\"status\":500,\"error\":\"500\"},{\"status\":200,\"error\":null}]}}";
+    static final String QUEUED =
+            "{\"id\":\"j1\",\"status\":\"queued\",\"progress\":0,\"segments\":2,\"segments_done\":0}";
+    static final String DONE =
+            "{\"id\":\"j1\",\"status\":\"succeeded\",\"progress\":1.0,\"segments\":2,\"segments_done\":2,"
+                    + "\"finished_at\":\"2026-01-02T03:04:05Z\",\"audio_seconds\":1.5,\"audio_url\":\"http://s3/a.wav?sig=1\","
+                    + "\"webhook\":{\"url\":\"http://hook\",\"state\":\"delivered\",\"delivered\":true,"
+                    + "\"attempts\":[{\"at\":\"2026-01-02T03:04:06Z\",\"status\":500,\"error\":\"500\"},{\"status\":200,\"error\":null}]}}";
 
     StubGateway gw;
     TtsClient client;
@@ -42,11 +43,18 @@ class TtsClientTest {
 
     @Test
     void submittedJobSendsItsFieldsAndKeysAndReadsTheAcceptedView() {
-        gw.on("POST /v1/jobs", new Reply(202, Map.of("Location", "/v1/jobs/j1", "Idempotent-Replayed", "true"),
-                QUEUED.getBytes(StandardCharsets.UTF_8)));
+        gw.on(
+                "POST /v1/jobs",
+                new Reply(
+                        202,
+                        Map.of("Location", "/v1/jobs/j1", "Idempotent-Replayed", "true"),
+                        QUEUED.getBytes(StandardCharsets.UTF_8)));
 
-        Accepted<JobView> a = client.submitJob(JobRequest.of("Hello.").withVoice("slt").withSpeed(1.5)
-                .withCallbackUrl("http://hook").withIdempotencyKey("k-1"));
+        Accepted<JobView> a = client.submitJob(JobRequest.of("Hello.")
+                .withVoice("slt")
+                .withSpeed(1.5)
+                .withCallbackUrl("http://hook")
+                .withIdempotencyKey("k-1"));
 
         assertThat(a.view().id()).isEqualTo("j1");
         assertThat(a.view().status()).isEqualTo("queued");
@@ -56,13 +64,18 @@ class TtsClientTest {
         assertThat(s.header("Authorization")).isEqualTo("Bearer tts_secret");
         assertThat(s.header("Idempotency-Key")).isEqualTo("k-1");
         assertThat(s.header("Content-Type")).isEqualTo("application/json");
-        assertThat(s.text()).isEqualTo("{\"text\":\"Hello.\",\"voice\":\"slt\",\"speed\":1.5,\"callback_url\":\"http://hook\"}");
+        assertThat(s.text())
+                .isEqualTo("{\"text\":\"Hello.\",\"voice\":\"slt\",\"speed\":1.5,\"callback_url\":\"http://hook\"}");
     }
 
     @Test
     void anErrorAnswerCarriesStatusCodeMessageAndRetryAfter() {
-        gw.on("POST /v1/jobs", new Reply(503, Map.of("Retry-After", "7"),
-                "{\"error\":\"unavailable\",\"message\":\"Redis is down\"}".getBytes(StandardCharsets.UTF_8)));
+        gw.on(
+                "POST /v1/jobs",
+                new Reply(
+                        503,
+                        Map.of("Retry-After", "7"),
+                        "{\"error\":\"unavailable\",\"message\":\"Redis is down\"}".getBytes(StandardCharsets.UTF_8)));
 
         assertThatThrownBy(() -> client.submitJob(JobRequest.of("Hi.")))
                 .isInstanceOfSatisfying(TtsApiException.class, e -> {
@@ -76,7 +89,9 @@ class TtsClientTest {
 
     @Test
     void aNonJsonErrorKeepsItsBodyAsTheMessage() {
-        gw.on("GET /bucket/a.wav", new Reply(403, Map.of(), "<Error>SignatureDoesNotMatch</Error>".getBytes(StandardCharsets.UTF_8)));
+        gw.on(
+                "GET /bucket/a.wav",
+                new Reply(403, Map.of(), "<Error>SignatureDoesNotMatch</Error>".getBytes(StandardCharsets.UTF_8)));
 
         assertThatThrownBy(() -> client.download(gw.url() + "/bucket/a.wav?X-Amz-Signature=0000"))
                 .isInstanceOfSatisfying(TtsApiException.class, e -> {
@@ -89,8 +104,8 @@ class TtsClientTest {
 
     @Test
     void aPresignedUrlIsFetchedWithoutTheKeyAndAGatewayPathWithIt() {
-        gw.on("GET /bucket/a.wav", new Reply(200, Map.of(), new byte[]{1, 2, 3}));
-        gw.on("GET /v1/jobs/j1/audio", new Reply(200, Map.of(), new byte[]{4}));
+        gw.on("GET /bucket/a.wav", new Reply(200, Map.of(), new byte[] {1, 2, 3}));
+        gw.on("GET /v1/jobs/j1/audio", new Reply(200, Map.of(), new byte[] {4}));
 
         assertThat(client.download(gw.url() + "/bucket/a.wav?sig=1")).containsExactly(1, 2, 3);
         assertThat(client.jobAudio("j1")).containsExactly(4);
@@ -110,7 +125,9 @@ class TtsClientTest {
         assertThat(j.firstAudioAt()).isNull();
         assertThat(j.audioSeconds()).isEqualTo(1.5);
         assertThat(j.webhook().delivered()).isTrue();
-        assertThat(j.webhook().attempts()).extracting(WebhookState.Attempt::status).containsExactly(500, 200);
+        assertThat(j.webhook().attempts())
+                .extracting(WebhookState.Attempt::status)
+                .containsExactly(500, 200);
         assertThat(j.webhook().attempts().get(1).error()).isNull();
     }
 
@@ -118,8 +135,12 @@ class TtsClientTest {
     void awaitingAJobPollsWithTheInjectedSleeperUntilItIsFinal() {
         gw.on("GET /v1/jobs/j1", Reply.json(200, QUEUED), Reply.json(200, QUEUED), Reply.json(200, DONE));
         List<Duration> slept = new ArrayList<>();
-        TtsClient c = TtsClient.builder(gw.url()).apiKey("k").pollInterval(Duration.ofMillis(250))
-                .clock(Clock.fixed(Instant.EPOCH, ZoneOffset.UTC)).sleeper(slept::add).build();
+        TtsClient c = TtsClient.builder(gw.url())
+                .apiKey("k")
+                .pollInterval(Duration.ofMillis(250))
+                .clock(Clock.fixed(Instant.EPOCH, ZoneOffset.UTC))
+                .sleeper(slept::add)
+                .build();
 
         JobView j = c.awaitJob("j1", Duration.ofSeconds(10));
 
@@ -147,8 +168,11 @@ class TtsClientTest {
                 return now[0];
             }
         };
-        TtsClient c = TtsClient.builder(gw.url()).pollInterval(Duration.ofSeconds(1)).clock(clock)
-                .sleeper(d -> now[0] = now[0].plus(d)).build();
+        TtsClient c = TtsClient.builder(gw.url())
+                .pollInterval(Duration.ofSeconds(1))
+                .clock(clock)
+                .sleeper(d -> now[0] = now[0].plus(d))
+                .build();
 
         JobView j = c.awaitJob("j1", Duration.ofSeconds(3));
 
@@ -160,15 +184,22 @@ class TtsClientTest {
     void aBookIsUploadedWithItsTypeAndQueryAndItsChapterFilesAreNamedByIndex(@org.junit.jupiter.api.io.TempDir Path dir)
             throws Exception {
         String chapter = "{\"index\":0,\"title\":\"One\",\"job_id\":\"c0\",\"status\":\"succeeded\",\"progress\":1,"
-                + "\"audio_url\":\"" + gw.url() + "/b/a.wav\",\"flac_url\":null,\"vtt_url\":\"" + gw.url() + "/b/a.vtt\"}";
-        gw.on("POST /v1/books", Reply.json(202, "{\"id\":\"b1\",\"title\":\"My Book\",\"status\":\"queued\",\"chapters_total\":1,"
-                + "\"chapters\":[" + chapter + "]}"));
-        gw.on("GET /b/a.wav", new Reply(200, Map.of(), new byte[]{9}));
+                + "\"audio_url\":\"" + gw.url() + "/b/a.wav\",\"flac_url\":null,\"vtt_url\":\"" + gw.url()
+                + "/b/a.vtt\"}";
+        gw.on(
+                "POST /v1/books",
+                Reply.json(
+                        202,
+                        "{\"id\":\"b1\",\"title\":\"My Book\",\"status\":\"queued\",\"chapters_total\":1,"
+                                + "\"chapters\":[" + chapter + "]}"));
+        gw.on("GET /b/a.wav", new Reply(200, Map.of(), new byte[] {9}));
         gw.on("GET /b/a.vtt", new Reply(200, Map.of(), "WEBVTT".getBytes(StandardCharsets.UTF_8)));
         Path file = dir.resolve("book.md");
         Files.writeString(file, "# My Book\n\nText.");
 
-        BookView b = client.submitBook(BookUpload.ofFile(file).withTitle("My Book").withSpeed(1.25)).view();
+        BookView b = client.submitBook(
+                        BookUpload.ofFile(file).withTitle("My Book").withSpeed(1.25))
+                .view();
         List<Path> files = client.downloadChapter(b.chapters().get(0), dir);
 
         StubGateway.Seen s = gw.seen.get(0);
@@ -182,17 +213,23 @@ class TtsClientTest {
 
     @Test
     void speechStreamsItsBodyWithTheJobAndSampleRate() throws Exception {
-        gw.on("POST /v1/audio/speech", new Reply(200, Map.of("Content-Type", "audio/pcm", "X-Job-Id", "j9",
-                "X-Sample-Rate", "16000"), new byte[]{1, 0, 2, 0}));
+        gw.on(
+                "POST /v1/audio/speech",
+                new Reply(
+                        200,
+                        Map.of("Content-Type", "audio/pcm", "X-Job-Id", "j9", "X-Sample-Rate", "16000"),
+                        new byte[] {1, 0, 2, 0}));
 
-        try (SpeechStream s = client.speech(SpeechRequest.of("tts-1", "Hi.").withVoice("nova").withFormat("pcm"))) {
+        try (SpeechStream s =
+                client.speech(SpeechRequest.of("tts-1", "Hi.").withVoice("nova").withFormat("pcm"))) {
             assertThat(s.jobId()).isEqualTo("j9");
             assertThat(s.sampleRate()).isEqualTo(16000);
             assertThat(s.contentType()).isEqualTo("audio/pcm");
             assertThat(s.readAll()).containsExactly(1, 0, 2, 0);
         }
-        assertThat(gw.seen.get(0).text()).isEqualTo("{\"model\":\"tts-1\",\"input\":\"Hi.\",\"voice\":\"nova\","
-                + "\"response_format\":\"pcm\"}");
+        assertThat(gw.seen.get(0).text())
+                .isEqualTo(
+                        "{\"model\":\"tts-1\",\"input\":\"Hi.\",\"voice\":\"nova\"," + "\"response_format\":\"pcm\"}");
     }
 
     @Test
@@ -201,8 +238,9 @@ class TtsClientTest {
                 + "id: 1\nevent: segment\ndata: {\"index\":0,\"samples\":800}\n\n"
                 + "event: progress\ndata: {\"segments_done\":1,\"segments\":1,\"progress\":1.0}\n\n"
                 + "event: state\ndata: {\"status\":\"succeeded\",\"audio_url\":\"http://s3/a\",\"audio_seconds\":0.05}\n\n";
-        gw.on("GET /v1/jobs/j1/events", new Reply(200, Map.of("Content-Type", "text/event-stream"),
-                sse.getBytes(StandardCharsets.UTF_8)));
+        gw.on(
+                "GET /v1/jobs/j1/events",
+                new Reply(200, Map.of("Content-Type", "text/event-stream"), sse.getBytes(StandardCharsets.UTF_8)));
 
         List<JobEvent> events;
         String last;
@@ -211,9 +249,12 @@ class TtsClientTest {
             last = s.lastEventId();
         }
 
-        assertThat(events).containsExactly(new JobEvent.State(null, "running", null, null, null),
-                new JobEvent.Segment("1", 0, 800), new JobEvent.Progress(null, 1, 1, 1.0),
-                new JobEvent.State(null, "succeeded", "http://s3/a", 0.05, null));
+        assertThat(events)
+                .containsExactly(
+                        new JobEvent.State(null, "running", null, null, null),
+                        new JobEvent.Segment("1", 0, 800),
+                        new JobEvent.Progress(null, 1, 1, 1.0),
+                        new JobEvent.State(null, "succeeded", "http://s3/a", 0.05, null));
         assertThat(((JobEvent.State) events.get(3)).isFinal()).isTrue();
         assertThat(last).isEqualTo("1");
         assertThat(gw.seen.get(0).header("Last-Event-ID")).isEqualTo("0");
@@ -224,19 +265,32 @@ class TtsClientTest {
     void anotherTenantsEventStreamIsRefusedBeforeAnyEvent() {
         gw.on("GET /v1/jobs/j1/events", Reply.json(404, "{\"error\":\"not_found\",\"message\":\"no job j1\"}"));
 
-        assertThatThrownBy(() -> client.events("j1", null)).isInstanceOfSatisfying(TtsApiException.class,
-                e -> assertThat(e.code()).isEqualTo("not_found"));
+        assertThatThrownBy(() -> client.events("j1", null))
+                .isInstanceOfSatisfying(
+                        TtsApiException.class, e -> assertThat(e.code()).isEqualTo("not_found"));
     }
 
     @Test
     void modelsVoicesAndTheWebhookSecretAreTyped() {
-        gw.on("GET /v1/models", Reply.json(200, "{\"object\":\"list\",\"data\":[{\"id\":\"tts-1\",\"object\":\"model\","
-                + "\"created\":0,\"owned_by\":\"tts-cluster\"}]}"));
-        gw.on("GET /v1/voices", Reply.json(200, "{\"object\":\"list\",\"default\":\"slt\",\"data\":[{\"id\":\"slt\","
-                + "\"object\":\"voice\",\"default\":true,\"sample_url\":\"/v1/voices/slt/sample\",\"sample_text\":\"Hi\"}],"
-                + "\"aliases\":{\"alloy\":\"slt\"},\"formats\":[\"wav\",\"pcm\"]}"));
-        gw.on("GET /v1/webhooks/secret", Reply.json(200, "{\"tenant\":\"t\",\"secret\":\"s\",\"header\":\"X-Sig\","
-                + "\"scheme\":\"hmac\",\"enabled\":true}"));
+        gw.on(
+                "GET /v1/models",
+                Reply.json(
+                        200,
+                        "{\"object\":\"list\",\"data\":[{\"id\":\"tts-1\",\"object\":\"model\","
+                                + "\"created\":0,\"owned_by\":\"tts-cluster\"}]}"));
+        gw.on(
+                "GET /v1/voices",
+                Reply.json(
+                        200,
+                        "{\"object\":\"list\",\"default\":\"slt\",\"data\":[{\"id\":\"slt\","
+                                + "\"object\":\"voice\",\"default\":true,\"sample_url\":\"/v1/voices/slt/sample\",\"sample_text\":\"Hi\"}],"
+                                + "\"aliases\":{\"alloy\":\"slt\"},\"formats\":[\"wav\",\"pcm\"]}"));
+        gw.on(
+                "GET /v1/webhooks/secret",
+                Reply.json(
+                        200,
+                        "{\"tenant\":\"t\",\"secret\":\"s\",\"header\":\"X-Sig\","
+                                + "\"scheme\":\"hmac\",\"enabled\":true}"));
 
         assertThat(client.models()).containsExactly(new ModelInfo("tts-1", "model", 0, "tts-cluster"));
         VoiceList v = client.voices();
@@ -255,13 +309,15 @@ class TtsClientTest {
 
         assertThat(client.cancelJob("j1").status()).isEqualTo("cancelled");
         client.deleteJob("j1");
-        assertThatThrownBy(() -> client.cancelBook("b1")).isInstanceOfSatisfying(TtsApiException.class,
-                e -> assertThat(e.status()).isEqualTo(409));
+        assertThatThrownBy(() -> client.cancelBook("b1"))
+                .isInstanceOfSatisfying(
+                        TtsApiException.class, e -> assertThat(e.status()).isEqualTo(409));
     }
 
     @Test
     void aBaseUrlThatIsNotHttpIsRefusedAtBuild() {
-        assertThatThrownBy(() -> TtsClient.builder("127.0.0.1:8080").build()).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> TtsClient.builder("127.0.0.1:8080").build())
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("baseUrl");
     }
 }

@@ -1,13 +1,12 @@
 package dev.ttscluster.codecs;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
 import net.sourceforge.javaflacencoder.EncodingConfiguration;
 import net.sourceforge.javaflacencoder.FLACEncoder;
 import net.sourceforge.javaflacencoder.FLACOutputStream;
 import net.sourceforge.javaflacencoder.StreamConfiguration;
-
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.Arrays;
 
 /**
  * FLAC, lossless and about half the size of WAV for speech, encoded with javaFlacEncoder (LGPL 2.1, a
@@ -15,15 +14,18 @@ import java.util.Arrays;
  * and MD5 (the output is seekable). Stateless.
  */
 public final class Flac {
-    private Flac() {
-    }
+    private Flac() {}
 
     /** 16-bit mono samples at {@code sampleRate} as a FLAC file. */
     public static byte[] encode(short[] pcm, int sampleRate) {
         Bytes out = new Bytes();
         FLACEncoder enc = new FLACEncoder();
-        StreamConfiguration sc = new StreamConfiguration(1, StreamConfiguration.DEFAULT_MIN_BLOCK_SIZE,
-                StreamConfiguration.DEFAULT_MAX_BLOCK_SIZE, sampleRate, 16);
+        StreamConfiguration sc = new StreamConfiguration(
+                1,
+                StreamConfiguration.DEFAULT_MIN_BLOCK_SIZE,
+                StreamConfiguration.DEFAULT_MAX_BLOCK_SIZE,
+                sampleRate,
+                16);
         if (!enc.setStreamConfiguration(sc) || !enc.setEncodingConfiguration(new EncodingConfiguration())) {
             throw new IllegalStateException("FLAC encoder refused its configuration at " + sampleRate + " Hz");
         }

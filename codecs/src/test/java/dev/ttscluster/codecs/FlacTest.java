@@ -1,13 +1,12 @@
 package dev.ttscluster.codecs;
 
-import dev.ttscluster.testing.Eventually;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ttscluster.testing.Eventually;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class FlacTest {
     @Test
@@ -32,7 +31,9 @@ class FlacTest {
         assertThat(rate).isEqualTo(16000);
         assertThat(channels).isEqualTo(1);
         assertThat(bits).isEqualTo(16);
-        assertThat(samples).as("the header is rewritten at the end with the real count").isEqualTo(pcm.length);
+        assertThat(samples)
+                .as("the header is rewritten at the end with the real count")
+                .isEqualTo(pcm.length);
     }
 
     @Test
@@ -44,7 +45,7 @@ class FlacTest {
         for (int i = 0; i < 5; i++) {
             Flac.encode(pcm, 16000);
         }
-        Eventually.onRealTime().await("the encoder's threads to end", Duration.ofSeconds(5),
-                () -> Thread.activeCount() <= before);
+        Eventually.onRealTime()
+                .await("the encoder's threads to end", Duration.ofSeconds(5), () -> Thread.activeCount() <= before);
     }
 }

@@ -3,15 +3,14 @@ package dev.ttscluster.e2e;
 import dev.ttscluster.common.config.InfraConfig;
 import dev.ttscluster.deploy.local.BackingServers;
 import dev.ttscluster.worker.config.WorkerConfig;
+import java.util.HashMap;
+import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.MinIOContainer;
 import org.testcontainers.kafka.KafkaContainer;
 import org.testcontainers.utility.DockerImageName;
-
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * The same backing servers as containers (the {@code containers} Maven profile): Apache Kafka,
@@ -25,8 +24,8 @@ public final class ContainerServers implements BackingServers {
     private final GenericContainer<?> cache;
     private final MinIOContainer minio;
 
-    private ContainerServers(KafkaContainer kafka, GenericContainer<?> redis, GenericContainer<?> cache,
-                             MinIOContainer minio) {
+    private ContainerServers(
+            KafkaContainer kafka, GenericContainer<?> redis, GenericContainer<?> cache, MinIOContainer minio) {
         this.kafka = kafka;
         this.redis = redis;
         this.cache = cache;
@@ -54,8 +53,16 @@ public final class ContainerServers implements BackingServers {
                 .withCommand("redis-server", "--appendonly", "yes", "--maxmemory-policy", "noeviction")
                 .withExposedPorts(6379);
         GenericContainer<?> cache = new GenericContainer<>(DockerImageName.parse("redis:7.4-alpine"))
-                .withCommand("redis-server", "--appendonly", "no", "--save", "", "--maxmemory", "256mb",
-                        "--maxmemory-policy", "allkeys-lru")
+                .withCommand(
+                        "redis-server",
+                        "--appendonly",
+                        "no",
+                        "--save",
+                        "",
+                        "--maxmemory",
+                        "256mb",
+                        "--maxmemory-policy",
+                        "allkeys-lru")
                 .withExposedPorts(6379);
         MinIOContainer minio = new MinIOContainer(DockerImageName.parse("minio/minio:RELEASE.2025-04-22T22-12-26Z"));
         kafka.start();

@@ -2,7 +2,6 @@ package dev.ttscluster.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ttscluster.common.contract.Json;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -21,7 +20,8 @@ import java.util.Map;
 final class Api {
     private final String base;
     private final String key;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** A client of the shared cluster's gateway with the shared test key. */
     Api(String base) {
@@ -44,7 +44,8 @@ final class Api {
     }
 
     HttpResponse<String> post(String path, String contentType, String body) {
-        HttpRequest.Builder b = authorized(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+        HttpRequest.Builder b = authorized(HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(Duration.ofSeconds(30))
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
         if (contentType != null) {
             b.header("Content-Type", contentType);
@@ -61,20 +62,28 @@ final class Api {
     }
 
     HttpResponse<String> get(String path) {
-        return send(authorized(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))).build(),
+        return send(
+                authorized(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     HttpResponse<byte[]> getBytes(String url) {
         // a presigned URL carries its own signature; a gateway path needs the key
-        HttpRequest.Builder b = url.startsWith("http") ? HttpRequest.newBuilder(URI.create(url))
+        HttpRequest.Builder b = url.startsWith("http")
+                ? HttpRequest.newBuilder(URI.create(url))
                 : authorized(HttpRequest.newBuilder(URI.create(base + url)));
         return send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
     HttpResponse<String> send(String method, String path, String contentType, String body) {
-        HttpRequest.Builder b = authorized(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)));
+        HttpRequest.Builder b = authorized(HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(Duration.ofSeconds(30))
+                .method(
+                        method,
+                        body == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofString(body)));
         if (contentType != null) {
             b.header("Content-Type", contentType);
         }
@@ -87,9 +96,13 @@ final class Api {
     }
 
     /** A request with one further header and a body. */
-    HttpResponse<String> sendWith(String method, String path, String header, String value, String contentType, String body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    HttpResponse<String> sendWith(
+            String method, String path, String header, String value, String contentType, String body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(Duration.ofSeconds(30))
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (!header.equalsIgnoreCase("Authorization")) {
             b = authorized(b);
         }

@@ -1,5 +1,8 @@
 package dev.ttscluster.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ttscluster.client.BookUpload;
 import dev.ttscluster.client.BookView;
@@ -8,9 +11,6 @@ import dev.ttscluster.client.TtsApiException;
 import dev.ttscluster.client.TtsClient;
 import dev.ttscluster.common.audio.Wav;
 import dev.ttscluster.deploy.local.LocalCluster;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -24,9 +24,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * A real book through the whole cluster: the books of Ruth, Jonah and Obadiah from the King James Bible
@@ -43,19 +42,24 @@ class BookEndToEndTest {
 
     @BeforeAll
     static void bible() {
-        assertThat(Path.of("/usr/bin/bible")).as("Debian's bible-kjv is needed (deploy/ci/test-all installs it)").exists();
+        assertThat(Path.of("/usr/bin/bible"))
+                .as("Debian's bible-kjv is needed (deploy/ci/test-all installs it)")
+                .exists();
     }
 
     /** The chapters as Markdown: "# The Book of Ruth, Jonah and Obadiah", then "## Ruth 1" and its verses. */
     static String markdown() throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(List.of("bible", "-f", BOOKS.split(" ")[0], BOOKS.split(" ")[1], BOOKS.split(" ")[2]))
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder(
+                        List.of("bible", "-f", BOOKS.split(" ")[0], BOOKS.split(" ")[1], BOOKS.split(" ")[2]))
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         StringBuilder md = new StringBuilder("# Ruth, Jonah and Obadiah\n\n");
         String chapter = null;
         for (String line : out.split("\n")) {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("^([A-Za-z]+)([0-9]+):([0-9]+) (.*)$").matcher(line.strip());
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("^([A-Za-z]+)([0-9]+):([0-9]+) (.*)$")
+                    .matcher(line.strip());
             if (!m.matches()) {
                 continue;
             }
@@ -71,7 +75,10 @@ class BookEndToEndTest {
 
     /** Submits a book of {@code text} as {@code contentType}; returns its id. */
     String submit(String contentType, String text, String title) {
-        return api.submitBook(BookUpload.of(text.getBytes(StandardCharsets.UTF_8), contentType).withTitle(title)).view().id();
+        return api.submitBook(BookUpload.of(text.getBytes(StandardCharsets.UTF_8), contentType)
+                        .withTitle(title))
+                .view()
+                .id();
     }
 
     /** The refusal of an upload the gateway must not accept. */
@@ -90,12 +97,13 @@ class BookEndToEndTest {
         String md = markdown();
         assertThat(md.length()).as("characters of the book").isGreaterThanOrEqualTo(20_000);
 
-        BookView book = api.submitBook(upload("text/markdown; charset=utf-8", md.getBytes(StandardCharsets.UTF_8))).view();
+        BookView book = api.submitBook(upload("text/markdown; charset=utf-8", md.getBytes(StandardCharsets.UTF_8)))
+                .view();
         assertThat(book.title()).isEqualTo("Ruth, Jonah and Obadiah");
         assertThat(book.chaptersTotal()).isEqualTo(9);
         String id = book.id();
 
-        book = api.awaitBook(id, Duration.ofMinutes(8), b -> { });
+        book = api.awaitBook(id, Duration.ofMinutes(8), b -> {});
         assertThat(book.status()).as(book.toString()).isEqualTo("succeeded");
         assertThat(book.progress()).isEqualTo(1.0);
         JsonNode manifest = api.manifest(id);
@@ -107,21 +115,26 @@ class BookEndToEndTest {
             JsonNode entry = manifest.get("chapters").get(i);
             byte[] wav = api.download(view.audioUrl());
             Wav.Info info = Wav.parse(wav);
-            assertThat(info.seconds()).as("chapter %d audio against the manifest", i)
+            assertThat(info.seconds())
+                    .as("chapter %d audio against the manifest", i)
                     .isCloseTo(entry.get("duration").asDouble(), org.assertj.core.data.Offset.offset(0.002));
             JsonNode sentences = timestamps(view).get("sentences");
             assertThat(sentences.size()).isEqualTo(entry.get("segments").asInt());
             double last = 0;
             for (JsonNode s : sentences) {
                 assertThat(s.get("start").asDouble()).as("starts rise").isGreaterThanOrEqualTo(last);
-                assertThat(s.get("end").asDouble()).as("ends after start").isGreaterThan(s.get("start").asDouble());
+                assertThat(s.get("end").asDouble())
+                        .as("ends after start")
+                        .isGreaterThan(s.get("start").asDouble());
                 assertThat(s.get("end").asDouble()).as("inside the audio").isLessThanOrEqualTo(info.seconds());
                 assertThat(s.get("words").size()).as("words of " + s).isPositive();
                 double w0 = s.get("start").asDouble();
                 for (JsonNode w : s.get("words")) {
-                    assertThat(w.get("start").asDouble()).as("words rise inside their sentence: " + w)
+                    assertThat(w.get("start").asDouble())
+                            .as("words rise inside their sentence: " + w)
                             .isGreaterThanOrEqualTo(w0 - 1e-9);
-                    assertThat(w.get("end").asDouble()).isGreaterThan(w.get("start").asDouble())
+                    assertThat(w.get("end").asDouble())
+                            .isGreaterThan(w.get("start").asDouble())
                             .isLessThanOrEqualTo(s.get("end").asDouble() + 1e-9);
                     w0 = w.get("end").asDouble();
                 }
@@ -131,7 +144,8 @@ class BookEndToEndTest {
             assertThat(new String(flac, 0, 4, StandardCharsets.US_ASCII)).isEqualTo("fLaC");
             assertThat(flac.length).as("FLAC is smaller than the WAV").isLessThan(wav.length);
             if (i == 0 && Files.isExecutable(Path.of("/usr/bin/flac"))) {
-                assertThat(decodedFlacSamples(flac)).as("the FLAC decodes to the WAV's samples")
+                assertThat(decodedFlacSamples(flac))
+                        .as("the FLAC decodes to the WAV's samples")
                         .isEqualTo(Wav.pcm(wav, info.sampleRate()));
             }
             String vtt = new String(api.download(view.vttUrl()), StandardCharsets.UTF_8);
@@ -160,10 +174,12 @@ class BookEndToEndTest {
         String heard = SpeechIntelligibilityEndToEndTest.recognize(cut);
         Files.delete(cut);
         String text = String.join(" ", said);
-        double recall = SpeechIntelligibilityEndToEndTest.recall(SpeechIntelligibilityEndToEndTest.words(text),
-                SpeechIntelligibilityEndToEndTest.words(heard));
+        double recall = SpeechIntelligibilityEndToEndTest.recall(
+                SpeechIntelligibilityEndToEndTest.words(text), SpeechIntelligibilityEndToEndTest.words(heard));
         System.out.printf("said: %s%nheard: %s%nword recall %.0f%%%n", text, heard, recall * 100);
-        assertThat(recall).as("words recognized of \"%s\" (heard \"%s\")", text, heard).isGreaterThanOrEqualTo(0.5);
+        assertThat(recall)
+                .as("words recognized of \"%s\" (heard \"%s\")", text, heard)
+                .isGreaterThanOrEqualTo(0.5);
     }
 
     @Test
@@ -174,8 +190,8 @@ class BookEndToEndTest {
         assertThat(wrongType.detail()).contains("text/plain");
         TtsApiException notZip = refused(upload("application/epub+zip", "not a zip".getBytes(StandardCharsets.UTF_8)));
         assertThat(notZip.status()).as(notZip.getMessage()).isEqualTo(422);
-        byte[] epub = epub("<html xmlns=\"http://www.w3.org/1999/xhtml\"><body><h1>One</h1><p>" + "Words to read. ".repeat(20)
-                + "</p></body></html>");
+        byte[] epub = epub("<html xmlns=\"http://www.w3.org/1999/xhtml\"><body><h1>One</h1><p>"
+                + "Words to read. ".repeat(20) + "</p></body></html>");
         byte[] truncated = java.util.Arrays.copyOf(epub, epub.length / 2);
         TtsApiException t = refused(upload("application/epub+zip", truncated));
         assertThat(t.status()).as(t.getMessage()).isEqualTo(422);
@@ -184,16 +200,23 @@ class BookEndToEndTest {
         assertThat(bomb.detail()).contains("zip bomb");
         TtsApiException blank = refused(upload("text/plain", "   \n\n  ".getBytes(StandardCharsets.UTF_8)));
         assertThat(blank.status()).as(blank.getMessage()).isIn(400, 422);
-        TtsApiException badUtf8 = refused(upload("text/plain", new byte[]{'a', (byte) 0xC3, (byte) 0x28, 'b'}));
+        TtsApiException badUtf8 = refused(upload("text/plain", new byte[] {'a', (byte) 0xC3, (byte) 0x28, 'b'}));
         assertThat(badUtf8.status()).isEqualTo(400);
-        assertThat(refused(upload("text/plain", "Hello there.".getBytes(StandardCharsets.UTF_8)).withSpeed(9.0)).status())
+        assertThat(refused(upload("text/plain", "Hello there.".getBytes(StandardCharsets.UTF_8))
+                                .withSpeed(9.0))
+                        .status())
                 .isEqualTo(400);
         // a query parameter the API does not have: only a raw request can send it
-        assertThat(new Api(cluster.gatewayUrl()).post("/v1/books?colour=red", "text/plain", "Hello there.").statusCode())
+        assertThat(new Api(cluster.gatewayUrl())
+                        .post("/v1/books?colour=red", "text/plain", "Hello there.")
+                        .statusCode())
                 .isEqualTo(400);
-        assertThat(catchThrowableOfType(() -> api.book("not-a-book"), TtsApiException.class).status()).isEqualTo(404);
+        assertThat(catchThrowableOfType(() -> api.book("not-a-book"), TtsApiException.class)
+                        .status())
+                .isEqualTo(404);
         // a valid EPUB right after is accepted
-        assertThat(api.submitBook(upload("application/epub+zip", epub)).view().id()).isNotBlank();
+        assertThat(api.submitBook(upload("application/epub+zip", epub)).view().id())
+                .isNotBlank();
     }
 
     @Test
@@ -202,7 +225,10 @@ class BookEndToEndTest {
         for (int c = 0; c < 12; c++) {
             md.append("## Part ").append(c + 1).append("\n\n");
             for (int s = 0; s < 15; s++) {
-                md.append("This is sentence ").append(s + 1).append(" of part ").append(c + 1)
+                md.append("This is sentence ")
+                        .append(s + 1)
+                        .append(" of part ")
+                        .append(c + 1)
                         .append(", written to keep the workers busy for a while. ");
             }
             md.append("\n\n");
@@ -210,7 +236,9 @@ class BookEndToEndTest {
         String id = submit("text/markdown", md.toString(), "Cancelled");
 
         api.cancelBook(id);
-        assertThat(catchThrowableOfType(() -> api.cancelBook(id), TtsApiException.class).status()).as("already final")
+        assertThat(catchThrowableOfType(() -> api.cancelBook(id), TtsApiException.class)
+                        .status())
+                .as("already final")
                 .isEqualTo(409);
 
         BookView book = api.book(id);
@@ -219,35 +247,76 @@ class BookEndToEndTest {
         for (ChapterView c : book.chapters()) {
             assertThat(c.status()).as(c.toString()).isIn("cancelled", "succeeded");
         }
-        assertThat(catchThrowableOfType(() -> api.manifest(id), TtsApiException.class).status()).isEqualTo(409);
+        assertThat(catchThrowableOfType(() -> api.manifest(id), TtsApiException.class)
+                        .status())
+                .isEqualTo(409);
     }
 
     @Test
     void theCommandLineClientSubmitsFollowsAndDownloadsABook() throws Exception {
         Path dir = Files.createTempDirectory("tts-book");
         Path file = dir.resolve("short.md");
-        Files.writeString(file, "# A Short Book\n\n## One\n\n" + "The first part is short. ".repeat(3)
-                + "\n\n## Two\n\n" + "The second part is short too. ".repeat(3) + "\n");
+        Files.writeString(
+                file,
+                "# A Short Book\n\n## One\n\n" + "The first part is short. ".repeat(3) + "\n\n## Two\n\n"
+                        + "The second part is short too. ".repeat(3) + "\n");
         String url = cluster.gatewayUrl();
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
 
-        int code = dev.ttscluster.client.cli.TtsBook.run(new java.io.PrintStream(out, true), new java.io.PrintStream(err, true),
-                "submit", file.toString(), "--url", url, "--api-key", SharedCluster.key());
+        int code = dev.ttscluster.client.cli.TtsBook.run(
+                new java.io.PrintStream(out, true),
+                new java.io.PrintStream(err, true),
+                "submit",
+                file.toString(),
+                "--url",
+                url,
+                "--api-key",
+                SharedCluster.key());
 
         String printed = out.toString(StandardCharsets.UTF_8);
         assertThat(code).as(printed + err).isZero();
         assertThat(printed).contains("'A Short Book', 2 chapters", "100%", "chapters 2/2", "succeeded");
         String id = printed.replaceAll("(?s).*book ([0-9a-f-]{36}).*", "$1");
         Path into = dir.resolve("out");
-        assertThat(dev.ttscluster.client.cli.TtsBook.run(new java.io.PrintStream(out, true), new java.io.PrintStream(err, true),
-                "download", id, "--out", into.toString(), "--url", url, "--api-key", SharedCluster.key())).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(dev.ttscluster.client.cli.TtsBook.run(
+                        new java.io.PrintStream(out, true),
+                        new java.io.PrintStream(err, true),
+                        "download",
+                        id,
+                        "--out",
+                        into.toString(),
+                        "--url",
+                        url,
+                        "--api-key",
+                        SharedCluster.key()))
+                .as(err.toString(StandardCharsets.UTF_8))
+                .isZero();
         try (var files = Files.list(into)) {
-            assertThat(files.map(p -> p.getFileName().toString()).sorted().toList()).containsExactly("001.flac", "001.json",
-                    "001.srt", "001.vtt", "001.wav", "002.flac", "002.json", "002.srt", "002.vtt", "002.wav", "manifest.json");
+            assertThat(files.map(p -> p.getFileName().toString()).sorted().toList())
+                    .containsExactly(
+                            "001.flac",
+                            "001.json",
+                            "001.srt",
+                            "001.vtt",
+                            "001.wav",
+                            "002.flac",
+                            "002.json",
+                            "002.srt",
+                            "002.vtt",
+                            "002.wav",
+                            "manifest.json");
         }
-        assertThat(dev.ttscluster.client.cli.TtsBook.run(new java.io.PrintStream(out, true), new java.io.PrintStream(err, true),
-                "submit", dir.resolve("missing.txt").toString(), "--url", url, "--api-key", SharedCluster.key())).isEqualTo(3);
+        assertThat(dev.ttscluster.client.cli.TtsBook.run(
+                        new java.io.PrintStream(out, true),
+                        new java.io.PrintStream(err, true),
+                        "submit",
+                        dir.resolve("missing.txt").toString(),
+                        "--url",
+                        url,
+                        "--api-key",
+                        SharedCluster.key()))
+                .isEqualTo(3);
     }
 
     @Test
@@ -256,14 +325,19 @@ class BookEndToEndTest {
         for (int c = 0; c < 6; c++) {
             md.append("## Section ").append(c + 1).append("\n\n");
             for (int s = 0; s < 8; s++) {
-                md.append("Resume check ").append(System.nanoTime() % 100_000).append(", section ").append(c + 1)
-                        .append(", sentence ").append(s + 1).append(". ");
+                md.append("Resume check ")
+                        .append(System.nanoTime() % 100_000)
+                        .append(", section ")
+                        .append(c + 1)
+                        .append(", sentence ")
+                        .append(s + 1)
+                        .append(". ");
             }
             md.append("\n\n");
         }
         String id = submit("text/markdown", md.toString(), null);
         // wait for a first finished chapter, then kill a worker without warning and restart the gateway
-        BookView book = api.awaitBook(id, Duration.ofMinutes(3), b -> b.chaptersDone() > 0, b -> { });
+        BookView book = api.awaitBook(id, Duration.ofMinutes(3), b -> b.chaptersDone() > 0, b -> {});
         Map<Integer, java.time.Instant> finishedBefore = new HashMap<>();
         for (ChapterView c : book.chapters()) {
             if (c.status().equals("succeeded")) {
@@ -276,13 +350,14 @@ class BookEndToEndTest {
             cluster.gateway().stop(10_000);
             cluster.startGateway();
             SharedCluster.restoreWorkers();
-            book = api.awaitBook(id, Duration.ofMinutes(4), b -> { });
+            book = api.awaitBook(id, Duration.ofMinutes(4), b -> {});
         } finally {
             SharedCluster.restoreWorkers();
         }
         assertThat(book.status()).as(book.toString()).isEqualTo("succeeded");
         for (Map.Entry<Integer, java.time.Instant> e : finishedBefore.entrySet()) {
-            assertThat(api.job(book.chapters().get(e.getKey()).jobId()).finishedAt()).as("chapter %d was not redone", e.getKey())
+            assertThat(api.job(book.chapters().get(e.getKey()).jobId()).finishedAt())
+                    .as("chapter %d was not redone", e.getKey())
                     .isEqualTo(e.getValue());
         }
         assertThat(api.manifest(id).get("chapters")).hasSize(6);
@@ -298,13 +373,19 @@ class BookEndToEndTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (ZipOutputStream z = new ZipOutputStream(out)) {
             put(z, "mimetype", "application/epub+zip");
-            put(z, "META-INF/container.xml", "<?xml version=\"1.0\"?><container version=\"1.0\" "
-                    + "xmlns=\"urn:oasis:names:tc:opendocument:xmlns:container\"><rootfiles><rootfile full-path=\"OEBPS/content.opf\" "
-                    + "media-type=\"application/oebps-package+xml\"/></rootfiles></container>");
-            put(z, "OEBPS/content.opf", "<?xml version=\"1.0\"?><package xmlns=\"http://www.idpf.org/2007/opf\" version=\"3.0\">"
-                    + "<metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><dc:title>Test Book</dc:title></metadata>"
-                    + "<manifest><item id=\"c1\" href=\"text/c1.xhtml\" media-type=\"application/xhtml+xml\"/></manifest>"
-                    + "<spine><itemref idref=\"c1\"/></spine></package>");
+            put(
+                    z,
+                    "META-INF/container.xml",
+                    "<?xml version=\"1.0\"?><container version=\"1.0\" "
+                            + "xmlns=\"urn:oasis:names:tc:opendocument:xmlns:container\"><rootfiles><rootfile full-path=\"OEBPS/content.opf\" "
+                            + "media-type=\"application/oebps-package+xml\"/></rootfiles></container>");
+            put(
+                    z,
+                    "OEBPS/content.opf",
+                    "<?xml version=\"1.0\"?><package xmlns=\"http://www.idpf.org/2007/opf\" version=\"3.0\">"
+                            + "<metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><dc:title>Test Book</dc:title></metadata>"
+                            + "<manifest><item id=\"c1\" href=\"text/c1.xhtml\" media-type=\"application/xhtml+xml\"/></manifest>"
+                            + "<spine><itemref idref=\"c1\"/></spine></package>");
             put(z, "OEBPS/text/c1.xhtml", chapterXhtml);
         }
         return out.toByteArray();
@@ -337,7 +418,8 @@ class BookEndToEndTest {
         try {
             Files.write(in, flac);
             Process p = new ProcessBuilder("flac", "-d", "-f", "-s", "-o", out.toString(), in.toString())
-                    .redirectErrorStream(true).start();
+                    .redirectErrorStream(true)
+                    .start();
             String msg = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(p.exitValue()).as("flac -d: " + msg).isZero();

@@ -1,7 +1,6 @@
 package dev.ttscluster.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;

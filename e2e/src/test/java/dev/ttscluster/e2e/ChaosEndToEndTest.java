@@ -1,18 +1,15 @@
 package dev.ttscluster.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ttscluster.common.config.InfraConfig;
 import dev.ttscluster.common.contract.JobStatus;
 import dev.ttscluster.common.state.JobRecord;
-import dev.ttscluster.state.JobStore;
 import dev.ttscluster.deploy.local.ChildJvm;
 import dev.ttscluster.deploy.local.LocalCluster;
 import dev.ttscluster.deploy.local.LocalServers;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import redis.clients.jedis.UnifiedJedis;
-
+import dev.ttscluster.state.JobStore;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,8 +25,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.BooleanSupplier;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * The chaos suite: on the shared local cluster with 2 workers, 200 short jobs run while, one
@@ -58,6 +57,7 @@ class ChaosEndToEndTest {
     static final int DURING = 10;
     /** How long the job-state Redis and the broker stay down in their restart. */
     static final long RESTART_DOWN_MS = 2_000;
+
     static final long S3_DOWN_MS = 10_000;
     /**
      * Largest sample difference from the clean run, of 32768. Batching alone moves the lowest bits: with no
@@ -68,6 +68,7 @@ class ChaosEndToEndTest {
     static final int TOLERANCE = ReferenceSynthesis.TOLERANCE;
     /** The tolerance {@link JobLifecycleEndToEndTest} uses; jobs beyond it are counted, not failed. */
     static final int STRICT = 2;
+
     static final long GATEWAY_GRACE_MS = 30_000;
     static final Duration PATIENCE = Duration.ofMinutes(3);
 
@@ -101,6 +102,7 @@ class ChaosEndToEndTest {
     private long firstSubmitMs;
     /** Records not yet committed on the killed worker's partitions when it died. */
     private long takenOver;
+
     private String replacementNote = "";
 
     /** 1 to 3 sentences, each unique in the run (so the segment cache cannot serve it). */
@@ -109,8 +111,13 @@ class ChaosEndToEndTest {
         int n = 1 + i % 3;
         for (int k = 0; k < n; k++) {
             int s = i * 3 + k;
-            sb.append(PHRASES[s % PHRASES.length]).append(", check ").append(runTag).append(' ').append(s)
-                    .append(i % 4 == 0 && k == n - 1 ? "!" : ".").append(' ');
+            sb.append(PHRASES[s % PHRASES.length])
+                    .append(", check ")
+                    .append(runTag)
+                    .append(' ')
+                    .append(s)
+                    .append(i % 4 == 0 && k == n - 1 ? "!" : ".")
+                    .append(' ');
         }
         return sb.toString().trim();
     }
@@ -129,7 +136,7 @@ class ChaosEndToEndTest {
         ChaosReport.Run run;
         Thread submitter = new Thread(this::submitAll, "chaos-submitter");
         try (JobStore jobs = JobStore.connect(env.get(InfraConfig.REDIS_URL.name()), Clock.systemUTC(), 3600);
-             OffsetMonitor monitor = new OffsetMonitor(env.get(InfraConfig.KAFKA_BOOTSTRAP.name()))) {
+                OffsetMonitor monitor = new OffsetMonitor(env.get(InfraConfig.KAFKA_BOOTSTRAP.name()))) {
             store = jobs;
             offsets = monitor;
             firstSubmitMs = System.currentTimeMillis();
@@ -152,25 +159,36 @@ class ChaosEndToEndTest {
             submitter.interrupt();
             leaveHealthy();
         }
-        Path page = Path.of(System.getProperty("tts.chaos.report",
+        Path page = Path.of(System.getProperty(
+                "tts.chaos.report",
                 SharedCluster.repoRoot().resolve("docs/RELIABILITY.md").toString()));
         new ChaosReport(run).write(page);
-        System.out.println("chaos: " + run.succeeded() + "/" + run.jobs() + " succeeded, " + run.missing() + " missing, "
-                + run.doubleCounted() + " counted twice, " + run.duplicates() + " duplicates suppressed, longest recovery "
-                + run.longest().map(f -> ChaosReport.seconds(f.recoveryMs().get()) + " (" + f.what() + ")").orElse("-")
-                + "; written to " + page);
+        System.out.println(
+                "chaos: " + run.succeeded() + "/" + run.jobs() + " succeeded, " + run.missing() + " missing, "
+                        + run.doubleCounted() + " counted twice, " + run.duplicates()
+                        + " duplicates suppressed, longest recovery "
+                        + run.longest()
+                                .map(f -> ChaosReport.seconds(f.recoveryMs().get()) + " (" + f.what() + ")")
+                                .orElse("-")
+                        + "; written to " + page);
 
-        assertThat(run.succeeded()).as("jobs succeeded; not: %s", run.notSucceeded()).isEqualTo(JOBS);
+        assertThat(run.succeeded())
+                .as("jobs succeeded; not: %s", run.notSucceeded())
+                .isEqualTo(JOBS);
         assertThat(run.missing()).as("segments missing").isZero();
         assertThat(run.doubleCounted()).as("segments counted twice").isZero();
-        assertThat(run.audioMismatches()).as("jobs whose audio differs from the clean run").isZero();
+        assertThat(run.audioMismatches())
+                .as("jobs whose audio differs from the clean run")
+                .isZero();
         for (ChaosReport.Fault f : run.faults()) {
             assertThat(f.jobsInFlight()).as("jobs in flight at: %s", f.what()).isPositive();
             assertThat(f.recoveryMs()).as("recovery after: %s", f.what()).isPresent();
         }
         assertThat(run.passed()).isTrue();
         assertThat(cluster.workers()).as("workers left running").hasSize(SharedCluster.WORKERS);
-        assertThat(new Api(cluster.gatewayUrl()).get("/readyz").statusCode()).as("gateway ready afterwards").isEqualTo(200);
+        assertThat(new Api(cluster.gatewayUrl()).get("/readyz").statusCode())
+                .as("gateway ready afterwards")
+                .isEqualTo(200);
     }
 
     // ---- submissions ----
@@ -247,7 +265,9 @@ class ChaosEndToEndTest {
     /** Accepted jobs that are final, or -1 while the job-state Redis does not answer. */
     private int finalCountOrMinus() {
         Map<String, JobStatus> st = statusesOrNull();
-        return st == null ? -1 : (int) st.values().stream().filter(ChaosEndToEndTest::isFinal).count();
+        return st == null
+                ? -1
+                : (int) st.values().stream().filter(ChaosEndToEndTest::isFinal).count();
     }
 
     // ---- faults ----
@@ -261,9 +281,8 @@ class ChaosEndToEndTest {
      * @param precise with every job record at hand afterwards, a more exact moment (or empty: keep the live one)
      * @param recoveredWhen what the moment is, in words
      */
-    private record Window(long startMs, long endMs, String what, String note, Probe live,
-                          Precise precise, String recoveredWhen) {
-    }
+    private record Window(
+            long startMs, long endMs, String what, String note, Probe live, Precise precise, String recoveredWhen) {}
 
     /** With every job record at hand afterwards, when the cluster made progress again (empty: keep the live moment). */
     private interface Precise {
@@ -280,12 +299,19 @@ class ChaosEndToEndTest {
     }
 
     /** A fault as {@link #phase} measured it, refined by {@link #verify} into the report's figure. */
-    private record Injected(Window window, int jobsInFlight, long uncommitted, int pendingAtEnd,
-                            Optional<Long> liveRecoveredAt) {
+    private record Injected(
+            Window window, int jobsInFlight, long uncommitted, int pendingAtEnd, Optional<Long> liveRecoveredAt) {
         ChaosReport.Fault measured(List<JobRecord> records) {
             Optional<Long> at = window.precise().at(records, pendingAtEnd).or(() -> liveRecoveredAt);
-            return new ChaosReport.Fault(window.what(), window.startMs(), window.endMs(), jobsInFlight, uncommitted,
-                    at.map(t -> Math.max(0, t - window.endMs())), window.recoveredWhen(), window.note());
+            return new ChaosReport.Fault(
+                    window.what(),
+                    window.startMs(),
+                    window.endMs(),
+                    jobsInFlight,
+                    uncommitted,
+                    at.map(t -> Math.max(0, t - window.endMs())),
+                    window.recoveredWhen(),
+                    window.note());
         }
     }
 
@@ -309,8 +335,10 @@ class ChaosEndToEndTest {
             }
             return false;
         });
-        int inFlight = (int) statuses().values().stream().filter(s -> !isFinal(s)).count();
-        long uncommitted = offsets.sample().map(s -> s.uncommitted(s.end().keySet())).orElse(-1L);
+        int inFlight =
+                (int) statuses().values().stream().filter(s -> !isFinal(s)).count();
+        long uncommitted =
+                offsets.sample().map(s -> s.uncommitted(s.end().keySet())).orElse(-1L);
         Window w = fault.inject();
         int pendingAtEnd = released.get() - accepted.get();
         Optional<Long> recovered = Optional.empty();
@@ -319,15 +347,19 @@ class ChaosEndToEndTest {
             Thread.sleep(100);
         }
         System.out.println("chaos: " + w.what() + ": " + inFlight + " jobs in flight, recovered "
-                + recovered.map(t -> ChaosReport.seconds(t - w.endMs()) + " after it ended").orElse("never"));
+                + recovered
+                        .map(t -> ChaosReport.seconds(t - w.endMs()) + " after it ended")
+                        .orElse("never"));
         return new Injected(w, inFlight, uncommitted, pendingAtEnd, recovered);
     }
 
     /** Progress resumed once a job finishes after the fault: live, the count of final jobs grows past its count at
      * the end; precisely, the first finish time (the worker's clock) after the end. */
     private Probe aJobFinishes() throws InterruptedException {
-        int finalAtEnd = (int) statuses().values().stream().filter(ChaosEndToEndTest::isFinal).count();
-        return (end, pending) -> finalCountOrMinus() > finalAtEnd ? Optional.of(System.currentTimeMillis()) : Optional.empty();
+        int finalAtEnd = (int)
+                statuses().values().stream().filter(ChaosEndToEndTest::isFinal).count();
+        return (end, pending) ->
+                finalCountOrMinus() > finalAtEnd ? Optional.of(System.currentTimeMillis()) : Optional.empty();
     }
 
     private static Optional<Long> firstFinishAfter(long t, List<JobRecord> records) {
@@ -362,7 +394,8 @@ class ChaosEndToEndTest {
         AtomicReference<Set<Integer>> parts = new AtomicReference<>(Set.of());
         await(victim.name() + " holding work not yet durable", Duration.ofMinutes(1), () -> {
             parts.set(offsets.partitionsOf(victim.name()));
-            return !parts.get().isEmpty() && offsets.sample().map(s -> s.uncommitted(parts.get()) > 0).orElse(false);
+            return !parts.get().isEmpty()
+                    && offsets.sample().map(s -> s.uncommitted(parts.get()) > 0).orElse(false);
         });
         long start = System.currentTimeMillis();
         victim.kill();
@@ -372,17 +405,26 @@ class ChaosEndToEndTest {
         OffsetMonitor.Sample atKill = sampleNow();
         Set<Integer> held = parts.get();
         takenOver = atKill.uncommitted(held);
-        return new Window(start, end, victim.name() + " killed with SIGKILL mid-batch", "Worker kill: " + victim.name()
-                + " held interactive partitions " + held + " with " + takenOver + " records not yet committed.",
-                (e, pending) -> offsets.takenOverAfter(e, held, atKill.committed()), (r, p) -> Optional.empty(),
+        return new Window(
+                start,
+                end,
+                victim.name() + " killed with SIGKILL mid-batch",
+                "Worker kill: " + victim.name() + " held interactive partitions " + held + " with " + takenOver
+                        + " records not yet committed.",
+                (e, pending) -> offsets.takenOverAfter(e, held, atKill.committed()),
+                (r, p) -> Optional.empty(),
                 "the surviving worker had made the killed worker's partitions durable (after the 6 s session timeout)");
     }
 
     private Window restartRedis() throws Exception {
         String marker = "tts:chaos:marker:" + runTag;
         try (UnifiedJedis redis = JobStore.client(servers.redis().url(), 2000)) {
-            String aof = redis.info("persistence").lines().filter(l -> l.startsWith("aof_enabled:")).findFirst()
-                    .orElse("?").trim();
+            String aof = redis.info("persistence")
+                    .lines()
+                    .filter(l -> l.startsWith("aof_enabled:"))
+                    .findFirst()
+                    .orElse("?")
+                    .trim();
             int recordsBefore = statuses().size();
             redis.set(marker, "written just before the stop");
             long start = System.currentTimeMillis();
@@ -400,11 +442,16 @@ class ChaosEndToEndTest {
                 }
             }
             int recordsAfter = statuses().size();
-            assertThat(aof).as("job-state Redis runs with append-only persistence").isEqualTo("aof_enabled:1");
+            assertThat(aof)
+                    .as("job-state Redis runs with append-only persistence")
+                    .isEqualTo("aof_enabled:1");
             assertThat(back).as("a key written just before the stop").isNotNull();
             assertThat(recordsAfter).as("job records after the restart").isGreaterThanOrEqualTo(recordsBefore);
             Probe finishes = aJobFinishes();
-            return new Window(start, end, "job-state Redis restarted (SIGTERM, started again on its port)",
+            return new Window(
+                    start,
+                    end,
+                    "job-state Redis restarted (SIGTERM, started again on its port)",
                     "Redis restart: " + aof + "; the " + recordsBefore + " job records accepted by then, and a key "
                             + "written just before the stop, were all read back after the start.",
                     (e, pending) -> both(finishes.at(e, pending), acceptedAgain(e, pending)),
@@ -420,8 +467,14 @@ class ChaosEndToEndTest {
         Thread.sleep(S3_DOWN_MS);
         servers.s3().start();
         long end = System.currentTimeMillis();
-        return new Window(start, end, "S3 server stopped for " + S3_DOWN_MS / 1000 + " s", "", aJobFinishes(),
-                (r, p) -> firstFinishAfter(end, r), "a job finished (its segments read and its audio written to S3)");
+        return new Window(
+                start,
+                end,
+                "S3 server stopped for " + S3_DOWN_MS / 1000 + " s",
+                "",
+                aJobFinishes(),
+                (r, p) -> firstFinishAfter(end, r),
+                "a job finished (its segments read and its audio written to S3)");
     }
 
     private Window restartKafka() throws Exception {
@@ -434,16 +487,22 @@ class ChaosEndToEndTest {
         long end = System.currentTimeMillis();
         OffsetMonitor.Sample after = sampleNow();
         for (var e : before.end().entrySet()) {
-            assertThat(after.end().getOrDefault(e.getKey(), -1L)).as("log end of partition %d after the restart",
-                    e.getKey()).isGreaterThanOrEqualTo(e.getValue());
-            assertThat(after.committed().getOrDefault(e.getKey(), -1L)).as("committed offset of partition %d after the "
-                    + "restart", e.getKey()).isGreaterThanOrEqualTo(before.committed().getOrDefault(e.getKey(), -1L));
+            assertThat(after.end().getOrDefault(e.getKey(), -1L))
+                    .as("log end of partition %d after the restart", e.getKey())
+                    .isGreaterThanOrEqualTo(e.getValue());
+            assertThat(after.committed().getOrDefault(e.getKey(), -1L))
+                    .as("committed offset of partition %d after the " + "restart", e.getKey())
+                    .isGreaterThanOrEqualTo(before.committed().getOrDefault(e.getKey(), -1L));
         }
         long records = before.end().values().stream().mapToLong(Long::longValue).sum();
-        return new Window(start, end, "Kafka broker restarted (controlled shutdown, started again on its ports and log "
-                + "directory)", "Broker restart: every interactive partition's log end offset (" + records
-                + " records in all) and the workers' committed offsets were at least as far after the restart as before.",
-                (e, pending) -> both(offsets.firstAdvanceAfter(e), acceptedAgain(e, pending)), (r, p) -> Optional.empty(),
+        return new Window(
+                start,
+                end,
+                "Kafka broker restarted (controlled shutdown, started again on its ports and log " + "directory)",
+                "Broker restart: every interactive partition's log end offset (" + records
+                        + " records in all) and the workers' committed offsets were at least as far after the restart as before.",
+                (e, pending) -> both(offsets.firstAdvanceAfter(e), acceptedAgain(e, pending)),
+                (r, p) -> Optional.empty(),
                 "the workers committed offsets again and the gateway accepted (published) a job again");
     }
 
@@ -457,12 +516,20 @@ class ChaosEndToEndTest {
         cluster.startGateway();
         long end = System.currentTimeMillis();
         assertThat(cluster.gatewayUrl()).isEqualTo(url);
-        String stop = exited < GATEWAY_GRACE_MS ? "the old process exited " + ChaosReport.seconds(exited) + " after SIGTERM"
+        String stop = exited < GATEWAY_GRACE_MS
+                ? "the old process exited " + ChaosReport.seconds(exited) + " after SIGTERM"
                 : "the old process had not exited " + GATEWAY_GRACE_MS / 1000 + " s after SIGTERM and was killed";
-        return new Window(start, end, "gateway restarted (SIGTERM, a new process on its port)", "Gateway restart: " + stop
-                + ", the new one was ready " + ChaosReport.seconds(end - start - exited) + " later on the same address; "
-                + "submissions made meanwhile were retried by the client until accepted.", this::acceptedAgain,
-                (r, p) -> Optional.empty(), "the gateway accepted a job again");
+        return new Window(
+                start,
+                end,
+                "gateway restarted (SIGTERM, a new process on its port)",
+                "Gateway restart: " + stop
+                        + ", the new one was ready " + ChaosReport.seconds(end - start - exited)
+                        + " later on the same address; "
+                        + "submissions made meanwhile were retried by the client until accepted.",
+                this::acceptedAgain,
+                (r, p) -> Optional.empty(),
+                "the gateway accepted a job again");
     }
 
     // ---- checks ----
@@ -496,7 +563,8 @@ class ChaosEndToEndTest {
                 continue;
             }
             JsonNode view = client.view(id, PATIENCE);
-            short[] audio = ReferenceSynthesis.samples(client.download(view.get("audio_url").asText(), PATIENCE));
+            short[] audio = ReferenceSynthesis.samples(
+                    client.download(view.get("audio_url").asText(), PATIENCE));
             short[] clean = ReferenceSynthesis.expected(texts.get(i), 1.0);
             if (audio.length < clean.length) {
                 missing++;
@@ -526,11 +594,32 @@ class ChaosEndToEndTest {
                 + System.getProperty("os.name") + " " + System.getProperty("os.version") + "; Java "
                 + System.getProperty("java.version");
         String workload = JOBS + " jobs of 1 to 3 short sentences (" + segments + " segments), every sentence unique "
-                + "(no segment-cache hits), in 5 waves of " + WAVE + ", one per fault: " + (WAVE - DURING) + " submitted "
+                + "(no segment-cache hits), in 5 waves of " + WAVE + ", one per fault: " + (WAVE - DURING)
+                + " submitted "
                 + "before it, " + DURING + " while the component was down." + replacementNote;
-        return new ChaosReport.Run(System.currentTimeMillis(), machine, commit(), JOBS, accepted.get(),
-                JOBS - notSucceeded.size(), notSucceeded, segments, missing, doubled, mismatches, TOLERANCE, maxDiff,
-                beyondStrict, STRICT, duplicates, takenOver, measured, firstSubmitMs, lastFinish, client.refusals(), workload);
+        return new ChaosReport.Run(
+                System.currentTimeMillis(),
+                machine,
+                commit(),
+                JOBS,
+                accepted.get(),
+                JOBS - notSucceeded.size(),
+                notSucceeded,
+                segments,
+                missing,
+                doubled,
+                mismatches,
+                TOLERANCE,
+                maxDiff,
+                beyondStrict,
+                STRICT,
+                duplicates,
+                takenOver,
+                measured,
+                firstSubmitMs,
+                lastFinish,
+                client.refusals(),
+                workload);
     }
 
     // ---- cluster ----
@@ -596,7 +685,10 @@ class ChaosEndToEndTest {
         try {
             List<String> cmd = new ArrayList<>(List.of("git"));
             cmd.addAll(List.of(args));
-            Process p = new ProcessBuilder(cmd).directory(SharedCluster.repoRoot().toFile()).redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(cmd)
+                    .directory(SharedCluster.repoRoot().toFile())
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes()).trim();
             return p.waitFor() == 0 ? out : null;
         } catch (Exception e) {

@@ -1,12 +1,13 @@
 package dev.ttscluster.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.ttscluster.common.config.InfraConfig;
-import dev.ttscluster.storage.AudioBucket;
 import dev.ttscluster.deploy.local.ChildJvm;
 import dev.ttscluster.deploy.local.LocalCluster;
 import dev.ttscluster.gateway.retention.RetentionSweeper;
-import org.junit.jupiter.api.Test;
-
+import dev.ttscluster.storage.AudioBucket;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
@@ -21,9 +22,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /**
  * A gateway told to stop (SIGTERM) finishes the request it is reading, then exits by itself and takes no
@@ -44,11 +43,14 @@ class GatewayStopAndRetentionEndToEndTest {
         int port = URI.create(cluster.urlOf(gw)).getPort();
         StringBuilder text = new StringBuilder();
         for (int i = 0; text.length() < 4500; i++) {
-            text.append("Accepted while the gateway was stopping, sentence ").append(i).append(". ");
+            text.append("Accepted while the gateway was stopping, sentence ")
+                    .append(i)
+                    .append(". ");
         }
         byte[] body = ("{\"text\":\"" + text + System.nanoTime() % 1000 + ".\"}").getBytes(StandardCharsets.UTF_8);
-        String head = "POST /v1/jobs HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer " + SharedCluster.key()
-                + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n";
+        String head =
+                "POST /v1/jobs HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer " + SharedCluster.key()
+                        + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n";
         // warm the fresh gateway up (class loading, Redis and Kafka connections), so the request below is in its
         // handler well before the SIGTERM even on a loaded machine
         Api warm = new Api(cluster.urlOf(gw));
@@ -78,12 +80,17 @@ class GatewayStopAndRetentionEndToEndTest {
             Thread.sleep(50);
         }
         assertThat(gw.isAlive()).as("exited by itself").isFalse();
-        assertThat(gw.exitValue()).as("ended through its shutdown hook, not killed").isEqualTo(143);
+        assertThat(gw.exitValue())
+                .as("ended through its shutdown hook, not killed")
+                .isEqualTo(143);
         assertThatThrownBy(() -> new Socket("127.0.0.1", port).close()).isInstanceOf(ConnectException.class);
 
-        String id = Api.json(reply.substring(reply.indexOf("\r\n\r\n") + 4)).get("id").asText();
+        String id = Api.json(reply.substring(reply.indexOf("\r\n\r\n") + 4))
+                .get("id")
+                .asText();
         assertThat(SharedCluster.client().awaitJob(id, Duration.ofSeconds(180)).status())
-                .as("its job was queued before the gateway exited").isEqualTo("succeeded");
+                .as("its job was queued before the gateway exited")
+                .isEqualTo("succeeded");
     }
 
     @Test
@@ -92,16 +99,20 @@ class GatewayStopAndRetentionEndToEndTest {
         env.put(InfraConfig.S3_BUCKET.name(), "retention-test-" + System.nanoTime() % 100_000);
         AudioBucket bucket = new AudioBucket(InfraConfig.fromEnv(env));
         bucket.ensureBucket();
-        for (String k : List.of("tenants/a/jobs/1/audio.wav", "tenants/a/jobs/1/segments/00000.wav",
-                "tenants/b/books/2/manifest.json", "system/keep-me.txt")) {
+        for (String k : List.of(
+                "tenants/a/jobs/1/audio.wav",
+                "tenants/a/jobs/1/segments/00000.wav",
+                "tenants/b/books/2/manifest.json",
+                "system/keep-me.txt")) {
             bucket.put(k, new byte[] {1, 2, 3}, "application/octet-stream");
         }
         Instant now = Instant.now();
-        RetentionSweeper fresh = new RetentionSweeper(bucket, Duration.ofHours(1), Clock.fixed(now, ZoneOffset.UTC), () -> true);
+        RetentionSweeper fresh =
+                new RetentionSweeper(bucket, Duration.ofHours(1), Clock.fixed(now, ZoneOffset.UTC), () -> true);
         assertThat(fresh.sweep()).as("nothing is an hour old yet").isZero();
 
-        RetentionSweeper later = new RetentionSweeper(bucket, Duration.ofHours(1),
-                Clock.fixed(now.plus(Duration.ofHours(2)), ZoneOffset.UTC), () -> true);
+        RetentionSweeper later = new RetentionSweeper(
+                bucket, Duration.ofHours(1), Clock.fixed(now.plus(Duration.ofHours(2)), ZoneOffset.UTC), () -> true);
         assertThat(later.sweep()).isEqualTo(3);
         List<String> left = new ArrayList<>();
         bucket.list("", o -> left.add(o.key()));

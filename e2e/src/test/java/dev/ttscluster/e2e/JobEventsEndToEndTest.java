@@ -1,5 +1,8 @@
 package dev.ttscluster.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
 import dev.ttscluster.client.JobEvent;
 import dev.ttscluster.client.JobEventStream;
 import dev.ttscluster.client.JobRequest;
@@ -7,14 +10,10 @@ import dev.ttscluster.client.JobView;
 import dev.ttscluster.client.TtsApiException;
 import dev.ttscluster.client.TtsClient;
 import dev.ttscluster.deploy.local.LocalCluster;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import org.junit.jupiter.api.Test;
 
 /**
  * {@code GET /v1/jobs/{id}/events} on the real cluster: a multi-sentence job's stream carries its state, its
@@ -63,8 +62,9 @@ class JobEventsEndToEndTest {
                 throw new AssertionError("unexpected event " + e);
             }
         }
-        assertThat(indices).as("every segment once, in order").containsExactlyElementsOf(
-                IntStream.range(0, segments).boxed().toList());
+        assertThat(indices)
+                .as("every segment once, in order")
+                .containsExactlyElementsOf(IntStream.range(0, segments).boxed().toList());
         assertThat(events.get(events.size() - 1)).isInstanceOfSatisfying(JobEvent.State.class, last -> {
             assertThat(last.status()).isEqualTo("succeeded");
             assertThat(last.audioUrl()).startsWith("http");
@@ -74,20 +74,25 @@ class JobEventsEndToEndTest {
 
         // a reconnect after the second segment: the rest only, then the final state
         List<JobEvent> resumed = read(id, "2");
-        assertThat(resumed.stream().filter(JobEvent.Segment.class::isInstance).map(e -> ((JobEvent.Segment) e).index())
-                .toList()).containsExactlyElementsOf(IntStream.range(2, segments).boxed().toList());
+        assertThat(resumed.stream()
+                        .filter(JobEvent.Segment.class::isInstance)
+                        .map(e -> ((JobEvent.Segment) e).index())
+                        .toList())
+                .containsExactlyElementsOf(IntStream.range(2, segments).boxed().toList());
         assertThat(((JobEvent.State) resumed.get(resumed.size() - 1)).status()).isEqualTo("succeeded");
     }
 
     @Test
     void anotherTenantsJobStreamIs404() {
         String id = api.submitJob(JobRequest.of("Only my own tenant may follow this " + System.nanoTime() % 1000 + "."))
-                .view().id();
+                .view()
+                .id();
         TtsClient other = SharedCluster.client(cluster.createApiKey("events-other"));
         TtsApiException e = catchThrowableOfType(() -> other.events(id, null), TtsApiException.class);
         assertThat(e.status()).isEqualTo(404);
         assertThat(e.code()).isEqualTo("not_found");
-        assertThat(catchThrowableOfType(() -> SharedCluster.client(null).events(id, null), TtsApiException.class).status())
+        assertThat(catchThrowableOfType(() -> SharedCluster.client(null).events(id, null), TtsApiException.class)
+                        .status())
                 .isEqualTo(401);
     }
 }

@@ -1,5 +1,8 @@
 package dev.ttscluster.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
 import dev.ttscluster.client.Accepted;
 import dev.ttscluster.client.JobRequest;
 import dev.ttscluster.client.JobView;
@@ -9,16 +12,6 @@ import dev.ttscluster.common.config.InfraConfig;
 import dev.ttscluster.common.contract.SegmentTask;
 import dev.ttscluster.common.contract.Topics;
 import dev.ttscluster.deploy.local.LocalCluster;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,9 +20,15 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
 
 /** Jobs through the whole real path: HTTP -> Kafka -> batched DJL workers -> S3 -> status and presigned URL. */
 @OnSharedCluster
@@ -66,7 +65,9 @@ class JobLifecycleEndToEndTest {
             double speed = i % 5 == 0 ? 1.5 : 1.0;
             texts.add(t);
             speeds.add(speed);
-            submitted.add(pool.submit(() -> api.submitJob(JobRequest.of(t).withVoice(SharedCluster.VOICE).withFormat("wav")
+            submitted.add(pool.submit(() -> api.submitJob(JobRequest.of(t)
+                    .withVoice(SharedCluster.VOICE)
+                    .withFormat("wav")
                     .withSpeed(speed))));
         }
         List<String> ids = new ArrayList<>();
@@ -86,8 +87,10 @@ class JobLifecycleEndToEndTest {
 
             byte[] audio = api.download(job.audioUrl());
             WavAssert.isServiceWav(audio, job.audioSeconds());
-            ReferenceSynthesis.assertMatches(ReferenceSynthesis.samples(audio),
-                    ReferenceSynthesis.expected(texts.get(i), speeds.get(i)), "job " + i);
+            ReferenceSynthesis.assertMatches(
+                    ReferenceSynthesis.samples(audio),
+                    ReferenceSynthesis.expected(texts.get(i), speeds.get(i)),
+                    "job " + i);
             assertThat(api.jobAudio(ids.get(i))).isEqualTo(audio);
         }
     }
@@ -100,7 +103,9 @@ class JobLifecycleEndToEndTest {
         String tampered = url.substring(0, url.length() - 4) + (url.endsWith("0000") ? "1111" : "0000");
 
         assertThat(api.download(url)).isNotEmpty();
-        assertThat(catchThrowableOfType(() -> api.download(tampered), TtsApiException.class).status()).isEqualTo(403);
+        assertThat(catchThrowableOfType(() -> api.download(tampered), TtsApiException.class)
+                        .status())
+                .isEqualTo(403);
     }
 
     @Test
@@ -113,11 +118,22 @@ class JobLifecycleEndToEndTest {
 
         // Kafka delivers a segment again, as after a crash before the offset commit.
         Map<String, String> env = cluster.servers().env();
-        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(Map.of("bootstrap.servers",
-                env.get(InfraConfig.KAFKA_BOOTSTRAP.name())), new StringSerializer(), new ByteArraySerializer())) {
-            SegmentTask again = new SegmentTask(SegmentTask.SCHEMA_VERSION, id, "default", 1, 2, "Second one follows.",
-                    SharedCluster.VOICE, 1.0, 0L);
-            p.send(new ProducerRecord<>(Topics.SEGMENTS_INTERACTIVE, again.recordKey(), again.encode())).get();
+        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(
+                Map.of("bootstrap.servers", env.get(InfraConfig.KAFKA_BOOTSTRAP.name())),
+                new StringSerializer(),
+                new ByteArraySerializer())) {
+            SegmentTask again = new SegmentTask(
+                    SegmentTask.SCHEMA_VERSION,
+                    id,
+                    "default",
+                    1,
+                    2,
+                    "Second one follows.",
+                    SharedCluster.VOICE,
+                    1.0,
+                    0L);
+            p.send(new ProducerRecord<>(Topics.SEGMENTS_INTERACTIVE, again.recordKey(), again.encode()))
+                    .get();
         }
         awaitNoLag(env.get(InfraConfig.KAFKA_BOOTSTRAP.name()), Duration.ofSeconds(60));
         JobView after = api.job(id);
@@ -134,8 +150,15 @@ class JobLifecycleEndToEndTest {
         StringBuilder sb = new StringBuilder();
         for (int k = 0; k < sentences; k++) {
             String s = SENTENCES[(i + k) % SENTENCES.length];
-            sb.append(s, 0, s.length() - 1).append(", ").append(tag).append(' ').append(run).append(' ')
-                    .append(i * sentences + k).append(s.charAt(s.length() - 1)).append(' ');
+            sb.append(s, 0, s.length() - 1)
+                    .append(", ")
+                    .append(tag)
+                    .append(' ')
+                    .append(run)
+                    .append(' ')
+                    .append(i * sentences + k)
+                    .append(s.charAt(s.length() - 1))
+                    .append(' ');
         }
         return sb.toString().trim();
     }
@@ -146,9 +169,11 @@ class JobLifecycleEndToEndTest {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (true) {
                 Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(Topics.WORKER_GROUP)
-                        .partitionsToOffsetAndMetadata().get();
+                        .partitionsToOffsetAndMetadata()
+                        .get();
                 Map<TopicPartition, OffsetSpec> query = new HashMap<>();
-                committed.keySet().stream().filter(tp -> tp.topic().equals(Topics.SEGMENTS_INTERACTIVE))
+                committed.keySet().stream()
+                        .filter(tp -> tp.topic().equals(Topics.SEGMENTS_INTERACTIVE))
                         .forEach(tp -> query.put(tp, OffsetSpec.latest()));
                 long lag = 0;
                 for (var e : admin.listOffsets(query).all().get().entrySet()) {
@@ -184,7 +209,11 @@ class JobLifecycleEndToEndTest {
         assertThat(cancelled.status()).isEqualTo("cancelled");
         Thread.sleep(2000);
         assertThat(api.job(id).status()).isEqualTo("cancelled");
-        assertThat(catchThrowableOfType(() -> api.jobAudio(id), TtsApiException.class).status()).isEqualTo(409);
-        assertThat(catchThrowableOfType(() -> api.cancelJob(id), TtsApiException.class).status()).isEqualTo(409);
+        assertThat(catchThrowableOfType(() -> api.jobAudio(id), TtsApiException.class)
+                        .status())
+                .isEqualTo(409);
+        assertThat(catchThrowableOfType(() -> api.cancelJob(id), TtsApiException.class)
+                        .status())
+                .isEqualTo(409);
     }
 }

@@ -2,15 +2,13 @@ package dev.ttscluster.e2e;
 
 import dev.ttscluster.client.JobRequest;
 import dev.ttscluster.client.TtsClient;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /** Steps the fault tests share: submit a run of jobs, wait until the workers are on them, count the open ones. */
 final class Jobs {
-    private Jobs() {
-    }
+    private Jobs() {}
 
     /** {@code n} texts of {@code sentences} unique sentences each (see {@link JobLifecycleEndToEndTest#uniqueText}). */
     static List<String> uniqueTexts(int n, int sentences, String tag, long run) {
@@ -32,7 +30,9 @@ final class Jobs {
 
     /** Waits (up to 60 s, looking every 20 ms) until the job has left the queue: the workers are on it. */
     static void awaitStarted(TtsClient api, String id) {
-        TtsClient eager = TtsClient.builder(api.baseUrl()).apiKey(SharedCluster.key()).pollInterval(Duration.ofMillis(20))
+        TtsClient eager = TtsClient.builder(api.baseUrl())
+                .apiKey(SharedCluster.key())
+                .pollInterval(Duration.ofMillis(20))
                 .build();
         eager.awaitJob(id, Duration.ofSeconds(60), j -> !j.status().equals("queued"));
     }

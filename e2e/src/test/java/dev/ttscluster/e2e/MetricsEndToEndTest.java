@@ -1,16 +1,15 @@
 package dev.ttscluster.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.ttscluster.deploy.local.ChildJvm;
 import dev.ttscluster.deploy.local.LocalCluster;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The Prometheus endpoints of the real local cluster: a gateway's and the workers' counters move when a job
@@ -46,13 +45,19 @@ class MetricsEndToEndTest {
         double audio0 = workers("tts_worker_audio_seconds_total");
 
         Api api = new Api(cluster.gatewayUrl());
-        HttpResponse<String> r = api.sendWith("POST", "/v1/jobs", "X-Request-Id", "metrics-test-" + System.nanoTime(),
-                "application/json", "{\"text\":\"Counting this one, number " + System.nanoTime() % 100_000
-                        + ". And this one too.\"}");
+        HttpResponse<String> r = api.sendWith(
+                "POST",
+                "/v1/jobs",
+                "X-Request-Id",
+                "metrics-test-" + System.nanoTime(),
+                "application/json",
+                "{\"text\":\"Counting this one, number " + System.nanoTime() % 100_000 + ". And this one too.\"}");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
-        assertThat(r.headers().firstValue("X-Trace-Id")).hasValueSatisfying(v -> assertThat(v).startsWith("metrics-test-"));
+        assertThat(r.headers().firstValue("X-Trace-Id"))
+                .hasValueSatisfying(v -> assertThat(v).startsWith("metrics-test-"));
         String id = Api.json(r.body()).get("id").asText();
-        assertThat(SharedCluster.client().awaitJob(id, Duration.ofSeconds(120)).status()).isEqualTo("succeeded");
+        assertThat(SharedCluster.client().awaitJob(id, Duration.ofSeconds(120)).status())
+                .isEqualTo("succeeded");
         Thread.sleep(2500); // the cluster-wide job counts refresh every 2 s
 
         Map<String, Double> g1 = scrape(gw);
@@ -60,8 +65,10 @@ class MetricsEndToEndTest {
                 .isEqualTo(sum(g0, "tts_gateway_submissions_total", "kind=\"job\"") + 1);
         assertThat(sum(g1, "tts_gateway_request_seconds_count", "route=\"/v1/jobs\"", "status=\"202\""))
                 .isGreaterThan(sum(g0, "tts_gateway_request_seconds_count", "route=\"/v1/jobs\"", "status=\"202\""));
-        assertThat(sum(g1, "tts_jobs_total", "state=\"accepted\"")).isGreaterThan(sum(g0, "tts_jobs_total", "state=\"accepted\""));
-        assertThat(sum(g1, "tts_jobs_total", "state=\"succeeded\"")).isGreaterThan(sum(g0, "tts_jobs_total", "state=\"succeeded\""));
+        assertThat(sum(g1, "tts_jobs_total", "state=\"accepted\""))
+                .isGreaterThan(sum(g0, "tts_jobs_total", "state=\"accepted\""));
+        assertThat(sum(g1, "tts_jobs_total", "state=\"succeeded\""))
+                .isGreaterThan(sum(g0, "tts_jobs_total", "state=\"succeeded\""));
         assertThat(sum(g1, "tts_gateway_lane_lag", "lane=\"interactive\"")).isGreaterThanOrEqualTo(0);
         assertThat(g1.keySet()).anyMatch(k -> k.startsWith("jvm_memory_used_bytes"));
 
@@ -79,19 +86,26 @@ class MetricsEndToEndTest {
     @Test
     void everyMetricTheDashboardAndAlertsUseIsExposed() throws Exception {
         java.util.Set<String> exposed = new java.util.HashSet<>();
-        scrape(cluster.gatewayUrl() + "/metrics").keySet().forEach(k -> exposed.add(k.contains("{") ? k.substring(0, k.indexOf('{')) : k));
+        scrape(cluster.gatewayUrl() + "/metrics")
+                .keySet()
+                .forEach(k -> exposed.add(k.contains("{") ? k.substring(0, k.indexOf('{')) : k));
         for (ChildJvm w : cluster.workers()) {
-            scrape(cluster.metricsUrl(w)).keySet().forEach(k -> exposed.add(k.contains("{") ? k.substring(0, k.indexOf('{')) : k));
+            scrape(cluster.metricsUrl(w))
+                    .keySet()
+                    .forEach(k -> exposed.add(k.contains("{") ? k.substring(0, k.indexOf('{')) : k));
         }
         java.nio.file.Path monitoring = SharedCluster.repoRoot().resolve("deploy/monitoring");
         String used = java.nio.file.Files.readString(monitoring.resolve("grafana-dashboard.json"))
                 + java.nio.file.Files.readString(monitoring.resolve("alerts.yaml"));
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\b(tts_[a-z_]+)").matcher(used);
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("\\b(tts_[a-z_]+)").matcher(used);
         java.util.Set<String> names = new java.util.TreeSet<>();
         while (m.find()) {
             names.add(m.group(1));
         }
         assertThat(names).hasSizeGreaterThan(10);
-        assertThat(names).allSatisfy(n -> assertThat(exposed).as("exposed by the gateway or a worker").contains(n));
+        assertThat(names).allSatisfy(n -> assertThat(exposed)
+                .as("exposed by the gateway or a worker")
+                .contains(n));
     }
 }

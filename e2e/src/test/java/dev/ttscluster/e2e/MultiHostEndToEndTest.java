@@ -1,5 +1,7 @@
 package dev.ttscluster.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.ttscluster.client.JobRequest;
 import dev.ttscluster.client.JobView;
 import dev.ttscluster.client.TtsClient;
@@ -8,14 +10,6 @@ import dev.ttscluster.common.contract.Topics;
 import dev.ttscluster.deploy.netns.HostNetwork;
 import dev.ttscluster.deploy.netns.MultiHostCluster;
 import dev.ttscluster.worker.config.WorkerConfig;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ConsumerGroupDescription;
-import org.apache.kafka.clients.admin.MemberDescription;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,8 +20,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.MemberDescription;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Several hosts for real: the Kafka broker, both Redis servers, the S3 server, the gateway and two workers
@@ -46,10 +45,14 @@ class MultiHostEndToEndTest {
     static void start() throws Exception {
         Path data = Path.of("target", "multihost-" + System.currentTimeMillis()).toAbsolutePath();
         try {
-            cluster = MultiHostCluster.start(data, WORKERS, SharedCluster.repoRoot().resolve(SharedCluster.BUNDLE),
+            cluster = MultiHostCluster.start(
+                    data,
+                    WORKERS,
+                    SharedCluster.repoRoot().resolve(SharedCluster.BUNDLE),
                     Map.of(WorkerConfig.SESSION_TIMEOUT_MS.name(), "6000"));
         } catch (HostNetwork.UnavailableException e) {
-            Assumptions.abort("multi-host test skipped: this machine cannot make network namespaces: " + e.getMessage());
+            Assumptions.abort(
+                    "multi-host test skipped: this machine cannot make network namespaces: " + e.getMessage());
         }
     }
 
@@ -71,15 +74,18 @@ class MultiHostEndToEndTest {
         // each process listens only on its own host's address: nothing on a loopback or a wildcard address
         for (var h : hosts.entrySet()) {
             List<String> listening = net.listeners(h.getKey());
-            assertThat(listening).as("listening sockets on %s", h.getKey()).isNotEmpty()
+            assertThat(listening)
+                    .as("listening sockets on %s", h.getKey())
+                    .isNotEmpty()
                     .allSatisfy(a -> assertThat(a).startsWith(h.getValue() + ":"));
         }
 
         // the two workers joined the group from their own hosts, and each owns interactive partitions
         String bootstrap = cluster.infraEnv().get(InfraConfig.KAFKA_BOOTSTRAP.name());
         Set<String> memberHosts = awaitTwoMembersWithWork(bootstrap, Duration.ofSeconds(60));
-        assertThat(memberHosts).containsExactlyInAnyOrder(
-                net.address(MultiHostCluster.workerHost(1)), net.address(MultiHostCluster.workerHost(2)));
+        assertThat(memberHosts)
+                .containsExactlyInAnyOrder(
+                        net.address(MultiHostCluster.workerHost(1)), net.address(MultiHostCluster.workerHost(2)));
 
         TtsClient api = TtsClient.of(cluster.gatewayUrl(), cluster.createApiKey("hosts"));
         long run = System.currentTimeMillis();
@@ -89,7 +95,10 @@ class MultiHostEndToEndTest {
         for (int i = 0; i < JOBS; i++) {
             String text = JobLifecycleEndToEndTest.uniqueText(i, SENTENCES, "hosts", run);
             double speed = i % 3 == 2 ? 1.25 : 1.0;
-            ids.add(api.submitJob(JobRequest.of(text).withVoice(SharedCluster.VOICE).withSpeed(speed)).view().id());
+            ids.add(api.submitJob(
+                            JobRequest.of(text).withVoice(SharedCluster.VOICE).withSpeed(speed))
+                    .view()
+                    .id());
             texts.add(text);
             speeds.add(speed);
         }
@@ -107,8 +116,10 @@ class MultiHostEndToEndTest {
             byte[] audio = api.download(url.toString());
             WavAssert.isServiceWav(audio, null);
 
-            ReferenceSynthesis.assertMatches(ReferenceSynthesis.samples(audio),
-                    ReferenceSynthesis.expected(texts.get(i), speeds.get(i)), "job " + i);
+            ReferenceSynthesis.assertMatches(
+                    ReferenceSynthesis.samples(audio),
+                    ReferenceSynthesis.expected(texts.get(i), speeds.get(i)),
+                    "job " + i);
             // the gateway reads the same object from the S3 host
             assertThat(api.jobAudio(ids.get(i))).isEqualTo(audio);
         }
@@ -130,23 +141,28 @@ class MultiHostEndToEndTest {
             long deadline = System.nanoTime() + timeout.toNanos();
             String last = "";
             while (System.nanoTime() < deadline) {
-                ConsumerGroupDescription g = admin.describeConsumerGroups(List.of(Topics.WORKER_GROUP)).all()
-                        .get(10, TimeUnit.SECONDS).get(Topics.WORKER_GROUP);
+                ConsumerGroupDescription g = admin.describeConsumerGroups(List.of(Topics.WORKER_GROUP))
+                        .all()
+                        .get(10, TimeUnit.SECONDS)
+                        .get(Topics.WORKER_GROUP);
                 Map<String, Integer> owned = new HashMap<>();
                 Set<String> memberHosts = new TreeSet<>();
                 for (MemberDescription m : g.members()) {
                     memberHosts.add(m.host().replaceFirst("^/", ""));
                     owned.put(m.consumerId(), (int) m.assignment().topicPartitions().stream()
-                            .filter(tp -> tp.topic().equals(Topics.SEGMENTS_INTERACTIVE)).count());
+                            .filter(tp -> tp.topic().equals(Topics.SEGMENTS_INTERACTIVE))
+                            .count());
                 }
                 last = g.state() + " " + memberHosts + " " + owned.values();
-                if (g.members().size() == WORKERS && owned.values().stream().allMatch(n -> n > 0)
+                if (g.members().size() == WORKERS
+                        && owned.values().stream().allMatch(n -> n > 0)
                         && "stable".equalsIgnoreCase(g.state().toString())) {
                     return memberHosts;
                 }
                 Thread.sleep(250);
             }
-            throw new AssertionError("the workers' group did not settle with " + WORKERS + " members owning work: " + last);
+            throw new AssertionError(
+                    "the workers' group did not settle with " + WORKERS + " members owning work: " + last);
         }
     }
 }

@@ -1,13 +1,6 @@
 package dev.ttscluster.e2e;
 
 import dev.ttscluster.common.contract.Topics;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ConsumerGroupDescription;
-import org.apache.kafka.clients.admin.MemberDescription;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,6 +9,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * Watches, from outside, how far the workers' consumer group has made the interactive lane durable: a
@@ -45,8 +44,15 @@ final class OffsetMonitor implements AutoCloseable {
     private volatile boolean running = true;
 
     OffsetMonitor(String bootstrap) {
-        this.admin = Admin.create(Map.of("bootstrap.servers", bootstrap, "request.timeout.ms", "1500",
-                "default.api.timeout.ms", "3000", "reconnect.backoff.max.ms", "200"));
+        this.admin = Admin.create(Map.of(
+                "bootstrap.servers",
+                bootstrap,
+                "request.timeout.ms",
+                "1500",
+                "default.api.timeout.ms",
+                "3000",
+                "reconnect.backoff.max.ms",
+                "200"));
         this.thread = new Thread(this::run, "chaos-offset-monitor");
         this.thread.setDaemon(true);
         this.thread.start();
@@ -79,11 +85,16 @@ final class OffsetMonitor implements AutoCloseable {
         try {
             long at = System.currentTimeMillis();
             if (partitions == 0) {
-                partitions = admin.describeTopics(List.of(Topics.SEGMENTS_INTERACTIVE)).allTopicNames()
-                        .get(3, TimeUnit.SECONDS).get(Topics.SEGMENTS_INTERACTIVE).partitions().size();
+                partitions = admin.describeTopics(List.of(Topics.SEGMENTS_INTERACTIVE))
+                        .allTopicNames()
+                        .get(3, TimeUnit.SECONDS)
+                        .get(Topics.SEGMENTS_INTERACTIVE)
+                        .partitions()
+                        .size();
             }
             Map<TopicPartition, OffsetAndMetadata> c = admin.listConsumerGroupOffsets(Topics.WORKER_GROUP)
-                    .partitionsToOffsetAndMetadata().get(3, TimeUnit.SECONDS);
+                    .partitionsToOffsetAndMetadata()
+                    .get(3, TimeUnit.SECONDS);
             Map<Integer, Long> committed = new HashMap<>();
             Map<TopicPartition, OffsetSpec> query = new HashMap<>();
             for (int p = 0; p < partitions; p++) {
@@ -93,7 +104,10 @@ final class OffsetMonitor implements AutoCloseable {
                 query.put(tp, OffsetSpec.latest());
             }
             Map<Integer, Long> end = new HashMap<>();
-            admin.listOffsets(query).all().get(3, TimeUnit.SECONDS).forEach((tp, o) -> end.put(tp.partition(), o.offset()));
+            admin.listOffsets(query)
+                    .all()
+                    .get(3, TimeUnit.SECONDS)
+                    .forEach((tp, o) -> end.put(tp.partition(), o.offset()));
             return Optional.of(new Sample(at, Map.copyOf(committed), Map.copyOf(end)));
         } catch (Exception e) {
             return Optional.empty();
@@ -103,12 +117,15 @@ final class OffsetMonitor implements AutoCloseable {
     /** The interactive partitions the group member with this client id (a worker's id) holds now. */
     Set<Integer> partitionsOf(String clientId) {
         try {
-            ConsumerGroupDescription g = admin.describeConsumerGroups(List.of(Topics.WORKER_GROUP)).all()
-                    .get(3, TimeUnit.SECONDS).get(Topics.WORKER_GROUP);
+            ConsumerGroupDescription g = admin.describeConsumerGroups(List.of(Topics.WORKER_GROUP))
+                    .all()
+                    .get(3, TimeUnit.SECONDS)
+                    .get(Topics.WORKER_GROUP);
             Set<Integer> out = new TreeSet<>();
             for (MemberDescription m : g.members()) {
                 if (m.clientId().equals(clientId)) {
-                    m.assignment().topicPartitions().stream().filter(tp -> tp.topic().equals(Topics.SEGMENTS_INTERACTIVE))
+                    m.assignment().topicPartitions().stream()
+                            .filter(tp -> tp.topic().equals(Topics.SEGMENTS_INTERACTIVE))
                             .forEach(tp -> out.add(tp.partition()));
                 }
             }

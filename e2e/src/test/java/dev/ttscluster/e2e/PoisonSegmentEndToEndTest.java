@@ -1,5 +1,7 @@
 package dev.ttscluster.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.ttscluster.client.Accepted;
 import dev.ttscluster.client.JobRequest;
 import dev.ttscluster.client.JobView;
@@ -10,14 +12,6 @@ import dev.ttscluster.common.contract.Topics;
 import dev.ttscluster.deploy.local.ChildJvm;
 import dev.ttscluster.deploy.local.LocalCluster;
 import dev.ttscluster.worker.store.DeadLetterTopic;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,8 +19,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
 
 /**
  * A segment the model always rejects, among other jobs' segments submitted at the same moment: it is
@@ -39,6 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PoisonSegmentEndToEndTest {
     /** The fault-injection marker of the shared cluster's workers; no other test's text holds it. */
     static final String MARKER = "qzxpoisonqzx";
+
     final LocalCluster cluster = SharedCluster.get();
     final TtsClient api = SharedCluster.client();
 
@@ -51,7 +51,8 @@ class PoisonSegmentEndToEndTest {
     void aSegmentThatAlwaysFailsIsDeadLetteredWithTheReasonAndFailsOnlyItsJob() throws Exception {
         long run = System.nanoTime() % 100_000;
         String[] s = JobLifecycleEndToEndTest.SENTENCES;
-        String poisoned = unique(s[0], run, 0) + " This sentence holds " + MARKER + " for the model. " + unique(s[1], run, 1);
+        String poisoned =
+                unique(s[0], run, 0) + " This sentence holds " + MARKER + " for the model. " + unique(s[1], run, 1);
         List<String> texts = new ArrayList<>();
         texts.add(poisoned);
         for (int i = 0; i < 6; i++) {
@@ -77,26 +78,37 @@ class PoisonSegmentEndToEndTest {
         }
 
         ConsumerRecord<String, byte[]> dead = deadLetter(ids.get(0) + "/1", Duration.ofSeconds(30));
-        assertThat(dead).as("the poisoned segment on " + Topics.SEGMENTS_DEAD_LETTER).isNotNull();
+        assertThat(dead)
+                .as("the poisoned segment on " + Topics.SEGMENTS_DEAD_LETTER)
+                .isNotNull();
         Map<String, String> headers = new HashMap<>();
         for (Header h : dead.headers()) {
             headers.put(h.key(), new String(h.value(), StandardCharsets.UTF_8));
         }
-        assertThat(headers).containsEntry(DeadLetterTopic.REASON, reason).containsEntry(DeadLetterTopic.JOB_ID, ids.get(0))
-                .containsEntry(DeadLetterTopic.SEGMENT_INDEX, "1").containsEntry(DeadLetterTopic.ATTEMPTS, "3");
+        assertThat(headers)
+                .containsEntry(DeadLetterTopic.REASON, reason)
+                .containsEntry(DeadLetterTopic.JOB_ID, ids.get(0))
+                .containsEntry(DeadLetterTopic.SEGMENT_INDEX, "1")
+                .containsEntry(DeadLetterTopic.ATTEMPTS, "3");
         List<String> workers = cluster.workers().stream().map(ChildJvm::name).toList();
         assertThat(headers.get(DeadLetterTopic.WORKER_ID)).isIn(workers);
         assertThat(SegmentTask.decode(dead.value()).text()).contains(MARKER);
 
         long deadLetters = (long) Prometheus.workers(cluster, "tts_worker_dead_letters_total");
-        assertThat(deadLetters).as("tts_worker_dead_letters_total over the workers").isPositive();
+        assertThat(deadLetters)
+                .as("tts_worker_dead_letters_total over the workers")
+                .isPositive();
     }
 
     /** The dead-letter record with this key, read from the topic's start; null if none comes in time. */
     private ConsumerRecord<String, byte[]> deadLetter(String key, Duration timeout) {
-        Map<String, Object> p = Map.of("bootstrap.servers", cluster.servers().env().get(InfraConfig.KAFKA_BOOTSTRAP.name()),
-                "enable.auto.commit", "false");
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+        Map<String, Object> p = Map.of(
+                "bootstrap.servers",
+                cluster.servers().env().get(InfraConfig.KAFKA_BOOTSTRAP.name()),
+                "enable.auto.commit",
+                "false");
+        try (KafkaConsumer<String, byte[]> c =
+                new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
             TopicPartition tp = new TopicPartition(Topics.SEGMENTS_DEAD_LETTER, 0);
             c.assign(List.of(tp));
             c.seekToBeginning(List.of(tp));

@@ -1,8 +1,9 @@
 package dev.ttscluster.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.ttscluster.deploy.local.ChildJvm;
 import dev.ttscluster.deploy.local.LocalCluster;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,18 +14,19 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 /** Reads the services' Prometheus pages for the end-to-end tests. Thread-safe. */
 final class Prometheus {
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private Prometheus() {
-    }
+    private Prometheus() {}
 
     /** Every sample of a Prometheus text page: the name with its labels, to its value. */
     static Map<String, Double> scrape(String url) throws IOException, InterruptedException {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(url).isEqualTo(200);
         assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");

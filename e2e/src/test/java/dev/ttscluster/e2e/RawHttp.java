@@ -23,8 +23,7 @@ final class RawHttp {
         }
     }
 
-    private RawHttp() {
-    }
+    private RawHttp() {}
 
     /** Sends the request head and body at once; the head needs no Content-Length when {@code body} is null. */
     static Reply send(int port, String head, byte[] body) throws IOException {
@@ -75,7 +74,8 @@ final class RawHttp {
             int b;
             while (state < 4 && (b = in.read()) >= 0) {
                 headBytes.write(b);
-                state = (b == '\r' && (state == 0 || state == 2)) || (b == '\n' && (state == 1 || state == 3)) ? state + 1
+                state = (b == '\r' && (state == 0 || state == 2)) || (b == '\n' && (state == 1 || state == 3))
+                        ? state + 1
                         : b == '\r' ? 1 : 0;
             }
         } catch (IOException e) {
@@ -93,7 +93,9 @@ final class RawHttp {
         for (int i = 1; i < lines.length; i++) {
             int c = lines[i].indexOf(':');
             if (c > 0) {
-                headers.put(lines[i].substring(0, c).trim().toLowerCase(Locale.ROOT), lines[i].substring(c + 1).trim());
+                headers.put(
+                        lines[i].substring(0, c).trim().toLowerCase(Locale.ROOT),
+                        lines[i].substring(c + 1).trim());
             }
         }
         ByteArrayOutputStream body = new ByteArrayOutputStream();

@@ -1,14 +1,13 @@
 package dev.ttscluster.e2e;
 
 import dev.ttscluster.common.audio.Wav;
-import dev.ttscluster.worker.frontend.Phonemizer;
 import dev.ttscluster.common.text.Segmenter;
 import dev.ttscluster.gateway.config.GatewayConfig;
+import dev.ttscluster.worker.frontend.Phonemizer;
 import dev.ttscluster.worker.inference.DjlSynthesisModel;
 import dev.ttscluster.worker.inference.Frontends;
 import dev.ttscluster.worker.inference.SynthesisInput;
 import dev.ttscluster.worker.inference.SynthesisOutput;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -26,12 +25,12 @@ final class ReferenceSynthesis {
      * by thousands or changes the length.
      */
     static final int TOLERANCE = 32;
-    private static DjlSynthesisModel model;
-    private static final Segmenter SEGMENTER = new Segmenter(
-            Integer.parseInt(GatewayConfig.SEGMENT_MAX_CHARS.defaultValue()));
 
-    private ReferenceSynthesis() {
-    }
+    private static DjlSynthesisModel model;
+    private static final Segmenter SEGMENTER =
+            new Segmenter(Integer.parseInt(GatewayConfig.SEGMENT_MAX_CHARS.defaultValue()));
+
+    private ReferenceSynthesis() {}
 
     private static synchronized DjlSynthesisModel model() {
         if (model == null) {
@@ -55,7 +54,8 @@ final class ReferenceSynthesis {
         List<float[]> parts = new ArrayList<>();
         int n = 0;
         for (String seg : SEGMENTER.segments(text)) {
-            SynthesisOutput o = model().synthesize(List.of(new SynthesisInput(ph.ids(seg), speaker, (float) speed))).get(0);
+            SynthesisOutput o = model().synthesize(List.of(new SynthesisInput(ph.ids(seg), speaker, (float) speed)))
+                    .get(0);
             parts.add(o.samples());
             n += o.samples().length;
         }
@@ -70,7 +70,9 @@ final class ReferenceSynthesis {
 
     /** Asserts {@code actual} has exactly the reference's length and every sample within {@link #TOLERANCE}. */
     static void assertMatches(short[] actual, short[] expected, String what) {
-        org.assertj.core.api.Assertions.assertThat(actual.length).as("samples of " + what).isEqualTo(expected.length);
+        org.assertj.core.api.Assertions.assertThat(actual.length)
+                .as("samples of " + what)
+                .isEqualTo(expected.length);
         for (int s = 0; s < actual.length; s++) {
             if (Math.abs(actual[s] - expected[s]) > TOLERANCE) {
                 throw new AssertionError(what + " sample " + s + ": " + actual[s] + " != " + expected[s]);

@@ -1,22 +1,21 @@
 package dev.ttscluster.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.ttscluster.client.JobRequest;
 import dev.ttscluster.client.JobView;
 import dev.ttscluster.client.TtsClient;
 import dev.ttscluster.deploy.local.ChildJvm;
 import dev.ttscluster.deploy.local.LocalCluster;
 import dev.ttscluster.deploy.local.LocalServers;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The shared segment cache on the real cluster: its own Redis, shared by every worker, optional. The
@@ -66,7 +65,8 @@ class SegmentCacheEndToEndTest {
     @Order(1)
     void aSecondIdenticalJobIsServedFromTheCacheByAnotherWorkerWithIdenticalAudio() throws Exception {
         // one segment, so exactly one worker synthesizes it the first time
-        String text = "Welcome back to the cache test number " + (System.nanoTime() % 100_000) + ", your table is ready.";
+        String text =
+                "Welcome back to the cache test number " + (System.nanoTime() % 100_000) + ", your table is ready.";
         List<ChildJvm> workers = cluster.workers();
         quiesce(); // work left by earlier tests (a book's last segments) must not pass for this job's
         double[] writtenBefore = new double[workers.size()];
@@ -95,9 +95,11 @@ class SegmentCacheEndToEndTest {
             assertThat(second).as("byte-identical audio").isEqualTo(first);
             assertThat(job.segmentsCached()).as("the job view counts it").isEqualTo(1);
             assertThat(metric(others.get(0), "tts_worker_cache_hits_total") - hitsBefore)
-                    .as("the segment came from the cache (misses %s, skipped %s)",
+                    .as(
+                            "the segment came from the cache (misses %s, skipped %s)",
                             metric(others.get(0), "tts_worker_cache_misses_total"),
-                            metric(others.get(0), "tts_worker_cache_skipped_total")).isGreaterThanOrEqualTo(1);
+                            metric(others.get(0), "tts_worker_cache_skipped_total"))
+                    .isGreaterThanOrEqualTo(1);
         } finally {
             SharedCluster.restoreWorkers();
         }
@@ -112,7 +114,8 @@ class SegmentCacheEndToEndTest {
         servers.cache().stop();
         try {
             for (int i = 0; i < 4; i++) {
-                assertThat(synthesize("Cache outage check " + tag + ", item " + i + ".")).isNotEmpty();
+                assertThat(synthesize("Cache outage check " + tag + ", item " + i + "."))
+                        .isNotEmpty();
             }
         } finally {
             servers.cache().start();
@@ -123,13 +126,18 @@ class SegmentCacheEndToEndTest {
         long deadline = System.currentTimeMillis() + 60_000;
         int n = 0;
         while (sum("tts_worker_cache_written_bytes_total") <= written && System.currentTimeMillis() < deadline) {
-            assertThat(synthesize("Cache recovery check " + tag + ", round " + n++ + ".")).isNotEmpty();
+            assertThat(synthesize("Cache recovery check " + tag + ", round " + n++ + "."))
+                    .isNotEmpty();
             Thread.sleep(500);
         }
-        assertThat(sum("tts_worker_cache_written_bytes_total")).as("stores after the cache Redis came back")
+        assertThat(sum("tts_worker_cache_written_bytes_total"))
+                .as("stores after the cache Redis came back")
                 .isGreaterThan(written);
-        try (redis.clients.jedis.UnifiedJedis cache = dev.ttscluster.state.JobStore.client(servers.cache().url(), 2000)) {
-            assertThat(cache.dbSize()).as("entries in the restarted cache Redis").isPositive();
+        try (redis.clients.jedis.UnifiedJedis cache =
+                dev.ttscluster.state.JobStore.client(servers.cache().url(), 2000)) {
+            assertThat(cache.dbSize())
+                    .as("entries in the restarted cache Redis")
+                    .isPositive();
         }
     }
 
@@ -143,7 +151,8 @@ class SegmentCacheEndToEndTest {
 
         assertThat(job.segments()).isEqualTo(6);
         // a job's segments spread over the workers' partitions; each worker makes the sentence at most once
-        assertThat(job.segmentsCached()).as(job.toString())
+        assertThat(job.segmentsCached())
+                .as(job.toString())
                 .isGreaterThanOrEqualTo(6 - cluster.workers().size());
     }
 }

@@ -5,10 +5,9 @@ import dev.ttscluster.deploy.local.BackingServers;
 import dev.ttscluster.deploy.local.LocalCluster;
 import dev.ttscluster.deploy.local.LocalServers;
 import dev.ttscluster.worker.config.WorkerConfig;
-import org.junit.jupiter.api.extension.ExtensionContext;
-
 import java.nio.file.Path;
 import java.util.Map;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The one local cluster (real Kafka, Redis, S3 server, gateway and two worker JVMs) shared by every
@@ -21,6 +20,7 @@ final class SharedCluster implements ExtensionContext.Store.CloseableResource {
     static final int WORKERS = 2;
     /** The voice every end-to-end test runs: the product default. */
     static final String BUNDLE = "models/slt";
+
     static final String VOICE = "slt";
     private static volatile SharedCluster current;
 
@@ -36,11 +36,20 @@ final class SharedCluster implements ExtensionContext.Store.CloseableResource {
 
     /** Starts the cluster; called once per test JVM by {@link SharedClusterExtension}. */
     static synchronized SharedCluster start() {
-        Path data = Path.of("target", "e2e-cluster-" + System.currentTimeMillis()).toAbsolutePath();
-        LocalCluster c = LocalCluster.start(data, servers(data), 0, WORKERS, repoRoot().resolve(BUNDLE),
-                Map.of(WorkerConfig.SESSION_TIMEOUT_MS.name(), "6000",
+        Path data =
+                Path.of("target", "e2e-cluster-" + System.currentTimeMillis()).toAbsolutePath();
+        LocalCluster c = LocalCluster.start(
+                data,
+                servers(data),
+                0,
+                WORKERS,
+                repoRoot().resolve(BUNDLE),
+                Map.of(
+                        WorkerConfig.SESSION_TIMEOUT_MS.name(),
+                        "6000",
                         // a segment holding this marker fails in the model: PoisonSegmentEndToEndTest
-                        WorkerConfig.FAULT_INJECT_TEXT.name(), PoisonSegmentEndToEndTest.MARKER));
+                        WorkerConfig.FAULT_INJECT_TEXT.name(),
+                        PoisonSegmentEndToEndTest.MARKER));
         current = new SharedCluster(c);
         return current;
     }
@@ -54,7 +63,9 @@ final class SharedCluster implements ExtensionContext.Store.CloseableResource {
             return LocalServers.start(data);
         }
         try {
-            return (BackingServers) Class.forName("dev.ttscluster.e2e.ContainerServers").getMethod("start").invoke(null);
+            return (BackingServers) Class.forName("dev.ttscluster.e2e.ContainerServers")
+                    .getMethod("start")
+                    .invoke(null);
         } catch (java.lang.reflect.InvocationTargetException e) {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
@@ -105,7 +116,9 @@ final class SharedCluster implements ExtensionContext.Store.CloseableResource {
     }
 
     static Path repoRoot() {
-        return Path.of(System.getProperty("tts.repo.root", "..")).toAbsolutePath().normalize();
+        return Path.of(System.getProperty("tts.repo.root", ".."))
+                .toAbsolutePath()
+                .normalize();
     }
 
     @Override

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * of constructors, lifecycle and test methods. Use it through {@link OnSharedCluster}. Thread-safe.
  */
 final class SharedClusterExtension implements BeforeAllCallback, ParameterResolver {
-    private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(SharedClusterExtension.class);
+    private static final ExtensionContext.Namespace NS =
+            ExtensionContext.Namespace.create(SharedClusterExtension.class);
 
     @Override
     public void beforeAll(ExtensionContext context) {
@@ -23,8 +24,9 @@ final class SharedClusterExtension implements BeforeAllCallback, ParameterResolv
     }
 
     private static SharedCluster cluster(ExtensionContext context) {
-        return context.getRoot().getStore(NS).getOrComputeIfAbsent(SharedCluster.class, k -> SharedCluster.start(),
-                SharedCluster.class);
+        return context.getRoot()
+                .getStore(NS)
+                .getOrComputeIfAbsent(SharedCluster.class, k -> SharedCluster.start(), SharedCluster.class);
     }
 
     @Override

@@ -1,5 +1,9 @@
 package dev.ttscluster.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ttscluster.client.JobView;
 import dev.ttscluster.client.ModelInfo;
@@ -9,8 +13,6 @@ import dev.ttscluster.client.TtsApiException;
 import dev.ttscluster.client.TtsClient;
 import dev.ttscluster.client.VoiceList;
 import dev.ttscluster.deploy.local.LocalCluster;
-import org.junit.jupiter.api.Test;
-
 import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
@@ -25,10 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * {@code POST /v1/audio/speech} (OpenAI's speech API) on the shared cluster: the official {@code openai} npm client
@@ -55,30 +54,49 @@ class SpeechEndToEndTest {
         synchronized (SpeechEndToEndTest.class) {
             if (!Files.isDirectory(CLIENT.resolve("node_modules/openai"))) {
                 assumeTrue(onPath("npm"), "npm is not installed: cannot install e2e/src/test/node/openai-speech");
-                Exec ci = exec(List.of("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"), CLIENT, Map.of(), 300);
+                Exec ci = exec(
+                        List.of("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"), CLIENT, Map.of(), 300);
                 assertThat(ci.code).as("npm ci in %s:\n%s", CLIENT, ci.output).isZero();
             }
         }
         String text = "The node client asks for order " + nonce() + ". It arrives on Tuesday, as promised.";
         Path out = Files.createTempFile("speech", ".wav");
         try {
-            Exec r = exec(List.of("node", CLIENT.resolve("speech.mjs").toString()), CLIENT, Map.of(
-                    "TTS_BASE_URL", cluster.gatewayUrl() + "/v1", "TTS_API_KEY", SharedCluster.key(), "TTS_INPUT", text,
-                    "TTS_OUT", out.toString(), "TTS_FORMAT", "wav"), 180);
+            Exec r = exec(
+                    List.of("node", CLIENT.resolve("speech.mjs").toString()),
+                    CLIENT,
+                    Map.of(
+                            "TTS_BASE_URL",
+                            cluster.gatewayUrl() + "/v1",
+                            "TTS_API_KEY",
+                            SharedCluster.key(),
+                            "TTS_INPUT",
+                            text,
+                            "TTS_OUT",
+                            out.toString(),
+                            "TTS_FORMAT",
+                            "wav"),
+                    180);
             assertThat(r.code).as("node speech.mjs:\n%s", r.output).isZero();
             JsonNode result = Api.json(r.stdout.lines().reduce((a, b) -> b).orElse("{}"));
-            assertThat(result.get("models").toString()).contains("\"tts-1\"", "\"tts-1-hd\"", "\"" + SharedCluster.VOICE + "\"");
+            assertThat(result.get("models").toString())
+                    .contains("\"tts-1\"", "\"tts-1-hd\"", "\"" + SharedCluster.VOICE + "\"");
             assertThat(result.get("modelObjects").asBoolean()).isTrue();
             assertThat(result.get("contentType").asText()).isEqualTo("audio/wav");
             assertThat(result.get("jobId").asText()).matches("[0-9a-f-]{36}");
             // OpenAI's default format: MP3 frames, encoded as the segments come (jump3r)
-            assertThat(result.path("mp3").path("contentType").asText()).as(r.output).isEqualTo("audio/mpeg");
+            assertThat(result.path("mp3").path("contentType").asText())
+                    .as(r.output)
+                    .isEqualTo("audio/mpeg");
             assertThat(result.path("mp3").path("bytes").asInt()).as(r.output).isGreaterThan(1000);
-            assertThat(result.path("mp3").path("frameSync").asBoolean()).as(r.output).isTrue();
+            assertThat(result.path("mp3").path("frameSync").asBoolean())
+                    .as(r.output)
+                    .isTrue();
 
             byte[] wav = Files.readAllBytes(out);
             assertThat(wav.length).isEqualTo(result.get("bytes").asInt());
-            short[] got = WavAssert.streamedWavSamples(wav, result.get("sampleRate").asInt());
+            short[] got =
+                    WavAssert.streamedWavSamples(wav, result.get("sampleRate").asInt());
             assertClose(got, ReferenceSynthesis.expected(text, 1.0));
             JobView job = api.job(result.get("jobId").asText());
             assertThat(job.status()).isEqualTo("succeeded");
@@ -95,11 +113,28 @@ class SpeechEndToEndTest {
     boolean streamOnce() throws Exception {
         String n = nonce();
         StringBuilder sb = new StringBuilder();
-        String[] parts = {"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
-            "eleventh", "twelfth"};
+        String[] parts = {
+            "first",
+            "second",
+            "third",
+            "fourth",
+            "fifth",
+            "sixth",
+            "seventh",
+            "eighth",
+            "ninth",
+            "tenth",
+            "eleventh",
+            "twelfth"
+        };
         for (int i = 0; i < parts.length; i++) {
-            sb.append("This is the ").append(parts[i]).append(" sentence of streaming check ").append(n).append(", and it ")
-                    .append("goes on for a good while, with several clauses and plenty of words, so that every segment ")
+            sb.append("This is the ")
+                    .append(parts[i])
+                    .append(" sentence of streaming check ")
+                    .append(n)
+                    .append(", and it ")
+                    .append(
+                            "goes on for a good while, with several clauses and plenty of words, so that every segment ")
                     .append("takes the model some real time to speak, one after another, until it finally ends here. ");
         }
         String text = sb.toString().trim();
@@ -110,7 +145,8 @@ class SpeechEndToEndTest {
         int segments;
         String id;
         int rate;
-        try (SpeechStream r = api.speech(SpeechRequest.of("tts-1", text).withVoice("nova").withFormat("pcm"))) {
+        try (SpeechStream r =
+                api.speech(SpeechRequest.of("tts-1", text).withVoice("nova").withFormat("pcm"))) {
             id = r.jobId();
             rate = r.sampleRate();
             assertThat(id).isNotNull();
@@ -132,8 +168,10 @@ class SpeechEndToEndTest {
         JobView job = api.awaitJob(id, Duration.ofSeconds(30));
         assertThat(job.status()).isEqualTo("succeeded");
         long finished = job.finishedAt().toEpochMilli();
-        System.out.printf("speech stream: %d segments; first audio after %d ms with %d segments done; job finished after "
-                + "%d ms; last byte after %d ms%n", segments, firstByteMs - t0, doneAtFirstByte, finished - t0, lastByteMs - t0);
+        System.out.printf(
+                "speech stream: %d segments; first audio after %d ms with %d segments done; job finished after "
+                        + "%d ms; last byte after %d ms%n",
+                segments, firstByteMs - t0, doneAtFirstByte, finished - t0, lastByteMs - t0);
         assertThat(segments).isEqualTo(parts.length);
         assertThat(rate).isPositive();
         assertClose(WavAssert.pcm(all), ReferenceSynthesis.expected(text, 1.0));
@@ -151,7 +189,8 @@ class SpeechEndToEndTest {
         for (int attempt = 1; attempt <= 3 && !early; attempt++) {
             early = streamOnce();
         }
-        assertThat(early).as("in one of three streams, the first audio arrived while segments were still being made")
+        assertThat(early)
+                .as("in one of three streams, the first audio arrived while segments were still being made")
                 .isTrue();
     }
 
@@ -161,8 +200,10 @@ class SpeechEndToEndTest {
         byte[] wav;
         int rate;
         String jobId;
-        try (SpeechStream w = api.speech(SpeechRequest.of(SharedCluster.VOICE, text).withVoice(SharedCluster.VOICE)
-                .withFormat("wav").withSpeed(1.5))) {
+        try (SpeechStream w = api.speech(SpeechRequest.of(SharedCluster.VOICE, text)
+                .withVoice(SharedCluster.VOICE)
+                .withFormat("wav")
+                .withSpeed(1.5))) {
             wav = w.readAll();
             rate = w.sampleRate();
             jobId = w.jobId();
@@ -174,8 +215,10 @@ class SpeechEndToEndTest {
 
         // the same text again: its segments come from the cache, byte for byte the WAV's samples
         byte[] flac;
-        try (SpeechStream f = api.speech(SpeechRequest.of("tts-1-hd", text).withVoice(SharedCluster.VOICE)
-                .withFormat("flac").withSpeed(1.5))) {
+        try (SpeechStream f = api.speech(SpeechRequest.of("tts-1-hd", text)
+                .withVoice(SharedCluster.VOICE)
+                .withFormat("flac")
+                .withSpeed(1.5))) {
             flac = f.readAll();
             assertThat(f.contentType()).isEqualTo("audio/flac");
             assertThat(f.contentLength()).hasValue(flac.length);
@@ -194,7 +237,9 @@ class SpeechEndToEndTest {
         for (short s : wavSamples) {
             le.putShort(s);
         }
-        assertThat(md5).as("STREAMINFO MD5 of the samples").isEqualTo(MessageDigest.getInstance("MD5").digest(le.array()));
+        assertThat(md5)
+                .as("STREAMINFO MD5 of the samples")
+                .isEqualTo(MessageDigest.getInstance("MD5").digest(le.array()));
         if (Files.isExecutable(Path.of("/usr/bin/flac"))) {
             assertThat(BookEndToEndTest.decodedFlacSamples(flac)).isEqualTo(wavSamples);
         }
@@ -202,40 +247,109 @@ class SpeechEndToEndTest {
 
     @Test
     void badRequestsGetJsonErrorsBeforeAnyAudio() throws Exception {
-        record Bad(String name, String contentType, String body, int status, String code, String says) {
-        }
+        record Bad(String name, String contentType, String body, int status, String code, String says) {}
         String ok = "\"model\":\"tts-1\",\"voice\":\"alloy\"";
         Api raw = new Api(cluster.gatewayUrl());
         List<Bad> cases = List.of(
-                new Bad("unknown model", "application/json", "{\"model\":\"tts-9\",\"voice\":\"alloy\",\"input\":\"Hi.\"}", 400,
-                        "invalid_request", "tts-1"),
-                new Bad("no model", "application/json", "{\"voice\":\"alloy\",\"input\":\"Hi.\"}", 400, "invalid_request",
+                new Bad(
+                        "unknown model",
+                        "application/json",
+                        "{\"model\":\"tts-9\",\"voice\":\"alloy\",\"input\":\"Hi.\"}",
+                        400,
+                        "invalid_request",
+                        "tts-1"),
+                new Bad(
+                        "no model",
+                        "application/json",
+                        "{\"voice\":\"alloy\",\"input\":\"Hi.\"}",
+                        400,
+                        "invalid_request",
                         "'model' is required"),
-                new Bad("unknown voice", "application/json", "{\"model\":\"tts-1\",\"voice\":\"bob\",\"input\":\"Hi.\"}", 400,
-                        "invalid_request", "unknown voice 'bob'"),
-                new Bad("aac", "application/json", "{" + ok + ",\"input\":\"Hi.\",\"response_format\":\"aac\"}", 400,
-                        "invalid_request", "supported: [wav, pcm, flac, mp3]"),
-                new Bad("opus", "application/json", "{" + ok + ",\"input\":\"Hi.\",\"response_format\":\"opus\"}", 400,
-                        "invalid_request", "'opus'"),
-                new Bad("speed too high", "application/json", "{" + ok + ",\"input\":\"Hi.\",\"speed\":5}", 400,
-                        "invalid_request", "'speed' must be between 0.25 and 4.0"),
-                new Bad("speed not a number", "application/json", "{" + ok + ",\"input\":\"Hi.\",\"speed\":\"fast\"}", 400,
-                        "invalid_request", "'speed' must be a number"),
+                new Bad(
+                        "unknown voice",
+                        "application/json",
+                        "{\"model\":\"tts-1\",\"voice\":\"bob\",\"input\":\"Hi.\"}",
+                        400,
+                        "invalid_request",
+                        "unknown voice 'bob'"),
+                new Bad(
+                        "aac",
+                        "application/json",
+                        "{" + ok + ",\"input\":\"Hi.\",\"response_format\":\"aac\"}",
+                        400,
+                        "invalid_request",
+                        "supported: [wav, pcm, flac, mp3]"),
+                new Bad(
+                        "opus",
+                        "application/json",
+                        "{" + ok + ",\"input\":\"Hi.\",\"response_format\":\"opus\"}",
+                        400,
+                        "invalid_request",
+                        "'opus'"),
+                new Bad(
+                        "speed too high",
+                        "application/json",
+                        "{" + ok + ",\"input\":\"Hi.\",\"speed\":5}",
+                        400,
+                        "invalid_request",
+                        "'speed' must be between 0.25 and 4.0"),
+                new Bad(
+                        "speed not a number",
+                        "application/json",
+                        "{" + ok + ",\"input\":\"Hi.\",\"speed\":\"fast\"}",
+                        400,
+                        "invalid_request",
+                        "'speed' must be a number"),
                 new Bad("no input", "application/json", "{" + ok + "}", 400, "invalid_request", "'input' is required"),
-                new Bad("empty input", "application/json", "{" + ok + ",\"input\":\"  \"}", 400, "invalid_request",
+                new Bad(
+                        "empty input",
+                        "application/json",
+                        "{" + ok + ",\"input\":\"  \"}",
+                        400,
+                        "invalid_request",
                         "'input' is empty"),
-                new Bad("input not a string", "application/json", "{" + ok + ",\"input\":7}", 400, "invalid_request",
+                new Bad(
+                        "input not a string",
+                        "application/json",
+                        "{" + ok + ",\"input\":7}",
+                        400,
+                        "invalid_request",
                         "'input' must be a string"),
-                new Bad("nothing to speak", "application/json", "{" + ok + ",\"input\":\"... !!\"}", 400, "invalid_request",
+                new Bad(
+                        "nothing to speak",
+                        "application/json",
+                        "{" + ok + ",\"input\":\"... !!\"}",
+                        400,
+                        "invalid_request",
                         "nothing to speak"),
-                new Bad("control character", "application/json", "{" + ok + ",\"input\":\"a\\u0007b\"}", 400,
-                        "invalid_request", "control character"),
-                new Bad("input too long", "application/json", "{" + ok + ",\"input\":\"" + "a".repeat(5001) + "\"}", 413,
-                        "text_too_long", "'input' has 5001 characters"),
-                new Bad("unknown field", "application/json", "{" + ok + ",\"input\":\"Hi.\",\"instructions\":\"calm\"}", 400,
-                        "invalid_request", "unknown field 'instructions'"),
-                new Bad("sse", "application/json", "{" + ok + ",\"input\":\"Hi.\",\"stream_format\":\"sse\"}", 400,
-                        "invalid_request", "stream_format"),
+                new Bad(
+                        "control character",
+                        "application/json",
+                        "{" + ok + ",\"input\":\"a\\u0007b\"}",
+                        400,
+                        "invalid_request",
+                        "control character"),
+                new Bad(
+                        "input too long",
+                        "application/json",
+                        "{" + ok + ",\"input\":\"" + "a".repeat(5001) + "\"}",
+                        413,
+                        "text_too_long",
+                        "'input' has 5001 characters"),
+                new Bad(
+                        "unknown field",
+                        "application/json",
+                        "{" + ok + ",\"input\":\"Hi.\",\"instructions\":\"calm\"}",
+                        400,
+                        "invalid_request",
+                        "unknown field 'instructions'"),
+                new Bad(
+                        "sse",
+                        "application/json",
+                        "{" + ok + ",\"input\":\"Hi.\",\"stream_format\":\"sse\"}",
+                        400,
+                        "invalid_request",
+                        "stream_format"),
                 new Bad("not JSON", "application/json", "{\"model\":", 400, "invalid_request", "not valid JSON"),
                 new Bad("not an object", "application/json", "[1]", 400, "invalid_request", "JSON object"),
                 new Bad("text/plain", "text/plain", "Hello.", 415, "unsupported_media_type", "application/json"));
@@ -247,8 +361,10 @@ class SpeechEndToEndTest {
             assertThat(e.get("message").asText()).as(b.name()).contains(b.says());
             assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
         }
-        TtsApiException anon = catchThrowableOfType(() -> SharedCluster.client(null).speech(SpeechRequest.of("tts-1", "Hi.")
-                .withVoice("alloy")), TtsApiException.class);
+        TtsApiException anon = catchThrowableOfType(
+                () -> SharedCluster.client(null)
+                        .speech(SpeechRequest.of("tts-1", "Hi.").withVoice("alloy")),
+                TtsApiException.class);
         assertThat(anon.status()).isEqualTo(401);
         assertThat(anon.code()).isEqualTo("unauthorized");
         assertThat(raw.get("/v1/audio/speech").statusCode()).isEqualTo(405);
@@ -267,7 +383,8 @@ class SpeechEndToEndTest {
         assertThat(voices.voices().get(0).id()).isEqualTo(SharedCluster.VOICE);
         assertThat(voices.voices().get(0).isDefault()).isTrue();
         assertThat(voices.aliases().get("alloy")).isEqualTo(SharedCluster.VOICE);
-        assertThat(catchThrowableOfType(() -> SharedCluster.client(null).models(), TtsApiException.class).status())
+        assertThat(catchThrowableOfType(() -> SharedCluster.client(null).models(), TtsApiException.class)
+                        .status())
                 .isEqualTo(401);
     }
 
@@ -277,8 +394,7 @@ class SpeechEndToEndTest {
         ReferenceSynthesis.assertMatches(got, want, "the speech response");
     }
 
-    record Exec(int code, String stdout, String output) {
-    }
+    record Exec(int code, String stdout, String output) {}
 
     static boolean onPath(String command) {
         try {
@@ -292,7 +408,8 @@ class SpeechEndToEndTest {
         Path out = Files.createTempFile("speech-test", ".out");
         Path err = Files.createTempFile("speech-test", ".err");
         try {
-            ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+            ProcessBuilder pb =
+                    new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
             if (dir != null) {
                 pb.directory(dir.toFile());
             }

@@ -1,5 +1,8 @@
 package dev.ttscluster.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
 import dev.ttscluster.client.JobRequest;
 import dev.ttscluster.client.JobView;
 import dev.ttscluster.client.SpeechRequest;
@@ -7,14 +10,10 @@ import dev.ttscluster.client.SpeechStream;
 import dev.ttscluster.client.TtsApiException;
 import dev.ttscluster.client.TtsClient;
 import dev.ttscluster.client.VoiceList;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import org.junit.jupiter.api.Test;
 
 /**
  * Both voices of the shipped bundle through the API on the shared cluster: {@code GET /v1/voices} lists them with a
@@ -40,25 +39,30 @@ class VoicesEndToEndTest {
             try (SpeechStream sample = api.voiceSample(v.id())) {
                 assertThat(sample.contentType()).isEqualTo("audio/wav");
                 short[] got = WavAssert.streamedWavSamples(sample.readAll(), sample.sampleRate());
-                ReferenceSynthesis.assertMatches(got, ReferenceSynthesis.expected(v.sampleText(), 1.0, v.id()),
-                        v.id() + "'s sample");
+                ReferenceSynthesis.assertMatches(
+                        got, ReferenceSynthesis.expected(v.sampleText(), 1.0, v.id()), v.id() + "'s sample");
             }
         }
-        assertThat(catchThrowableOfType(() -> api.voiceSample("nobody"), TtsApiException.class).status()).isEqualTo(404);
+        assertThat(catchThrowableOfType(() -> api.voiceSample("nobody"), TtsApiException.class)
+                        .status())
+                .isEqualTo(404);
     }
 
     @Test
     void aJobInEachVoiceIsThatVoicesAudio() {
         String text = "Two voices check " + SpeechEndToEndTest.nonce() + ". Which one of us is speaking now?";
         for (String voice : VOICES) {
-            JobView job = api.awaitJob(api.submitJob(JobRequest.of(text).withVoice(voice)).view().id(), Duration.ofSeconds(60));
+            JobView job = api.awaitJob(
+                    api.submitJob(JobRequest.of(text).withVoice(voice)).view().id(), Duration.ofSeconds(60));
             assertThat(job.status()).isEqualTo("succeeded");
             assertThat(job.voice()).isEqualTo(voice);
             short[] got = ReferenceSynthesis.samples(api.download(job.audioUrl()));
             ReferenceSynthesis.assertMatches(got, ReferenceSynthesis.expected(text, 1.0, voice), voice + "'s job");
             String other = VOICES.get(1 - VOICES.indexOf(voice));
             short[] otherAudio = ReferenceSynthesis.expected(text, 1.0, other);
-            assertThat(got.length != otherAudio.length || differs(got, otherAudio)).as(voice + " is not " + other).isTrue();
+            assertThat(got.length != otherAudio.length || differs(got, otherAudio))
+                    .as(voice + " is not " + other)
+                    .isTrue();
         }
     }
 
@@ -69,9 +73,12 @@ class VoicesEndToEndTest {
         assertThat(aliases.get("nova")).isEqualTo("slt");
         String text = "Which voice is this, " + SpeechEndToEndTest.nonce() + "?";
         for (Map.Entry<String, String> e : Map.of("onyx", "kal", "nova", "slt").entrySet()) {
-            try (SpeechStream r = api.speech(SpeechRequest.of("tts-1", text).withVoice(e.getKey()).withFormat("wav"))) {
-                ReferenceSynthesis.assertMatches(WavAssert.streamedWavSamples(r.readAll(), r.sampleRate()),
-                        ReferenceSynthesis.expected(text, 1.0, e.getValue()), e.getKey() + " speaking as " + e.getValue());
+            try (SpeechStream r = api.speech(
+                    SpeechRequest.of("tts-1", text).withVoice(e.getKey()).withFormat("wav"))) {
+                ReferenceSynthesis.assertMatches(
+                        WavAssert.streamedWavSamples(r.readAll(), r.sampleRate()),
+                        ReferenceSynthesis.expected(text, 1.0, e.getValue()),
+                        e.getKey() + " speaking as " + e.getValue());
             }
         }
     }

@@ -1,22 +1,20 @@
 package dev.ttscluster.e2e;
 
-import dev.ttscluster.common.audio.Wav;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
+import dev.ttscluster.common.audio.Wav;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
 /** The checks the end-to-end tests make of the audio the cluster returns. Stateless. */
 final class WavAssert {
     /** The cluster's audio format: 16 kHz, mono, 16-bit. */
     static final int RATE = 16000;
 
-    private WavAssert() {
-    }
+    private WavAssert() {}
 
     /**
      * Asserts a whole WAV file in the cluster's format whose length is {@code seconds} (null: any); returns its

@@ -1,5 +1,10 @@
 package dev.ttscluster.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
 import dev.ttscluster.client.BookUpload;
 import dev.ttscluster.client.JobRequest;
 import dev.ttscluster.client.JobView;
@@ -7,16 +12,8 @@ import dev.ttscluster.client.TtsApiException;
 import dev.ttscluster.client.TtsClient;
 import dev.ttscluster.client.WebhookSecret;
 import dev.ttscluster.client.WebhookState;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpServer;
 import dev.ttscluster.deploy.local.ChildJvm;
 import dev.ttscluster.deploy.local.LocalCluster;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -27,9 +24,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Webhooks on the real cluster: a gateway that allow-lists 127.0.0.1 (and, to show it is never called,
@@ -40,8 +39,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  */
 @OnSharedCluster
 class WebhookEndToEndTest {
-    record Delivery(long receivedMs, String signature, String webhookId, byte[] body) {
-    }
+    record Delivery(long receivedMs, String signature, String webhookId, byte[] body) {}
 
     static LocalCluster cluster;
     static ChildJvm gateway;
@@ -57,15 +55,25 @@ class WebhookEndToEndTest {
         receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         receiver.createContext("/hook", ex -> {
             byte[] body = ex.getRequestBody().readAllBytes();
-            deliveries.add(new Delivery(System.currentTimeMillis(), ex.getRequestHeaders().getFirst("Tts-Signature"),
-                    ex.getRequestHeaders().getFirst("Tts-Webhook-Id"), body));
+            deliveries.add(new Delivery(
+                    System.currentTimeMillis(),
+                    ex.getRequestHeaders().getFirst("Tts-Signature"),
+                    ex.getRequestHeaders().getFirst("Tts-Webhook-Id"),
+                    body));
             int status = calls.incrementAndGet() == 1 ? 500 : 200;
             ex.sendResponseHeaders(status, -1);
             ex.close();
         });
         receiver.start();
-        gateway = cluster.startExtraGateway("gateway-webhooks", Map.of("TTS_GATEWAY_WEBHOOK_ALLOW_HOSTS",
-                "127.0.0.1,169.254.169.254", "TTS_GATEWAY_WEBHOOK_BACKOFF_MS", "1500", "TTS_GATEWAY_WEBHOOK_MAX_ATTEMPTS", "4"));
+        gateway = cluster.startExtraGateway(
+                "gateway-webhooks",
+                Map.of(
+                        "TTS_GATEWAY_WEBHOOK_ALLOW_HOSTS",
+                        "127.0.0.1,169.254.169.254",
+                        "TTS_GATEWAY_WEBHOOK_BACKOFF_MS",
+                        "1500",
+                        "TTS_GATEWAY_WEBHOOK_MAX_ATTEMPTS",
+                        "4"));
         key = cluster.createApiKey("hooks");
         api = TtsClient.of(cluster.urlOf(gateway), key);
     }
@@ -83,8 +91,10 @@ class WebhookEndToEndTest {
     @Test
     void aFailedDeliveryIsRetriedSignedAndListedOnTheJob() throws Exception {
         String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
-        JobView submitted = api.submitJob(JobRequest.of("Call me back when this is spoken " + System.nanoTime() % 1000 + ".")
-                .withCallbackUrl(url)).view();
+        JobView submitted = api.submitJob(
+                        JobRequest.of("Call me back when this is spoken " + System.nanoTime() % 1000 + ".")
+                                .withCallbackUrl(url))
+                .view();
         String id = submitted.id();
         assertThat(submitted.webhook().url()).isEqualTo(url);
 
@@ -93,7 +103,10 @@ class WebhookEndToEndTest {
         assertThat(secret).startsWith("whsec_");
         assertThat(secretView.tenant()).isEqualTo("hooks");
 
-        JobView job = api.awaitJob(id, Duration.ofSeconds(120), j -> j.webhook() != null && j.webhook().delivered());
+        JobView job = api.awaitJob(
+                id,
+                Duration.ofSeconds(120),
+                j -> j.webhook() != null && j.webhook().delivered());
         assertThat(job.status()).isEqualTo("succeeded");
         WebhookState hook = job.webhook();
         assertThat(hook.delivered()).as(job.toString()).isTrue();
@@ -117,12 +130,18 @@ class WebhookEndToEndTest {
             assertThat(body.get("id").asText()).isEqualTo(id);
             assertThat(body.get("status").asText()).isEqualTo("succeeded");
             assertThat(body.get("audio_url").asText()).startsWith("http");
-            assertThat(Math.abs(ts[i] * 1000 - d.receivedMs())).as("timestamp near the receiver's clock").isLessThan(5000);
+            assertThat(Math.abs(ts[i] * 1000 - d.receivedMs()))
+                    .as("timestamp near the receiver's clock")
+                    .isLessThan(5000);
         }
         assertThat(ts[1]).as("the retry is signed afresh").isGreaterThan(ts[0]);
-        assertThat(deliveries.get(1).receivedMs() - deliveries.get(0).receivedMs()).as("backoff").isGreaterThanOrEqualTo(1400);
+        assertThat(deliveries.get(1).receivedMs() - deliveries.get(0).receivedMs())
+                .as("backoff")
+                .isGreaterThanOrEqualTo(1400);
         // a signature made with another tenant's secret does not verify
-        String other = TtsClient.of(cluster.urlOf(gateway), cluster.createApiKey("hooks-other")).webhookSecret().secret();
+        String other = TtsClient.of(cluster.urlOf(gateway), cluster.createApiKey("hooks-other"))
+                .webhookSecret()
+                .secret();
         assertThat(other).isNotEqualTo(secret);
     }
 
@@ -135,15 +154,21 @@ class WebhookEndToEndTest {
         mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
         mac.update((t + ".").getBytes(StandardCharsets.UTF_8));
         byte[] expected = mac.doFinal(d.body());
-        assertThat(MessageDigest.isEqual(expected, HexFormat.of().parseHex(parts[1].substring(3)))).as("signature").isTrue();
+        assertThat(MessageDigest.isEqual(expected, HexFormat.of().parseHex(parts[1].substring(3))))
+                .as("signature")
+                .isTrue();
         return t;
     }
 
     @Test
     void refusedCallbackUrlsGet400() {
-        for (String bad : List.of("http://169.254.169.254/latest/meta-data/", "http://hooks.example.com/x",
-                "ftp://127.0.0.1/x", "http://127.0.0.1.nip.io/x")) {
-            TtsApiException e = refused(() -> api.submitJob(JobRequest.of("Never called.").withCallbackUrl(bad)));
+        for (String bad : List.of(
+                "http://169.254.169.254/latest/meta-data/",
+                "http://hooks.example.com/x",
+                "ftp://127.0.0.1/x",
+                "http://127.0.0.1.nip.io/x")) {
+            TtsApiException e =
+                    refused(() -> api.submitJob(JobRequest.of("Never called.").withCallbackUrl(bad)));
             assertThat(e.status()).as(bad + ": " + e.getMessage()).isEqualTo(400);
             assertThat(e.detail()).contains("callback_url");
         }
@@ -152,13 +177,14 @@ class WebhookEndToEndTest {
         HttpResponse<String> nonString = raw.submit(Map.of("text", "Never called.", "callback_url", 5));
         assertThat(nonString.statusCode()).isEqualTo(400);
         // the shared gateway lists no host: webhooks are refused there, saying so
-        TtsApiException off = refused(() -> SharedCluster.client().submitJob(JobRequest.of("Never called.")
-                .withCallbackUrl("http://127.0.0.1:9/hook")));
+        TtsApiException off = refused(() -> SharedCluster.client()
+                .submitJob(JobRequest.of("Never called.").withCallbackUrl("http://127.0.0.1:9/hook")));
         assertThat(off.status()).isEqualTo(400);
         assertThat(off.detail()).contains("not enabled");
         // books take it as a query parameter, checked the same way
-        TtsApiException book = refused(() -> api.submitBook(BookUpload.of("A short book.".getBytes(StandardCharsets.UTF_8),
-                "text/plain").withCallbackUrl("http://169.254.169.254/x")));
+        TtsApiException book = refused(
+                () -> api.submitBook(BookUpload.of("A short book.".getBytes(StandardCharsets.UTF_8), "text/plain")
+                        .withCallbackUrl("http://169.254.169.254/x")));
         assertThat(book.status()).as(book.getMessage()).isEqualTo(400);
     }
 

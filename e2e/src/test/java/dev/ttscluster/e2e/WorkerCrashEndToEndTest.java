@@ -1,21 +1,20 @@
 package dev.ttscluster.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.ttscluster.client.JobView;
 import dev.ttscluster.client.TtsClient;
 import dev.ttscluster.common.config.InfraConfig;
 import dev.ttscluster.common.state.JobRecord;
-import dev.ttscluster.state.JobStore;
 import dev.ttscluster.deploy.local.ChildJvm;
 import dev.ttscluster.deploy.local.LocalCluster;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Test;
-
+import dev.ttscluster.state.JobStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
 
 /** A worker killed with SIGKILL in the middle of a run loses nothing and double-counts nothing. */
 @OnSharedCluster
@@ -39,7 +38,9 @@ class WorkerCrashEndToEndTest {
         victim.kill();
         assertThat(victim.isAlive()).isFalse();
         int notFinishedAtKill = Jobs.notFinal(api, ids);
-        assertThat(notFinishedAtKill).as("jobs still running when the worker died").isPositive();
+        assertThat(notFinishedAtKill)
+                .as("jobs still running when the worker died")
+                .isPositive();
 
         Map<String, String> env = cluster.servers().env();
         int duplicates = 0;
@@ -51,7 +52,8 @@ class WorkerCrashEndToEndTest {
                 assertThat(r.done()).as("distinct segments counted").isEqualTo(r.segments());
                 duplicates += r.duplicates();
                 short[] audio = ReferenceSynthesis.samples(api.download(job.audioUrl()));
-                assertThat(audio.length).as("a double-counted segment would lengthen the audio")
+                assertThat(audio.length)
+                        .as("a double-counted segment would lengthen the audio")
                         .isEqualTo(ReferenceSynthesis.expected(texts.get(i), 1.0).length);
             }
         }

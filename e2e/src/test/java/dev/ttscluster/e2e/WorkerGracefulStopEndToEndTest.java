@@ -1,21 +1,15 @@
 package dev.ttscluster.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.ttscluster.client.JobView;
 import dev.ttscluster.client.TtsClient;
 import dev.ttscluster.common.config.InfraConfig;
 import dev.ttscluster.common.contract.Topics;
 import dev.ttscluster.common.state.JobRecord;
-import dev.ttscluster.state.JobStore;
 import dev.ttscluster.deploy.local.ChildJvm;
 import dev.ttscluster.deploy.local.LocalCluster;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ConsumerGroupDescription;
-import org.apache.kafka.clients.admin.MemberDescription;
-import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
+import dev.ttscluster.state.JobStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
@@ -23,8 +17,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * A worker stopped with SIGTERM in the middle of a run (a rolling restart, a scale-down) finishes what it
@@ -36,6 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class WorkerGracefulStopEndToEndTest {
     /** The shared cluster's session timeout: how late a dead worker's partitions would move. */
     static final long SESSION_TIMEOUT_MS = 6_000;
+
     static final long GRACE_MS = 30_000;
     static LocalCluster cluster;
     static TtsClient api;
@@ -45,8 +45,13 @@ class WorkerGracefulStopEndToEndTest {
     static void cluster() throws Exception {
         cluster = SharedCluster.get();
         api = SharedCluster.client();
-        admin = Admin.create(Map.of("bootstrap.servers", cluster.servers().env().get(InfraConfig.KAFKA_BOOTSTRAP.name()),
-                "request.timeout.ms", "2000", "default.api.timeout.ms", "4000"));
+        admin = Admin.create(Map.of(
+                "bootstrap.servers",
+                cluster.servers().env().get(InfraConfig.KAFKA_BOOTSTRAP.name()),
+                "request.timeout.ms",
+                "2000",
+                "default.api.timeout.ms",
+                "4000"));
         // a worker restored by an earlier test may still be joining: start from a settled group
         long deadline = System.currentTimeMillis() + 60_000;
         Set<String> names = new HashSet<>();
@@ -66,7 +71,9 @@ class WorkerGracefulStopEndToEndTest {
 
     static ConsumerGroupDescription group() {
         try {
-            return admin.describeConsumerGroups(List.of(Topics.WORKER_GROUP)).all().get(4, TimeUnit.SECONDS)
+            return admin.describeConsumerGroups(List.of(Topics.WORKER_GROUP))
+                    .all()
+                    .get(4, TimeUnit.SECONDS)
                     .get(Topics.WORKER_GROUP);
         } catch (Exception e) {
             return null;
@@ -75,9 +82,10 @@ class WorkerGracefulStopEndToEndTest {
 
     static Set<TopicPartition> segmentPartitions() throws Exception {
         Set<TopicPartition> all = new HashSet<>();
-        admin.describeTopics(List.of(Topics.SEGMENTS_INTERACTIVE, Topics.SEGMENTS_BULK)).allTopicNames()
-                .get(4, TimeUnit.SECONDS).forEach((name, d) -> d.partitions()
-                        .forEach(p -> all.add(new TopicPartition(name, p.partition()))));
+        admin.describeTopics(List.of(Topics.SEGMENTS_INTERACTIVE, Topics.SEGMENTS_BULK))
+                .allTopicNames()
+                .get(4, TimeUnit.SECONDS)
+                .forEach((name, d) -> d.partitions().forEach(p -> all.add(new TopicPartition(name, p.partition()))));
         return all;
     }
 
@@ -116,8 +124,10 @@ class WorkerGracefulStopEndToEndTest {
     }
 
     static boolean balanced(Map<String, Map<String, Long>> lanes) {
-        return lanes.size() == SharedCluster.WORKERS && lanes.values().stream().allMatch(l ->
-                l.getOrDefault(Topics.SEGMENTS_INTERACTIVE, 0L) == 6 && l.getOrDefault(Topics.SEGMENTS_BULK, 0L) == 6);
+        return lanes.size() == SharedCluster.WORKERS
+                && lanes.values().stream()
+                        .allMatch(l -> l.getOrDefault(Topics.SEGMENTS_INTERACTIVE, 0L) == 6
+                                && l.getOrDefault(Topics.SEGMENTS_BULK, 0L) == 6);
     }
 
     @Test
@@ -136,8 +146,12 @@ class WorkerGracefulStopEndToEndTest {
         }
         assertThat(lanes).hasSize(SharedCluster.WORKERS);
         for (Map.Entry<String, Map<String, Long>> e : lanes.entrySet()) {
-            assertThat(e.getValue().getOrDefault(Topics.SEGMENTS_INTERACTIVE, 0L)).as(e.getKey() + " " + lanes).isEqualTo(6);
-            assertThat(e.getValue().getOrDefault(Topics.SEGMENTS_BULK, 0L)).as(e.getKey() + " " + lanes).isEqualTo(6);
+            assertThat(e.getValue().getOrDefault(Topics.SEGMENTS_INTERACTIVE, 0L))
+                    .as(e.getKey() + " " + lanes)
+                    .isEqualTo(6);
+            assertThat(e.getValue().getOrDefault(Topics.SEGMENTS_BULK, 0L))
+                    .as(e.getKey() + " " + lanes)
+                    .isEqualTo(6);
         }
     }
 
@@ -153,20 +167,22 @@ class WorkerGracefulStopEndToEndTest {
 
         // watch the group from outside while the victim stops: when do the survivors own everything?
         long[] ownedAt = {0};
-        Thread watch = new Thread(() -> {
-            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(GRACE_MS + 20_000);
-            try {
-                while (System.nanoTime() < until) {
-                    if (ownsEverything(group(), survivors)) {
-                        ownedAt[0] = System.nanoTime();
-                        return;
+        Thread watch = new Thread(
+                () -> {
+                    long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(GRACE_MS + 20_000);
+                    try {
+                        while (System.nanoTime() < until) {
+                            if (ownsEverything(group(), survivors)) {
+                                ownedAt[0] = System.nanoTime();
+                                return;
+                            }
+                            Thread.sleep(50);
+                        }
+                    } catch (Exception e) {
+                        // no answer: ownedAt stays 0 and the assertion below says so
                     }
-                    Thread.sleep(50);
-                }
-            } catch (Exception e) {
-                // no answer: ownedAt stays 0 and the assertion below says so
-            }
-        }, "group-watch");
+                },
+                "group-watch");
         long sigterm = System.nanoTime();
         watch.start();
         victim.stop(GRACE_MS); // SIGTERM, SIGKILL only after the grace
@@ -175,21 +191,26 @@ class WorkerGracefulStopEndToEndTest {
         watch.join(GRACE_MS + 25_000);
 
         long stopMs = TimeUnit.NANOSECONDS.toMillis(exited - sigterm);
-        assertThat(victim.exitValue()).as("exit status: 143 is SIGTERM's own exit, 137 a kill after the grace")
+        assertThat(victim.exitValue())
+                .as("exit status: 143 is SIGTERM's own exit, 137 a kill after the grace")
                 .isEqualTo(143);
         assertThat(stopMs).as("ms from SIGTERM to exit").isLessThan(GRACE_MS);
         assertThat(ownedAt[0]).as("the survivors came to own every partition").isPositive();
         long takeoverMs = TimeUnit.NANOSECONDS.toMillis(ownedAt[0] - exited);
         // a worker that died without leaving keeps its partitions until the session timeout has passed since its
         // last heartbeat, and then the survivors still have to rejoin: they take over sooner than that could begin
-        assertThat(takeoverMs).as("ms from the victim's exit until the survivors own its partitions").isLessThan(SESSION_TIMEOUT_MS);
+        assertThat(takeoverMs)
+                .as("ms from the victim's exit until the survivors own its partitions")
+                .isLessThan(SESSION_TIMEOUT_MS);
         String log = java.nio.file.Files.readString(cluster.dataDir().resolve("logs/" + victim.name() + ".log"));
         assertThat(log).as("the victim's own account of its stop").contains("poll loop stopped after");
-        assertThat(notFinishedAtStop).as("jobs still running when the worker had stopped").isPositive();
+        assertThat(notFinishedAtStop)
+                .as("jobs still running when the worker had stopped")
+                .isPositive();
 
         int duplicates = 0;
-        try (JobStore store = JobStore.connect(cluster.servers().env().get(InfraConfig.REDIS_URL.name()),
-                Clock.systemUTC(), 3600)) {
+        try (JobStore store =
+                JobStore.connect(cluster.servers().env().get(InfraConfig.REDIS_URL.name()), Clock.systemUTC(), 3600)) {
             for (String id : ids) {
                 JobView job = api.awaitJob(id, Duration.ofSeconds(180));
                 assertThat(job.status()).as(job.toString()).isEqualTo("succeeded");
@@ -198,7 +219,9 @@ class WorkerGracefulStopEndToEndTest {
                 duplicates += r.duplicates();
             }
         }
-        assertThat(duplicates).as("segments done twice: a graceful stop redoes nothing").isZero();
+        assertThat(duplicates)
+                .as("segments done twice: a graceful stop redoes nothing")
+                .isZero();
         System.out.println("worker graceful stop: exited " + stopMs + " ms after SIGTERM with " + victim.exitValue()
                 + ", survivors owned its partitions " + takeoverMs + " ms after its exit ("
                 + TimeUnit.NANOSECONDS.toMillis(ownedAt[0] - sigterm) + " ms after SIGTERM), " + notFinishedAtStop

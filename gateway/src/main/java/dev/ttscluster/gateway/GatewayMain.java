@@ -1,14 +1,12 @@
 package dev.ttscluster.gateway;
 
-import dev.ttscluster.gateway.config.GatewayConfig;
 import dev.ttscluster.common.config.ConfigException;
-
+import dev.ttscluster.gateway.config.GatewayConfig;
 import java.util.concurrent.CountDownLatch;
 
 /** Runs the gateway from environment configuration until SIGTERM/SIGINT. */
 public final class GatewayMain {
-    private GatewayMain() {
-    }
+    private GatewayMain() {}
 
     public static void main(String[] args) throws InterruptedException {
         GatewayConfig cfg;
@@ -21,10 +19,13 @@ public final class GatewayMain {
         }
         Gateway gateway = Gateway.start(cfg);
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            gateway.close();
-            stopped.countDown();
-        }, "gateway-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            gateway.close();
+                            stopped.countDown();
+                        },
+                        "gateway-shutdown"));
         System.out.println("gateway: http://" + cfg.bindHost() + ":" + gateway.port());
         stopped.await();
     }

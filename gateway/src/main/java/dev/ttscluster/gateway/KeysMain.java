@@ -2,14 +2,13 @@ package dev.ttscluster.gateway;
 
 import dev.ttscluster.common.config.ConfigException;
 import dev.ttscluster.common.config.InfraConfig;
-import dev.ttscluster.state.JobStore;
 import dev.ttscluster.gateway.tenants.ApiKeyStore;
 import dev.ttscluster.gateway.tenants.Quota;
-import redis.clients.jedis.UnifiedJedis;
-
+import dev.ttscluster.state.JobStore;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * The operator's key tool, against the job-state Redis named by {@code TTS_REDIS_URL}:
@@ -20,8 +19,7 @@ import java.util.Map;
  * The key is printed once and stored only as its hash. Exit codes: 0 done, 1 not found, 2 usage.
  */
 public final class KeysMain {
-    private KeysMain() {
-    }
+    private KeysMain() {}
 
     public static void main(String[] args) {
         System.exit(run(args, System.getenv()));
@@ -47,8 +45,10 @@ public final class KeysMain {
                         System.err.println("keys: create needs --tenant of 1-63 characters of [a-z0-9_-]");
                         return 2;
                     }
-                    Quota q = new Quota(Double.parseDouble(o.getOrDefault("--rate", "0")),
-                            Integer.parseInt(o.getOrDefault("--burst", "0")), Integer.parseInt(o.getOrDefault("--max-active", "0")));
+                    Quota q = new Quota(
+                            Double.parseDouble(o.getOrDefault("--rate", "0")),
+                            Integer.parseInt(o.getOrDefault("--burst", "0")),
+                            Integer.parseInt(o.getOrDefault("--max-active", "0")));
                     ApiKeyStore.Issued k = keys.create(o.get("--tenant"), o.getOrDefault("--name", ""), q);
                     System.out.println("tenant: " + k.key().tenant());
                     System.out.println("key id: " + k.key().id());

@@ -2,14 +2,13 @@ package dev.ttscluster.state;
 
 import dev.ttscluster.common.contract.JobStatus;
 import dev.ttscluster.common.error.RetriableException;
-import redis.clients.jedis.UnifiedJedis;
-
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * Books in the job-state Redis. A book is a list of chapters, each an ordinary job (its own segments,
@@ -57,10 +56,22 @@ public final class BookStore {
      * @param error why it failed, or empty
      * @param manifestKey object key of the manifest once succeeded, or empty
      */
-    public record Book(String id, String tenant, String title, JobStatus status, List<String> chapterJobs,
-                       List<String> chapterTitles, int chaptersDone, String voice, double speed, String sourceFormat,
-                       long textChars, long createdMs, long finishedMs, String error, String manifestKey) {
-    }
+    public record Book(
+            String id,
+            String tenant,
+            String title,
+            JobStatus status,
+            List<String> chapterJobs,
+            List<String> chapterTitles,
+            int chaptersDone,
+            String voice,
+            double speed,
+            String sourceFormat,
+            long textChars,
+            long createdMs,
+            long finishedMs,
+            String error,
+            String manifestKey) {}
 
     /**
      * What counting a finished chapter found.
@@ -95,8 +106,16 @@ public final class BookStore {
     }
 
     /** Stores a new, queued book whose chapter jobs already exist. */
-    public void create(String id, String tenant, String title, List<String> chapterJobs, List<String> chapterTitles,
-                       String voice, double speed, String sourceFormat, long textChars) {
+    public void create(
+            String id,
+            String tenant,
+            String title,
+            List<String> chapterJobs,
+            List<String> chapterTitles,
+            String voice,
+            double speed,
+            String sourceFormat,
+            long textChars) {
         long now = clock.millis();
         call(() -> {
             Map<String, String> f = new HashMap<>();
@@ -140,11 +159,21 @@ public final class BookStore {
             }
             List<String> jobs = redis.lrange(k + ":chapters", 0, -1);
             List<String> titles = redis.lrange(k + ":titles", 0, -1);
-            return Optional.of(new Book(f.get("id"), f.get("tenant"), f.get("title"), JobStatus.fromWire(f.get("status")),
-                    jobs, titles, Integer.parseInt(f.getOrDefault("chapters_done", "0")), f.get("voice"),
-                    Double.parseDouble(f.getOrDefault("speed", "1")), f.getOrDefault("source_format", ""),
-                    Long.parseLong(f.getOrDefault("text_chars", "0")), Long.parseLong(f.getOrDefault("created_ms", "0")),
-                    Long.parseLong(f.getOrDefault("finished_ms", "0")), f.getOrDefault("error", ""),
+            return Optional.of(new Book(
+                    f.get("id"),
+                    f.get("tenant"),
+                    f.get("title"),
+                    JobStatus.fromWire(f.get("status")),
+                    jobs,
+                    titles,
+                    Integer.parseInt(f.getOrDefault("chapters_done", "0")),
+                    f.get("voice"),
+                    Double.parseDouble(f.getOrDefault("speed", "1")),
+                    f.getOrDefault("source_format", ""),
+                    Long.parseLong(f.getOrDefault("text_chars", "0")),
+                    Long.parseLong(f.getOrDefault("created_ms", "0")),
+                    Long.parseLong(f.getOrDefault("finished_ms", "0")),
+                    f.getOrDefault("error", ""),
                     f.getOrDefault("manifest_key", "")));
         });
     }
@@ -152,7 +181,9 @@ public final class BookStore {
     /** Counts chapter {@code chapter} as assembled (idempotent). */
     public ChapterMark chapterDone(String bookId, int chapter) {
         String k = key(bookId);
-        List<?> r = (List<?>) call(() -> redis.eval(CHAPTER_DONE, List.of(k, k + ":done"),
+        List<?> r = (List<?>) call(() -> redis.eval(
+                CHAPTER_DONE,
+                List.of(k, k + ":done"),
                 List.of(Integer.toString(chapter), Long.toString(clock.millis()))));
         return new ChapterMark(((Long) r.get(0)).intValue(), ((Long) r.get(1)).intValue(), ((Long) r.get(2)) == 1L);
     }

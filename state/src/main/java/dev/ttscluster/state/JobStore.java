@@ -1,16 +1,10 @@
 package dev.ttscluster.state;
 
-import dev.ttscluster.common.error.Dependency;
 import dev.ttscluster.common.contract.JobStatus;
+import dev.ttscluster.common.error.Dependency;
+import dev.ttscluster.common.error.RetriableException;
 import dev.ttscluster.common.state.JobRecord;
 import dev.ttscluster.common.state.SegmentMark;
-import dev.ttscluster.common.error.RetriableException;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.RedisClient;
-import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.exceptions.JedisException;
-
 import java.net.URI;
 import java.time.Clock;
 import java.util.HashMap;
@@ -18,6 +12,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * Job state in the job-state Redis (never the evicting cache instance). Layout per job:
@@ -92,7 +91,9 @@ public final class JobStore implements AutoCloseable {
         return RedisClient.builder()
                 .hostAndPort(new HostAndPort(uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort()))
                 .clientConfig(DefaultJedisClientConfig.builder()
-                        .connectionTimeoutMillis(connectTimeoutMs).socketTimeoutMillis(socketTimeoutMs).build())
+                        .connectionTimeoutMillis(connectTimeoutMs)
+                        .socketTimeoutMillis(socketTimeoutMs)
+                        .build())
                 .build();
     }
 
@@ -135,11 +136,26 @@ public final class JobStore implements AutoCloseable {
         if (f == null || f.isEmpty() || !f.containsKey("status")) {
             return Optional.empty();
         }
-        return Optional.of(new JobRecord(f.get("id"), f.get("tenant"), JobStatus.fromWire(f.get("status")),
-                f.get("voice"), f.get("format"), Double.parseDouble(f.getOrDefault("speed", "1")),
-                num(f, "segments"), num(f, "done"), num(f, "duplicates"), num(f, "cached"), num(f, "text_chars"),
-                lng(f, "created_ms"), lng(f, "updated_ms"), lng(f, "finished_ms"), lng(f, "first_audio_ms"), f.getOrDefault("error", ""),
-                f.getOrDefault("audio_key", ""), lng(f, "audio_samples"), num(f, "sample_rate")));
+        return Optional.of(new JobRecord(
+                f.get("id"),
+                f.get("tenant"),
+                JobStatus.fromWire(f.get("status")),
+                f.get("voice"),
+                f.get("format"),
+                Double.parseDouble(f.getOrDefault("speed", "1")),
+                num(f, "segments"),
+                num(f, "done"),
+                num(f, "duplicates"),
+                num(f, "cached"),
+                num(f, "text_chars"),
+                lng(f, "created_ms"),
+                lng(f, "updated_ms"),
+                lng(f, "finished_ms"),
+                lng(f, "first_audio_ms"),
+                f.getOrDefault("error", ""),
+                f.getOrDefault("audio_key", ""),
+                lng(f, "audio_samples"),
+                num(f, "sample_rate")));
     }
 
     /**
@@ -156,11 +172,20 @@ public final class JobStore implements AutoCloseable {
      */
     public SegmentMark markSegmentDone(String jobId, int index, long samples, boolean cached) {
         String k = jobKey(jobId);
-        Object r = call(() -> redis.eval(MARK_DONE, List.of(k, k + ":done", k + ":samples"),
-                List.of(Integer.toString(index), Long.toString(samples), Long.toString(clock.millis()), cached ? "1" : "0")));
+        Object r = call(() -> redis.eval(
+                MARK_DONE,
+                List.of(k, k + ":done", k + ":samples"),
+                List.of(
+                        Integer.toString(index),
+                        Long.toString(samples),
+                        Long.toString(clock.millis()),
+                        cached ? "1" : "0")));
         List<?> l = (List<?>) r;
-        return new SegmentMark(((Long) l.get(0)) == 1L, ((Long) l.get(1)).intValue(),
-                ((Long) l.get(2)).intValue(), ((Long) l.get(3)) == 1L);
+        return new SegmentMark(
+                ((Long) l.get(0)) == 1L,
+                ((Long) l.get(1)).intValue(),
+                ((Long) l.get(2)).intValue(),
+                ((Long) l.get(3)) == 1L);
     }
 
     /**
@@ -225,8 +250,15 @@ public final class JobStore implements AutoCloseable {
 
     /** Marks the job succeeded with its audio; false if it was already final (counted once). */
     public boolean markSucceeded(String jobId, String audioKey, long samples, int sampleRate) {
-        return finish(jobId, JobStatus.SUCCEEDED, "audio_key", audioKey, "audio_samples", Long.toString(samples),
-                "sample_rate", Integer.toString(sampleRate));
+        return finish(
+                jobId,
+                JobStatus.SUCCEEDED,
+                "audio_key",
+                audioKey,
+                "audio_samples",
+                Long.toString(samples),
+                "sample_rate",
+                Integer.toString(sampleRate));
     }
 
     /** Marks the job failed with a reason; false if it was already final. */

@@ -1,17 +1,16 @@
 package dev.ttscluster.state;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.ttscluster.common.contract.JobStatus;
 import dev.ttscluster.testing.LoopbackRedis;
 import dev.ttscluster.testing.MutableClock;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** The book-state transitions against a real Redis on loopback. */
 class BookStoreRedisTest {

@@ -1,5 +1,8 @@
 package dev.ttscluster.state;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.ttscluster.common.error.Dependency;
 import dev.ttscluster.common.error.RetriableException;
 import dev.ttscluster.common.state.JobRecord;
@@ -7,15 +10,11 @@ import dev.ttscluster.common.state.SegmentMark;
 import dev.ttscluster.testing.LoopbackPorts;
 import dev.ttscluster.testing.LoopbackRedis;
 import dev.ttscluster.testing.MutableClock;
+import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import java.util.List;
-import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The job-state transitions against a real Redis on loopback. */
 class JobStoreRedisTest {
@@ -113,8 +112,8 @@ class JobStoreRedisTest {
     void anUnreachableRedisIsARetriableRedisFailure() {
         try (JobStore down = JobStore.connect("redis://127.0.0.1:" + LoopbackPorts.free(), CLOCK, 3600)) {
             assertThatThrownBy(() -> down.get("any"))
-                    .isInstanceOfSatisfying(RetriableException.class,
-                            e -> assertThat(e.dependency()).isEqualTo(Dependency.REDIS));
+                    .isInstanceOfSatisfying(RetriableException.class, e -> assertThat(e.dependency())
+                            .isEqualTo(Dependency.REDIS));
             assertThat(down.ping()).isFalse();
         }
     }

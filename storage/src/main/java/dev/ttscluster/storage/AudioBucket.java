@@ -1,7 +1,7 @@
 package dev.ttscluster.storage;
 
-import dev.ttscluster.common.error.Dependency;
 import dev.ttscluster.common.config.InfraConfig;
+import dev.ttscluster.common.error.Dependency;
 import dev.ttscluster.common.error.FatalException;
 import dev.ttscluster.common.error.RetriableException;
 import io.minio.BucketExistsArgs;
@@ -12,16 +12,13 @@ import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.minio.errors.ErrorResponseException;
 import io.minio.http.Method;
-
-import okhttp3.OkHttpClient;
-
-import javax.net.SocketFactory;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import javax.net.SocketFactory;
+import okhttp3.OkHttpClient;
 
 /**
  * The S3 bucket holding all audio. Internal requests go to the service endpoint; presigned URLs are
@@ -36,10 +33,17 @@ public final class AudioBucket {
     private final String bucket;
 
     public AudioBucket(InfraConfig cfg) {
-        this.client = MinioClient.builder().endpoint(cfg.s3Endpoint()).httpClient(httpClient())
-                .credentials(cfg.s3AccessKey(), cfg.s3SecretKey()).region(cfg.s3Region()).build();
-        this.publicSigner = MinioClient.builder().endpoint(cfg.s3PublicEndpoint())
-                .credentials(cfg.s3AccessKey(), cfg.s3SecretKey()).region(cfg.s3Region()).build();
+        this.client = MinioClient.builder()
+                .endpoint(cfg.s3Endpoint())
+                .httpClient(httpClient())
+                .credentials(cfg.s3AccessKey(), cfg.s3SecretKey())
+                .region(cfg.s3Region())
+                .build();
+        this.publicSigner = MinioClient.builder()
+                .endpoint(cfg.s3PublicEndpoint())
+                .credentials(cfg.s3AccessKey(), cfg.s3SecretKey())
+                .region(cfg.s3Region())
+                .build();
         this.bucket = cfg.s3Bucket();
     }
 
@@ -50,9 +54,13 @@ public final class AudioBucket {
      */
     private static OkHttpClient httpClient() {
         SocketFactory noDelay = new NoDelaySocketFactory(SocketFactory.getDefault());
-        return new OkHttpClient.Builder().socketFactory(noDelay)
-                .connectTimeout(5, TimeUnit.SECONDS).writeTimeout(30, TimeUnit.SECONDS).readTimeout(30, TimeUnit.SECONDS)
-                .retryOnConnectionFailure(true).build();
+        return new OkHttpClient.Builder()
+                .socketFactory(noDelay)
+                .connectTimeout(5, TimeUnit.SECONDS)
+                .writeTimeout(30, TimeUnit.SECONDS)
+                .readTimeout(30, TimeUnit.SECONDS)
+                .retryOnConnectionFailure(true)
+                .build();
     }
 
     /** Creates the bucket unless it exists. */
@@ -74,8 +82,10 @@ public final class AudioBucket {
 
     /** Writes (or overwrites) an object. */
     public void put(String key, byte[] data, String contentType) {
-        call(() -> client.putObject(PutObjectArgs.builder().bucket(bucket).object(key)
-                .stream(new ByteArrayInputStream(data), data.length, -1).contentType(contentType).build()));
+        call(() -> client.putObject(PutObjectArgs.builder().bucket(bucket).object(key).stream(
+                        new ByteArrayInputStream(data), data.length, -1)
+                .contentType(contentType)
+                .build()));
     }
 
     /** Reads a whole object, or empty when it does not exist. */
@@ -95,7 +105,8 @@ public final class AudioBucket {
     public Optional<InputStream> open(String key) {
         return call(() -> {
             try {
-                return Optional.<InputStream>of(client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build()));
+                return Optional.<InputStream>of(client.getObject(
+                        GetObjectArgs.builder().bucket(bucket).object(key).build()));
             } catch (ErrorResponseException e) {
                 if ("NoSuchKey".equals(e.errorResponse().code())) {
                     return Optional.<InputStream>empty();
@@ -108,12 +119,15 @@ public final class AudioBucket {
     /** A GET URL for one object on the public endpoint, valid for {@code ttl}. */
     public String presignGet(String key, Duration ttl) {
         return call(() -> publicSigner.getPresignedObjectUrl(GetPresignedObjectUrlArgs.builder()
-                .method(Method.GET).bucket(bucket).object(key).expiry((int) ttl.toSeconds()).build()));
+                .method(Method.GET)
+                .bucket(bucket)
+                .object(key)
+                .expiry((int) ttl.toSeconds())
+                .build()));
     }
 
     /** An object's key, size and last change, as a listing gives them. */
-    public record ObjectInfo(String key, long size, java.time.Instant lastModified) {
-    }
+    public record ObjectInfo(String key, long size, java.time.Instant lastModified) {}
 
     /**
      * Every object whose key starts with {@code prefix}, in key order, listed page by page; {@code visit}
@@ -122,11 +136,18 @@ public final class AudioBucket {
     public void list(String prefix, java.util.function.Consumer<ObjectInfo> visit) {
         call(() -> {
             for (io.minio.Result<io.minio.messages.Item> r : client.listObjects(io.minio.ListObjectsArgs.builder()
-                    .bucket(bucket).prefix(prefix).recursive(true).build())) {
+                    .bucket(bucket)
+                    .prefix(prefix)
+                    .recursive(true)
+                    .build())) {
                 io.minio.messages.Item it = r.get();
                 if (!it.isDir()) {
-                    visit.accept(new ObjectInfo(it.objectName(), it.size(),
-                            it.lastModified() == null ? java.time.Instant.EPOCH : it.lastModified().toInstant()));
+                    visit.accept(new ObjectInfo(
+                            it.objectName(),
+                            it.size(),
+                            it.lastModified() == null
+                                    ? java.time.Instant.EPOCH
+                                    : it.lastModified().toInstant()));
                 }
             }
             return null;
@@ -139,13 +160,18 @@ public final class AudioBucket {
             return;
         }
         call(() -> {
-            java.util.List<io.minio.messages.DeleteObject> objs = keys.stream().map(io.minio.messages.DeleteObject::new).toList();
-            for (io.minio.Result<io.minio.messages.DeleteError> r : client.removeObjects(io.minio.RemoveObjectsArgs.builder()
-                    .bucket(bucket).objects(objs).build())) {
+            java.util.List<io.minio.messages.DeleteObject> objs =
+                    keys.stream().map(io.minio.messages.DeleteObject::new).toList();
+            for (io.minio.Result<io.minio.messages.DeleteError> r :
+                    client.removeObjects(io.minio.RemoveObjectsArgs.builder()
+                            .bucket(bucket)
+                            .objects(objs)
+                            .build())) {
                 io.minio.messages.DeleteError err = r.get();
                 if (!"NoSuchKey".equals(err.code())) {
-                    throw new RetriableException(Dependency.S3, "S3 could not delete " + err.objectName() + ": " + err.code() + " "
-                            + err.message());
+                    throw new RetriableException(
+                            Dependency.S3,
+                            "S3 could not delete " + err.objectName() + ": " + err.code() + " " + err.message());
                 }
             }
             return null;

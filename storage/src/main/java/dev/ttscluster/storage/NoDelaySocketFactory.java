@@ -1,9 +1,9 @@
 package dev.ttscluster.storage;
 
-import javax.net.SocketFactory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
+import javax.net.SocketFactory;
 
 /**
  * Sockets from another factory with TCP_NODELAY set, so a request's body leaves at once instead of waiting

@@ -1,19 +1,18 @@
 package dev.ttscluster.storage;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.ttscluster.common.config.InfraConfig;
 import dev.ttscluster.common.error.Dependency;
 import dev.ttscluster.common.error.RetriableException;
 import dev.ttscluster.testing.Env;
 import dev.ttscluster.testing.FakeS3;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The audio bucket's reads, writes and error types against a fake S3 on loopback. */
 class AudioBucketTest {
@@ -52,8 +51,8 @@ class AudioBucketTest {
         s3.failNextPuts(1);
 
         assertThatThrownBy(() -> bucket.put("jobs/j2/audio.wav", new byte[] {1, 2}, "audio/wav"))
-                .isInstanceOfSatisfying(RetriableException.class,
-                        e -> assertThat(e.dependency()).isEqualTo(Dependency.S3));
+                .isInstanceOfSatisfying(RetriableException.class, e -> assertThat(e.dependency())
+                        .isEqualTo(Dependency.S3));
         assertThat(s3.keys()).isEmpty();
 
         bucket.put("jobs/j2/audio.wav", new byte[] {1, 2}, "audio/wav");
@@ -68,8 +67,10 @@ class AudioBucketTest {
 
         String url = signer.presignGet("jobs/j3/audio.wav", Duration.ofMinutes(10));
 
-        assertThat(url).startsWith("https://audio.example.com/tts-audio/jobs/j3/audio.wav?")
-                .contains("X-Amz-Expires=600").contains("X-Amz-Signature=");
+        assertThat(url)
+                .startsWith("https://audio.example.com/tts-audio/jobs/j3/audio.wav?")
+                .contains("X-Amz-Expires=600")
+                .contains("X-Amz-Signature=");
         assertThat(s3.keys()).isEmpty();
     }
 }

@@ -30,6 +30,9 @@ import dev.ttscluster.worker.store.JobFailures;
 import dev.ttscluster.worker.store.SegmentStore;
 import dev.ttscluster.worker.store.SegmentWriter;
 import dev.ttscluster.worker.store.UploadPools;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -40,10 +43,6 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.time.Clock;
-import java.time.Duration;
-import java.util.Properties;
 
 /**
  * Wires one worker process: model, Redis job store, S3 bucket, the stages (intake, the batch runner with its
@@ -74,17 +73,30 @@ public final class Worker implements AutoCloseable {
          * @param shared the shared segment cache, or null
          * @param recent this worker's memory of recent audio, or null
          */
-        static Stages of(SynthesisModel model, Phonemizer phonemizer, JobStore jobs, SegmentWriter writer,
-                         JobAssembler assembler, DeadLetters deadLetters, Sleeper sleeper, long backoffMs,
-                         WorkerMetrics metrics, UploadPools uploads, ModelCall call, SegmentCache shared,
-                         RecentAudio recent) {
+        static Stages of(
+                SynthesisModel model,
+                Phonemizer phonemizer,
+                JobStore jobs,
+                SegmentWriter writer,
+                JobAssembler assembler,
+                DeadLetters deadLetters,
+                Sleeper sleeper,
+                long backoffMs,
+                WorkerMetrics metrics,
+                UploadPools uploads,
+                ModelCall call,
+                SegmentCache shared,
+                RecentAudio recent) {
             Retrier retrier = new Retrier(sleeper, backoffMs, metrics::retriableError);
-            SegmentKeys keys = new SegmentKeys(SegmentKeys.weights(model.manifest().version(), model.halfPrecision()),
-                    model.manifest()::speakerId, phonemizer);
-            SegmentStore store = new SegmentStore(writer, assembler, jobs, phonemizer, model.manifest().sampleRate(),
-                    retrier, metrics, uploads);
+            SegmentKeys keys = new SegmentKeys(
+                    SegmentKeys.weights(model.manifest().version(), model.halfPrecision()),
+                    model.manifest()::speakerId,
+                    phonemizer);
+            SegmentStore store = new SegmentStore(
+                    writer, assembler, jobs, phonemizer, model.manifest().sampleRate(), retrier, metrics, uploads);
             JobFailures failures = new JobFailures(deadLetters, jobs, retrier, metrics);
-            return new Stages(new CacheIntake(phonemizer, keys, store, shared, recent),
+            return new Stages(
+                    new CacheIntake(phonemizer, keys, store, shared, recent),
                     new BatchRunner(model, call, keys, jobs, retrier, failures, store, metrics, shared, recent));
         }
     }
@@ -98,24 +110,50 @@ public final class Worker implements AutoCloseable {
         this.metrics = new WorkerMetrics(Clock.systemUTC()).bindJvmMetrics();
         RecentAudio recent = null;
         if (cfg.cache() != null) {
-            this.cache = new SegmentCache(SegmentCache.client(cfg.cache().redisUrl(), cfg.cache().timeoutMs()),
-                    new Breaker(3, 5_000, Clock.systemUTC()), cfg.cache().ttlSeconds(), cfg.cache().maxValueBytes());
-            recent = cfg.cache().localBytes() == 0 ? null : new RecentAudio(cfg.cache().localBytes());
+            this.cache = new SegmentCache(
+                    SegmentCache.client(cfg.cache().redisUrl(), cfg.cache().timeoutMs()),
+                    new Breaker(3, 5_000, Clock.systemUTC()),
+                    cfg.cache().ttlSeconds(),
+                    cfg.cache().maxValueBytes());
+            recent = cfg.cache().localBytes() == 0
+                    ? null
+                    : new RecentAudio(cfg.cache().localBytes());
             metrics.cacheStats(cache::stats);
         } else {
             this.cache = null;
         }
         this.uploads = new UploadPools(cfg.uploadThreads());
         Sleeper sleeper = Thread::sleep;
-        ModelCall call = new ModelCall(model, sleeper, cfg.retryBackoffMs(), metrics).withMaxAttempts(cfg.maxAttempts())
+        ModelCall call = new ModelCall(model, sleeper, cfg.retryBackoffMs(), metrics)
+                .withMaxAttempts(cfg.maxAttempts())
                 .withFaultInjection(cfg.faultInjectText());
-        Stages stages = Stages.of(model, Frontends.forManifest(model.manifest()), jobs, new SegmentWriter(bucket, jobs, rate),
-                new JobAssembler(bucket, jobs, rate), deadLetters, sleeper, cfg.retryBackoffMs(), metrics, uploads, call,
-                cache, recent);
+        Stages stages = Stages.of(
+                model,
+                Frontends.forManifest(model.manifest()),
+                jobs,
+                new SegmentWriter(bucket, jobs, rate),
+                new JobAssembler(bucket, jobs, rate),
+                deadLetters,
+                sleeper,
+                cfg.retryBackoffMs(),
+                metrics,
+                uploads,
+                call,
+                cache,
+                recent);
         this.storeThreads = cfg.storeInFlight() == 0 ? null : new StoreThreads(cfg.storeInFlight());
-        this.loop = new SegmentConsumerLoop(consumer(cfg), stages.intake(), stages.runner(), cfg.batch(), storeThreads,
-                Clock.systemUTC(), metrics).withBulkPolicy(cfg.bulkBatch()).serving(cfg.topics());
-        this.metricsServer = cfg.metricsPort() == 0 ? null
+        this.loop = new SegmentConsumerLoop(
+                        consumer(cfg),
+                        stages.intake(),
+                        stages.runner(),
+                        cfg.batch(),
+                        storeThreads,
+                        Clock.systemUTC(),
+                        metrics)
+                .withBulkPolicy(cfg.bulkBatch())
+                .serving(cfg.topics());
+        this.metricsServer = cfg.metricsPort() == 0
+                ? null
                 : MetricsServer.start(cfg.metricsHost(), cfg.metricsPort(), metrics::render);
         this.thread = new Thread(loop, cfg.workerId() + "-poll");
     }
@@ -128,15 +166,30 @@ public final class Worker implements AutoCloseable {
     public static Worker start(WorkerConfig cfg) {
         Worker w = new Worker(cfg);
         w.thread.start();
-        log.info("worker {} started: model {} v{} (variant {}, vocoder {}, voices {}, {}) on {} in {} ({}={}), mode {}, "
+        log.info(
+                "worker {} started: model {} v{} (variant {}, vocoder {}, voices {}, {}) on {} in {} ({}={}), mode {}, "
                         + "batch {}, {} batches may upload while the next computes, cache {}, metrics {}, lanes {}",
-                cfg.workerId(), w.model.manifest().name(), w.model.manifest().version(), w.model.manifest().variant(),
-                w.model.manifest().vocoder(), w.model.manifest().speakers(), w.model.manifest().producesSpeech() ? "speech" : "placeholder, no speech",
-                w.model.device(), w.model.halfPrecision() ? "FP16" : "FP32", WorkerConfig.DEVICE.name(), cfg.device().wire(),
-                cfg.mode().wire(), cfg.batch(),
-                cfg.storeInFlight(), w.cache == null ? "off" : cfg.cache().redisUrl(), w.metricsServer == null ? "off" : "on port " + w.metricsServer.port(), cfg.topics());
+                cfg.workerId(),
+                w.model.manifest().name(),
+                w.model.manifest().version(),
+                w.model.manifest().variant(),
+                w.model.manifest().vocoder(),
+                w.model.manifest().speakers(),
+                w.model.manifest().producesSpeech() ? "speech" : "placeholder, no speech",
+                w.model.device(),
+                w.model.halfPrecision() ? "FP16" : "FP32",
+                WorkerConfig.DEVICE.name(),
+                cfg.device().wire(),
+                cfg.mode().wire(),
+                cfg.batch(),
+                cfg.storeInFlight(),
+                w.cache == null ? "off" : cfg.cache().redisUrl(),
+                w.metricsServer == null ? "off" : "on port " + w.metricsServer.port(),
+                cfg.topics());
         if (!cfg.faultInjectText().isEmpty()) {
-            log.warn("FAULT INJECTION ON ({}): segments whose text contains '{}' fail in the model", WorkerConfig.FAULT_INJECT_TEXT.name(),
+            log.warn(
+                    "FAULT INJECTION ON ({}): segments whose text contains '{}' fail in the model",
+                    WorkerConfig.FAULT_INJECT_TEXT.name(),
                     cfg.faultInjectText());
         }
         return w;
@@ -150,8 +203,12 @@ public final class Worker implements AutoCloseable {
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         // more than one batch's worth, so the batcher can group similar lengths (1 for per-request serving)
-        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(cfg.batch().maxSize() == 1 ? 1
-                : Math.min(1024, cfg.batch().maxSize() * BatchAggregator.LOOKAHEAD_BATCHES)));
+        p.put(
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                Integer.toString(
+                        cfg.batch().maxSize() == 1
+                                ? 1
+                                : Math.min(1024, cfg.batch().maxSize() * BatchAggregator.LOOKAHEAD_BATCHES)));
         p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, Integer.toString(cfg.sessionTimeoutMs()));
         p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Integer.toString(Math.max(500, cfg.sessionTimeoutMs() / 4)));
         // incremental rebalancing: when a worker leaves (or joins) only its partitions move; the others keep theirs

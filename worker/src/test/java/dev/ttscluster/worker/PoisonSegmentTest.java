@@ -1,26 +1,28 @@
 package dev.ttscluster.worker;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.ttscluster.common.audio.Wav;
 import dev.ttscluster.common.config.InfraConfig;
 import dev.ttscluster.common.contract.JobStatus;
 import dev.ttscluster.common.contract.SegmentTask;
 import dev.ttscluster.common.contract.Topics;
 import dev.ttscluster.common.state.JobRecord;
+import dev.ttscluster.common.storage.ObjectKeys;
 import dev.ttscluster.state.JobStore;
 import dev.ttscluster.storage.AudioBucket;
 import dev.ttscluster.testing.FakeS3;
-import dev.ttscluster.common.storage.ObjectKeys;
-import dev.ttscluster.worker.frontend.Phonemizer;
 import dev.ttscluster.worker.assembly.JobAssembler;
 import dev.ttscluster.worker.batch.BatchPolicy;
+import dev.ttscluster.worker.frontend.Phonemizer;
+import dev.ttscluster.worker.inference.BatchRunner;
 import dev.ttscluster.worker.inference.DjlSynthesisModel;
 import dev.ttscluster.worker.inference.Frontends;
+import dev.ttscluster.worker.inference.ModelCall;
 import dev.ttscluster.worker.inference.ModelManifest;
 import dev.ttscluster.worker.inference.SynthesisInput;
 import dev.ttscluster.worker.inference.SynthesisModel;
 import dev.ttscluster.worker.inference.SynthesisOutput;
-import dev.ttscluster.worker.inference.BatchRunner;
-import dev.ttscluster.worker.inference.ModelCall;
 import dev.ttscluster.worker.ingest.SegmentConsumerLoop;
 import dev.ttscluster.worker.ingest.StoreThreads;
 import dev.ttscluster.worker.metrics.WorkerMetrics;
@@ -29,6 +31,17 @@ import dev.ttscluster.worker.retry.Sleeper;
 import dev.ttscluster.worker.store.JobFailures;
 import dev.ttscluster.worker.store.SegmentWriter;
 import dev.ttscluster.worker.store.UploadPools;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -50,27 +63,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import redis.embedded.RedisServer;
 
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Clock;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
  * A segment the model keeps rejecting, through the whole worker path: Kafka's mock consumer, the poll
  * loop, the pipeline with the placeholder bundle behind a model that throws whenever the bad row is in
  * its call, a real Redis for job state and a fake S3 for the audio.
  */
 class PoisonSegmentTest {
-    private static final Path BUNDLE = Path.of(System.getProperty("tts.repo.root", "..")).resolve("models/placeholder");
+    private static final Path BUNDLE =
+            Path.of(System.getProperty("tts.repo.root", "..")).resolve("models/placeholder");
     private static final TopicPartition TP = new TopicPartition(Topics.SEGMENTS_INTERACTIVE, 0);
     private static final String BAD_TEXT = "this sentence poisons the engine";
 
@@ -99,8 +99,9 @@ class PoisonSegmentTest {
         }
 
         @Override
-        public synchronized void commitAsync(Map<TopicPartition, OffsetAndMetadata> offsets,
-                                             org.apache.kafka.clients.consumer.OffsetCommitCallback callback) {
+        public synchronized void commitAsync(
+                Map<TopicPartition, OffsetAndMetadata> offsets,
+                org.apache.kafka.clients.consumer.OffsetCommitCallback callback) {
             super.commitAsync(offsets, callback);
             lastCommit = offsets.getOrDefault(TP, lastCommit);
         }
@@ -132,8 +133,7 @@ class PoisonSegmentTest {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     @BeforeAll
@@ -142,8 +142,12 @@ class PoisonSegmentTest {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        redis = RedisServer.newRedisServer().bind("127.0.0.1").port(port).setting("save \"\"")
-                .setting("appendonly no").build();
+        redis = RedisServer.newRedisServer()
+                .bind("127.0.0.1")
+                .port(port)
+                .setting("save \"\"")
+                .setting("appendonly no")
+                .build();
         redis.start();
         redisUrl = "redis://127.0.0.1:" + port;
         engine = DjlSynthesisModel.load(BUNDLE, 1);
@@ -163,8 +167,15 @@ class PoisonSegmentTest {
     @BeforeEach
     void connect() {
         s3 = new FakeS3();
-        infra = InfraConfig.fromEnv(Map.of(InfraConfig.REDIS_URL.name(), redisUrl, InfraConfig.S3_ENDPOINT.name(),
-                s3.endpoint(), InfraConfig.S3_ACCESS_KEY.name(), "ak", InfraConfig.S3_SECRET_KEY.name(), "sk"));
+        infra = InfraConfig.fromEnv(Map.of(
+                InfraConfig.REDIS_URL.name(),
+                redisUrl,
+                InfraConfig.S3_ENDPOINT.name(),
+                s3.endpoint(),
+                InfraConfig.S3_ACCESS_KEY.name(),
+                "ak",
+                InfraConfig.S3_SECRET_KEY.name(),
+                "sk"));
         jobs = JobStore.connect(redisUrl, Clock.systemUTC(), 3600);
         bucket = new AudioBucket(infra);
         model = new PoisonModel();
@@ -181,11 +192,12 @@ class PoisonSegmentTest {
     /** A job of these sentences, queued in Redis; returns its segments. */
     private List<SegmentTask> job(String... sentences) {
         String id = UUID.randomUUID().toString();
-        jobs.create(JobRecord.queued(id, "default", "default", "wav", 1.0, sentences.length, 100, System.currentTimeMillis()));
+        jobs.create(JobRecord.queued(
+                id, "default", "default", "wav", 1.0, sentences.length, 100, System.currentTimeMillis()));
         List<SegmentTask> tasks = new ArrayList<>();
         for (int i = 0; i < sentences.length; i++) {
-            tasks.add(new SegmentTask(SegmentTask.SCHEMA_VERSION, id, "default", i, sentences.length, sentences[i],
-                    "default", 1.0, 0L));
+            tasks.add(new SegmentTask(
+                    SegmentTask.SCHEMA_VERSION, id, "default", i, sentences.length, sentences[i], "default", 1.0, 0L));
         }
         return tasks;
     }
@@ -206,24 +218,54 @@ class PoisonSegmentTest {
                 if (traces.containsKey(t.jobId())) {
                     headers.add(Topics.TRACE_HEADER, traces.get(t.jobId()).getBytes(StandardCharsets.UTF_8));
                 }
-                consumer.addRecord(new ConsumerRecord<>(TP.topic(), TP.partition(), offset++, 0L, TimestampType.CREATE_TIME,
-                        -1, -1, t.recordKey(), t.encode(), headers, Optional.empty()));
+                consumer.addRecord(new ConsumerRecord<>(
+                        TP.topic(),
+                        TP.partition(),
+                        offset++,
+                        0L,
+                        TimestampType.CREATE_TIME,
+                        -1,
+                        -1,
+                        t.recordKey(),
+                        t.encode(),
+                        headers,
+                        Optional.empty()));
             }
         });
         int rate = engine.manifest().sampleRate();
         Sleeper sleeper = pauses::add;
-        Worker.Stages stages = Worker.Stages.of(model, phonemizer, jobs, new SegmentWriter(bucket, jobs, rate),
-                new JobAssembler(bucket, jobs, rate), (task, reason, attempts) -> deadLetters.add(task.recordKey() + " "
-                + attempts + " " + reason), sleeper, 100, metrics, uploads, new ModelCall(model, sleeper, 100, metrics)
-                .withMaxAttempts(3), null, null);
-        SegmentConsumerLoop loop = new SegmentConsumerLoop(consumer, stages.intake(), stages.runner(),
-                new BatchPolicy(16, 2048, 0, true), storeThreads, Clock.systemUTC(), metrics);
+        Worker.Stages stages = Worker.Stages.of(
+                model,
+                phonemizer,
+                jobs,
+                new SegmentWriter(bucket, jobs, rate),
+                new JobAssembler(bucket, jobs, rate),
+                (task, reason, attempts) -> deadLetters.add(task.recordKey() + " " + attempts + " " + reason),
+                sleeper,
+                100,
+                metrics,
+                uploads,
+                new ModelCall(model, sleeper, 100, metrics).withMaxAttempts(3),
+                null,
+                null);
+        SegmentConsumerLoop loop = new SegmentConsumerLoop(
+                consumer,
+                stages.intake(),
+                stages.runner(),
+                new BatchPolicy(16, 2048, 0, true),
+                storeThreads,
+                Clock.systemUTC(),
+                metrics);
         Thread t = new Thread(loop, "poll");
         t.start();
         long deadline = System.currentTimeMillis() + 30_000;
         List<String> ids = segments.stream().map(SegmentTask::jobId).distinct().toList();
-        while (System.currentTimeMillis() < deadline && !(ids.stream().allMatch(id -> jobs.get(id).orElseThrow().status().isFinal())
-                && lastCommit != null && lastCommit.offset() == segments.size())) {
+        while (System.currentTimeMillis() < deadline
+                && !(ids.stream()
+                                .allMatch(id ->
+                                        jobs.get(id).orElseThrow().status().isFinal())
+                        && lastCommit != null
+                        && lastCommit.offset() == segments.size())) {
             Thread.sleep(20);
         }
         loop.stop();
@@ -239,8 +281,12 @@ class PoisonSegmentTest {
 
     /** The row synthesized alone, as 16-bit samples: what it gives in a batch without the bad row. */
     private static short[] alone(String text) {
-        float[] f = engine.synthesize(List.of(new SynthesisInput(phonemizer.ids(text), 0, 1f))).get(0).samples();
-        return Wav.pcm(Wav.encode(f, f.length, engine.manifest().sampleRate()), engine.manifest().sampleRate());
+        float[] f = engine.synthesize(List.of(new SynthesisInput(phonemizer.ids(text), 0, 1f)))
+                .get(0)
+                .samples();
+        return Wav.pcm(
+                Wav.encode(f, f.length, engine.manifest().sampleRate()),
+                engine.manifest().sampleRate());
     }
 
     private static void assertSameAudio(short[] actual, short[] expected) {
@@ -266,9 +312,12 @@ class PoisonSegmentTest {
         String poisonedId = poisoned.get(0).jobId();
         JobRecord failed = jobs.get(poisonedId).orElseThrow();
         assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
-        assertThat(failed.error()).isEqualTo("synthesis failed after 3 attempts: index out of range in self (row of "
-                + phonemizer.ids(BAD_TEXT).length + " phones)");
-        assertThat(failed.done()).as("a failed job's other segments are not counted").isZero();
+        assertThat(failed.error())
+                .isEqualTo("synthesis failed after 3 attempts: index out of range in self (row of "
+                        + phonemizer.ids(BAD_TEXT).length + " phones)");
+        assertThat(failed.done())
+                .as("a failed job's other segments are not counted")
+                .isZero();
         assertThat(model.aloneCalls).as("calls with the bad row alone").isEqualTo(3);
         assertThat(pauses).containsExactly(100L, 200L);
         assertThat(deadLetters).containsExactly(poisoned.get(1).recordKey() + " 3 " + failed.error());
@@ -288,7 +337,9 @@ class PoisonSegmentTest {
         short[] b = alone(first.get(1).text());
         assertSameAudio(Arrays.copyOfRange(joined, 0, a.length), a);
         assertSameAudio(Arrays.copyOfRange(joined, joined.length - b.length, joined.length), b);
-        assertThat(lastCommit.offset()).as("offsets commit past the poison segment").isEqualTo(all.size());
+        assertThat(lastCommit.offset())
+                .as("offsets commit past the poison segment")
+                .isEqualTo(all.size());
     }
 
     @Test
@@ -330,7 +381,9 @@ class PoisonSegmentTest {
         }
 
         List<LogEvent> of(Class<?> logger) {
-            return events.stream().filter(e -> e.getLoggerName().equals(logger.getName())).toList();
+            return events.stream()
+                    .filter(e -> e.getLoggerName().equals(logger.getName()))
+                    .toList();
         }
     }
 
@@ -382,13 +435,16 @@ class PoisonSegmentTest {
         Map<String, Double> m = new java.util.HashMap<>();
         for (String line : metrics.render().split("\n")) {
             if (!line.startsWith("#")) {
-                m.put(line.substring(0, line.lastIndexOf(' ')), Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
+                m.put(
+                        line.substring(0, line.lastIndexOf(' ')),
+                        Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
             }
         }
         double batches = m.get("tts_worker_batch_size_count");
         assertThat(batches).isPositive();
         assertThat(m.get("tts_worker_batch_size_sum")).as("segments batched").isEqualTo(all.size());
-        assertThat(m).containsEntry("tts_worker_batch_wait_seconds_count", batches)
+        assertThat(m)
+                .containsEntry("tts_worker_batch_wait_seconds_count", batches)
                 .containsEntry("tts_worker_batch_padding_percent_count", batches)
                 .containsEntry("tts_worker_segments_total", (double) all.size())
                 // the jobs' first segments go first, in a batch of their own (the poisoned job's too, stored before its
@@ -399,7 +455,9 @@ class PoisonSegmentTest {
                 .containsEntry("tts_worker_dead_letters_total", 1.0)
                 .containsEntry("tts_worker_retriable_errors_total{backend=\"s3\"}", 2.0)
                 .containsEntry("tts_worker_retriable_errors_total{backend=\"redis\"}", 0.0);
-        assertThat(m.get("tts_worker_batch_padding_percent_sum")).as("rows of different lengths were padded").isPositive();
+        assertThat(m.get("tts_worker_batch_padding_percent_sum"))
+                .as("rows of different lengths were padded")
+                .isPositive();
         assertThat(m.get("tts_worker_inference_seconds_count")).isPositive();
         assertThat(m.get("tts_worker_inference_failures_total")).isPositive();
         assertThat(m.get("tts_worker_realtime_factor_count")).isPositive();
@@ -410,12 +468,14 @@ class PoisonSegmentTest {
         // per segment: its own job and trace (the job id where the record had no trace header)
         Map<String, String> traceOf = Map.of(a, "trace-of-first", p, p, b, "trace-of-single");
         List<LogEvent> failed = log.of(JobFailures.class).stream()
-                .filter(e -> e.getMessage().getFormattedMessage().contains("segment 1 failed")).toList();
+                .filter(e -> e.getMessage().getFormattedMessage().contains("segment 1 failed"))
+                .toList();
         assertThat(failed).hasSize(1);
         assertThat(mdc(failed.get(0), "job_id")).isEqualTo(p);
         assertThat(mdc(failed.get(0), "trace_id")).isEqualTo(p);
         List<LogEvent> retried = log.of(Retrier.class).stream()
-                .filter(e -> e.getMessage().getFormattedMessage().startsWith("retrying")).toList();
+                .filter(e -> e.getMessage().getFormattedMessage().startsWith("retrying"))
+                .toList();
         assertThat(retried).hasSize(2).allSatisfy(e -> {
             assertThat(mdc(e, "job_id")).isIn(a, p, b);
             assertThat(mdc(e, "trace_id")).isEqualTo(traceOf.get(mdc(e, "job_id")));
@@ -429,12 +489,19 @@ class PoisonSegmentTest {
             assertThat(mdc(e, "job_id").split(",")).contains(p);
             assertThat(mdc(e, "trace_id").split(",")).contains(p);
         });
-        assertThat(log.of(BatchRunner.class)).filteredOn(e -> e.getMessage().getFormattedMessage().startsWith("batch of"))
-                .isNotEmpty().allSatisfy(e -> assertThat(e.getMessage().getFormattedMessage()).contains(p));
+        assertThat(log.of(BatchRunner.class))
+                .filteredOn(e -> e.getMessage().getFormattedMessage().startsWith("batch of"))
+                .isNotEmpty()
+                .allSatisfy(
+                        e -> assertThat(e.getMessage().getFormattedMessage()).contains(p));
         // nothing the worker writes while it handles these segments lacks a job
         // (but the poll loop's own lines: partitions assigned, the loop stopped)
-        assertThat(log.events).filteredOn(e -> !e.getLoggerName().endsWith("SegmentConsumerLoop")
+        assertThat(log.events)
+                .filteredOn(e -> !e.getLoggerName().endsWith("SegmentConsumerLoop")
                         && !e.getLoggerName().endsWith("PartitionRebalance"))
-                .isNotEmpty().allSatisfy(e -> assertThat(mdc(e, "job_id")).as(e.getMessage().getFormattedMessage()).isNotBlank());
+                .isNotEmpty()
+                .allSatisfy(e -> assertThat(mdc(e, "job_id"))
+                        .as(e.getMessage().getFormattedMessage())
+                        .isNotBlank());
     }
 }

@@ -1,5 +1,8 @@
 package dev.ttscluster.worker;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.InputStream;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.Layout;
 import org.apache.logging.log4j.core.LogEvent;
@@ -9,10 +12,6 @@ import org.apache.logging.log4j.core.impl.Log4jLogEvent;
 import org.apache.logging.log4j.message.SimpleMessage;
 import org.apache.logging.log4j.util.SortedArrayStringMap;
 import org.junit.jupiter.api.Test;
-
-import java.io.InputStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** The worker's log4j2 configuration prints each line's job and trace ids, and nothing for lines without. */
 class WorkerLogPatternTest {
@@ -27,9 +26,13 @@ class WorkerLogPatternTest {
                 mdc.putValue("job_id", jobId);
                 mdc.putValue("trace_id", traceId);
             }
-            LogEvent e = Log4jLogEvent.newBuilder().setLoggerName("dev.ttscluster.worker.retry.Retrier")
-                    .setLevel(Level.WARN).setMessage(new SimpleMessage("retrying in 200 ms")).setThreadName("upload")
-                    .setContextData(mdc).build();
+            LogEvent e = Log4jLogEvent.newBuilder()
+                    .setLoggerName("dev.ttscluster.worker.retry.Retrier")
+                    .setLevel(Level.WARN)
+                    .setMessage(new SimpleMessage("retrying in 200 ms"))
+                    .setThreadName("upload")
+                    .setContextData(mdc)
+                    .build();
             return new String(layout.toByteArray(e), java.nio.charset.StandardCharsets.UTF_8);
         }
     }
@@ -42,6 +45,9 @@ class WorkerLogPatternTest {
     @Test
     void aLineWrittenForNoJobHasNeither() throws Exception {
         String line = format(null, null);
-        assertThat(line).contains("Retrier - retrying in 200 ms").doesNotContain("job_id").doesNotContain("trace_id");
+        assertThat(line)
+                .contains("Retrier - retrying in 200 ms")
+                .doesNotContain("job_id")
+                .doesNotContain("trace_id");
     }
 }

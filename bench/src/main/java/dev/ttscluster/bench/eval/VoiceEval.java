@@ -1,7 +1,7 @@
 package dev.ttscluster.bench.eval;
 
-import dev.ttscluster.common.audio.Wav;
 import dev.ttscluster.bench.proc.ProcStatus;
+import dev.ttscluster.common.audio.Wav;
 import dev.ttscluster.worker.frontend.CmuPhonemizer;
 import dev.ttscluster.worker.frontend.Phonemizer;
 import dev.ttscluster.worker.inference.DeviceChoice;
@@ -9,7 +9,6 @@ import dev.ttscluster.worker.inference.DjlSynthesisModel;
 import dev.ttscluster.worker.inference.Frontends;
 import dev.ttscluster.worker.inference.SynthesisInput;
 import dev.ttscluster.worker.inference.SynthesisOutput;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,11 +26,9 @@ import java.util.List;
  * Prints one {@code key: value} line per figure.
  */
 public final class VoiceEval {
-    private VoiceEval() {
-    }
+    private VoiceEval() {}
 
-    record Item(String id, String text) {
-    }
+    record Item(String id, String text) {}
 
     public static void main(String[] args) throws IOException {
         System.setProperty("ai.djl.offline", "true");
@@ -73,10 +70,17 @@ public final class VoiceEval {
             long loaded = rssMib();
             double rtf8 = run(model, rows, 8, items, out);
             double rtf1 = run(model, rows, 1, null, null);
-            System.out.printf("variant: %s%nvocoder: %s%nvoice: %s%nRTF batch 1: %.4f%nRTF batch 8: %.4f%n"
+            System.out.printf(
+                    "variant: %s%nvocoder: %s%nvoice: %s%nRTF batch 1: %.4f%nRTF batch 8: %.4f%n"
                             + "RSS before load MiB: %d%nRSS loaded MiB: %d%nRSS after runs MiB: %d%n",
-                    model.manifest().variant(), model.manifest().vocoder(), model.manifest().speakers().get(speaker),
-                    rtf1, rtf8, before, loaded, rssMib());
+                    model.manifest().variant(),
+                    model.manifest().vocoder(),
+                    model.manifest().speakers().get(speaker),
+                    rtf1,
+                    rtf8,
+                    before,
+                    loaded,
+                    rssMib());
         }
     }
 
@@ -93,7 +97,9 @@ public final class VoiceEval {
                 float[] s = res.get(k).samples();
                 samples += s.length;
                 if (out != null) {
-                    Files.write(out.resolve(items.get(i + k).id() + ".wav"), Wav.encode(s, s.length, model.manifest().sampleRate()));
+                    Files.write(
+                            out.resolve(items.get(i + k).id() + ".wav"),
+                            Wav.encode(s, s.length, model.manifest().sampleRate()));
                 }
             }
         }
@@ -137,7 +143,8 @@ public final class VoiceEval {
             int[] cur = new int[b.size() + 1];
             cur[0] = i;
             for (int j = 1; j <= b.size(); j++) {
-                cur[j] = Math.min(Math.min(prev[j] + 1, cur[j - 1] + 1),
+                cur[j] = Math.min(
+                        Math.min(prev[j] + 1, cur[j - 1] + 1),
                         prev[j - 1] + (a.get(i - 1).equals(b.get(j - 1)) ? 0 : 1));
             }
             prev = cur;

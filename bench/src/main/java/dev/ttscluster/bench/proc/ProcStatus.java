@@ -10,8 +10,7 @@ import java.nio.file.Path;
  * (0 or NaN) instead of failing.
  */
 public final class ProcStatus {
-    private ProcStatus() {
-    }
+    private ProcStatus() {}
 
     /** Resident memory of process {@code pid} in bytes; 0 where unknown. */
     public static long rssBytes(long pid) {

@@ -1,7 +1,6 @@
 package dev.ttscluster.client.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -15,8 +14,7 @@ import java.util.Map;
  * Java {@code null} (or 0 for counters). Stateless and thread-safe; never throws for a missing field.
  */
 public final class JsonFields {
-    private JsonFields() {
-    }
+    private JsonFields() {}
 
     /** The text of {@code field}, or null when it is missing or null. */
     public static String text(JsonNode n, String field) {
@@ -58,7 +56,9 @@ public final class JsonFields {
     /** An object field of texts (empty when missing), unmodifiable, in the JSON's order. */
     public static Map<String, String> textMap(JsonNode n, String field) {
         Map<String, String> out = new LinkedHashMap<>();
-        n.path(field).fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+        n.path(field)
+                .fields()
+                .forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
         return Collections.unmodifiableMap(out);
     }
 }

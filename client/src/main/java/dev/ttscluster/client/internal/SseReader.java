@@ -10,8 +10,7 @@ import java.io.IOException;
  */
 public final class SseReader {
     /** One event as sent: its id (null when it had none), name ("message" when it had none) and data lines joined. */
-    public record Frame(String id, String event, String data) {
-    }
+    public record Frame(String id, String event, String data) {}
 
     private final BufferedReader in;
 
@@ -50,7 +49,10 @@ public final class SseReader {
             switch (field) {
                 case "id" -> id = value;
                 case "event" -> event = value;
-                case "data" -> data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
+                case "data" ->
+                    data = data == null
+                            ? new StringBuilder(value)
+                            : data.append('\n').append(value);
                 default -> {
                     // retry and unknown fields are ignored
                 }

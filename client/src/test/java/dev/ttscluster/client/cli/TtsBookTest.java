@@ -1,9 +1,8 @@
 package dev.ttscluster.client.cli;
 
-import com.sun.net.httpserver.HttpServer;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -11,8 +10,8 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class TtsBookTest {
     @Test
@@ -21,8 +20,10 @@ class TtsBookTest {
         s.createContext("/v1/books", ex -> {
             ex.getRequestBody().readAllBytes();
             boolean ok = ex.getRequestHeaders().getFirst("Content-Type").equals("text/plain");
-            byte[] b = (ok ? "{\"id\":\"b1\",\"title\":\"T\",\"status\":\"queued\",\"chapters_total\":2}"
-                    : "{\"error\":\"unsupported_media_type\",\"message\":\"not a book\"}").getBytes(StandardCharsets.UTF_8);
+            byte[] b = (ok
+                            ? "{\"id\":\"b1\",\"title\":\"T\",\"status\":\"queued\",\"chapters_total\":2}"
+                            : "{\"error\":\"unsupported_media_type\",\"message\":\"not a book\"}")
+                    .getBytes(StandardCharsets.UTF_8);
             ex.sendResponseHeaders(ok ? 202 : 415, b.length);
             ex.getResponseBody().write(b);
             ex.close();
@@ -35,12 +36,23 @@ class TtsBookTest {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-            int ok = TtsBook.run(new PrintStream(out, true), new PrintStream(err, true), "submit", txt.toString(), "--no-wait",
-                    "--url", url);
-            int refused = TtsBook.run(new PrintStream(out, true), new PrintStream(err, true), "submit", epub.toString(),
-                    "--url", url);
-            int missing = TtsBook.run(new PrintStream(out, true), new PrintStream(err, true), "submit",
-                    dir.resolve("none.txt").toString(), "--url", url);
+            int ok = TtsBook.run(
+                    new PrintStream(out, true),
+                    new PrintStream(err, true),
+                    "submit",
+                    txt.toString(),
+                    "--no-wait",
+                    "--url",
+                    url);
+            int refused = TtsBook.run(
+                    new PrintStream(out, true), new PrintStream(err, true), "submit", epub.toString(), "--url", url);
+            int missing = TtsBook.run(
+                    new PrintStream(out, true),
+                    new PrintStream(err, true),
+                    "submit",
+                    dir.resolve("none.txt").toString(),
+                    "--url",
+                    url);
 
             assertThat(ok).isZero();
             assertThat(out.toString(StandardCharsets.UTF_8)).contains("book b1: 'T', 2 chapters");

@@ -1,7 +1,6 @@
 package dev.ttscluster.common.audio;
 
 import dev.ttscluster.common.error.FatalException;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
@@ -13,8 +12,7 @@ public final class Wav {
     /** Bytes in the canonical header this class writes. */
     public static final int HEADER_BYTES = 44;
 
-    private Wav() {
-    }
+    private Wav() {}
 
     /** Header facts of a parsed file. */
     public record Info(int sampleRate, int channels, int bitsPerSample, int dataOffset, int dataBytes) {
@@ -58,7 +56,10 @@ public final class Wav {
             throw new FatalException("WAV has format " + info + ", expected 16-bit mono at " + sampleRate);
         }
         short[] out = new short[info.dataBytes() / 2];
-        ByteBuffer.wrap(wav, info.dataOffset(), info.dataBytes()).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(out);
+        ByteBuffer.wrap(wav, info.dataOffset(), info.dataBytes())
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .asShortBuffer()
+                .get(out);
         return out;
     }
 
@@ -73,7 +74,8 @@ public final class Wav {
         for (int i = 0; i < parts.size(); i++) {
             infos[i] = parse(parts.get(i));
             if (infos[i].sampleRate() != sampleRate || infos[i].channels() != 1 || infos[i].bitsPerSample() != 16) {
-                throw new FatalException("part " + i + " has format " + infos[i] + ", expected 16-bit mono at " + sampleRate);
+                throw new FatalException(
+                        "part " + i + " has format " + infos[i] + ", expected 16-bit mono at " + sampleRate);
             }
             total += infos[i].dataBytes();
         }
@@ -136,8 +138,14 @@ public final class Wav {
         int dataBytes = samples * 2;
         ByteBuffer b = ByteBuffer.allocate(HEADER_BYTES + dataBytes).order(ByteOrder.LITTLE_ENDIAN);
         b.putInt(0x46464952).putInt(36 + dataBytes).putInt(0x45564157);
-        b.putInt(0x20746d66).putInt(16).putShort((short) 1).putShort((short) 1)
-                .putInt(sampleRate).putInt(sampleRate * 2).putShort((short) 2).putShort((short) 16);
+        b.putInt(0x20746d66)
+                .putInt(16)
+                .putShort((short) 1)
+                .putShort((short) 1)
+                .putInt(sampleRate)
+                .putInt(sampleRate * 2)
+                .putShort((short) 2)
+                .putShort((short) 16);
         b.putInt(0x61746164).putInt(dataBytes);
         return b;
     }

@@ -18,8 +18,13 @@ public final class ConfigKey<T> {
     private final Predicate<T> validator;
     private final String rule;
 
-    private ConfigKey(String name, String doc, String defaultValue, Function<String, T> parser,
-                      Predicate<T> validator, String rule) {
+    private ConfigKey(
+            String name,
+            String doc,
+            String defaultValue,
+            Function<String, T> parser,
+            Predicate<T> validator,
+            String rule) {
         this.name = Objects.requireNonNull(name);
         this.doc = Objects.requireNonNull(doc);
         this.defaultValue = defaultValue;
@@ -40,27 +45,43 @@ public final class ConfigKey<T> {
 
     /** An integer key accepted within [min, max]. */
     public static ConfigKey<Integer> integer(String name, int defaultValue, int min, int max, String doc) {
-        return new ConfigKey<>(name, doc, Integer.toString(defaultValue), Integer::parseInt,
-                v -> v >= min && v <= max, "an integer in [" + min + ", " + max + "]");
+        return new ConfigKey<>(
+                name,
+                doc,
+                Integer.toString(defaultValue),
+                Integer::parseInt,
+                v -> v >= min && v <= max,
+                "an integer in [" + min + ", " + max + "]");
     }
 
     /** A long key accepted within [min, max]. */
     public static ConfigKey<Long> longInt(String name, long defaultValue, long min, long max, String doc) {
-        return new ConfigKey<>(name, doc, Long.toString(defaultValue), Long::parseLong,
-                v -> v >= min && v <= max, "an integer in [" + min + ", " + max + "]");
+        return new ConfigKey<>(
+                name,
+                doc,
+                Long.toString(defaultValue),
+                Long::parseLong,
+                v -> v >= min && v <= max,
+                "an integer in [" + min + ", " + max + "]");
     }
 
     /** A boolean key: true or false. */
     public static ConfigKey<Boolean> bool(String name, boolean defaultValue, String doc) {
-        return new ConfigKey<>(name, doc, Boolean.toString(defaultValue), s -> {
-            if (s.equalsIgnoreCase("true")) {
-                return true;
-            }
-            if (s.equalsIgnoreCase("false")) {
-                return false;
-            }
-            throw new IllegalArgumentException("not a boolean");
-        }, v -> true, "true or false");
+        return new ConfigKey<>(
+                name,
+                doc,
+                Boolean.toString(defaultValue),
+                s -> {
+                    if (s.equalsIgnoreCase("true")) {
+                        return true;
+                    }
+                    if (s.equalsIgnoreCase("false")) {
+                        return false;
+                    }
+                    throw new IllegalArgumentException("not a boolean");
+                },
+                v -> true,
+                "true or false");
     }
 
     /**

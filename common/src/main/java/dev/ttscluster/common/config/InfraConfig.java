@@ -16,29 +16,42 @@ import java.util.Map;
  * @param s3Bucket bucket holding all audio
  * @param s3Region region used for signing
  */
-public record InfraConfig(String kafkaBootstrap, String redisUrl, String s3Endpoint, String s3PublicEndpoint,
-                          String s3AccessKey, String s3SecretKey, String s3Bucket, String s3Region) {
+public record InfraConfig(
+        String kafkaBootstrap,
+        String redisUrl,
+        String s3Endpoint,
+        String s3PublicEndpoint,
+        String s3AccessKey,
+        String s3SecretKey,
+        String s3Bucket,
+        String s3Region) {
 
-    public static final ConfigKey<String> KAFKA_BOOTSTRAP = ConfigKey.string("TTS_KAFKA_BOOTSTRAP_SERVERS",
-            "127.0.0.1:9092", "Kafka bootstrap servers (host:port, comma separated)");
-    public static final ConfigKey<String> REDIS_URL = ConfigKey.string("TTS_REDIS_URL",
-            "redis://127.0.0.1:6379", "Job-state Redis (no eviction, append-only persistence)");
-    public static final ConfigKey<String> S3_ENDPOINT = ConfigKey.string("TTS_S3_ENDPOINT",
-            "http://127.0.0.1:9000", "S3 endpoint used by the services");
-    public static final ConfigKey<String> S3_PUBLIC_ENDPOINT = ConfigKey.optionalString("TTS_S3_PUBLIC_ENDPOINT",
+    public static final ConfigKey<String> KAFKA_BOOTSTRAP = ConfigKey.string(
+            "TTS_KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092", "Kafka bootstrap servers (host:port, comma separated)");
+    public static final ConfigKey<String> REDIS_URL = ConfigKey.string(
+            "TTS_REDIS_URL", "redis://127.0.0.1:6379", "Job-state Redis (no eviction, append-only persistence)");
+    public static final ConfigKey<String> S3_ENDPOINT =
+            ConfigKey.string("TTS_S3_ENDPOINT", "http://127.0.0.1:9000", "S3 endpoint used by the services");
+    public static final ConfigKey<String> S3_PUBLIC_ENDPOINT = ConfigKey.optionalString(
+            "TTS_S3_PUBLIC_ENDPOINT",
             "S3 endpoint that presigned URLs for clients are signed for; empty means TTS_S3_ENDPOINT");
-    public static final ConfigKey<String> S3_ACCESS_KEY = ConfigKey.string("TTS_S3_ACCESS_KEY",
-            null, "S3 access key");
-    public static final ConfigKey<String> S3_SECRET_KEY = ConfigKey.string("TTS_S3_SECRET_KEY",
-            null, "S3 secret key");
-    public static final ConfigKey<String> S3_BUCKET = ConfigKey.string("TTS_S3_BUCKET",
-            "tts-audio", "Bucket holding segment and job audio");
-    public static final ConfigKey<String> S3_REGION = ConfigKey.string("TTS_S3_REGION",
-            "us-east-1", "Region used to sign S3 requests");
+    public static final ConfigKey<String> S3_ACCESS_KEY = ConfigKey.string("TTS_S3_ACCESS_KEY", null, "S3 access key");
+    public static final ConfigKey<String> S3_SECRET_KEY = ConfigKey.string("TTS_S3_SECRET_KEY", null, "S3 secret key");
+    public static final ConfigKey<String> S3_BUCKET =
+            ConfigKey.string("TTS_S3_BUCKET", "tts-audio", "Bucket holding segment and job audio");
+    public static final ConfigKey<String> S3_REGION =
+            ConfigKey.string("TTS_S3_REGION", "us-east-1", "Region used to sign S3 requests");
 
     /** Every key, for documentation. */
-    public static final List<ConfigKey<?>> KEYS = List.of(KAFKA_BOOTSTRAP, REDIS_URL, S3_ENDPOINT,
-            S3_PUBLIC_ENDPOINT, S3_ACCESS_KEY, S3_SECRET_KEY, S3_BUCKET, S3_REGION);
+    public static final List<ConfigKey<?>> KEYS = List.of(
+            KAFKA_BOOTSTRAP,
+            REDIS_URL,
+            S3_ENDPOINT,
+            S3_PUBLIC_ENDPOINT,
+            S3_ACCESS_KEY,
+            S3_SECRET_KEY,
+            S3_BUCKET,
+            S3_REGION);
 
     /**
      * Reads and validates the keys.
@@ -57,8 +70,15 @@ public record InfraConfig(String kafkaBootstrap, String redisUrl, String s3Endpo
         if (!bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")) {
             throw new ConfigException(S3_BUCKET.name() + "='" + bucket + "' is invalid: expected an S3 bucket name");
         }
-        return new InfraConfig(KAFKA_BOOTSTRAP.read(env), redis, endpoint, publicEndpoint,
-                S3_ACCESS_KEY.read(env), S3_SECRET_KEY.read(env), bucket, S3_REGION.read(env));
+        return new InfraConfig(
+                KAFKA_BOOTSTRAP.read(env),
+                redis,
+                endpoint,
+                publicEndpoint,
+                S3_ACCESS_KEY.read(env),
+                S3_SECRET_KEY.read(env),
+                bucket,
+                S3_REGION.read(env));
     }
 
     private static String httpUrl(ConfigKey<String> key, String value) {
@@ -75,7 +95,7 @@ public record InfraConfig(String kafkaBootstrap, String redisUrl, String s3Endpo
 
     @Override
     public String toString() {
-        return "InfraConfig[kafka=" + kafkaBootstrap + ", redis=" + redisUrl + ", s3=" + s3Endpoint
-                + ", s3Public=" + s3PublicEndpoint + ", bucket=" + s3Bucket + "]";
+        return "InfraConfig[kafka=" + kafkaBootstrap + ", redis=" + redisUrl + ", s3=" + s3Endpoint + ", s3Public="
+                + s3PublicEndpoint + ", bucket=" + s3Bucket + "]";
     }
 }

@@ -4,7 +4,11 @@ import java.util.Locale;
 
 /** Lifecycle of a job: queued -> running -> succeeded | failed | cancelled. */
 public enum JobStatus {
-    QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED;
+    QUEUED,
+    RUNNING,
+    SUCCEEDED,
+    FAILED,
+    CANCELLED;
 
     /** The lower-case name used on the wire and in Redis. */
     public String wire() {

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.ttscluster.common.error.FatalException;
-
 import java.util.Objects;
 
 /**
@@ -37,7 +36,10 @@ public record SegmentTask(
         @JsonProperty("voice") String voice,
         @JsonProperty("speed") double speed,
         @JsonProperty("submitted_ms") long submittedMs,
-        @JsonProperty("book") @JsonInclude(JsonInclude.Include.NON_NULL) String book,
+
+        @JsonProperty("book") @JsonInclude(JsonInclude.Include.NON_NULL)
+        String book,
+
         @JsonProperty("chapter") int chapter) {
 
     /** The schema version this code writes and reads. */
@@ -52,8 +54,16 @@ public record SegmentTask(
     }
 
     /** A segment of a plain job (no book). */
-    public SegmentTask(int schema, String jobId, String tenant, int index, int count, String text, String voice,
-                       double speed, long submittedMs) {
+    public SegmentTask(
+            int schema,
+            String jobId,
+            String tenant,
+            int index,
+            int count,
+            String text,
+            String voice,
+            double speed,
+            long submittedMs) {
         this(schema, jobId, tenant, index, count, text, voice, speed, submittedMs, null, 0);
     }
 

@@ -16,6 +16,5 @@ public final class Topics {
     /** The consumer group every worker joins. */
     public static final String WORKER_GROUP = "workers";
 
-    private Topics() {
-    }
+    private Topics() {}
 }

@@ -26,9 +26,26 @@ import dev.ttscluster.common.contract.JobStatus;
  * @param audioSamples samples in the joined audio once succeeded
  * @param sampleRate sample rate of the audio once known
  */
-public record JobRecord(String id, String tenant, JobStatus status, String voice, String format, double speed,
-                        int segments, int done, int duplicates, int cached, int textChars, long createdMs, long updatedMs,
-                        long finishedMs, long firstAudioMs, String error, String audioKey, long audioSamples, int sampleRate) {
+public record JobRecord(
+        String id,
+        String tenant,
+        JobStatus status,
+        String voice,
+        String format,
+        double speed,
+        int segments,
+        int done,
+        int duplicates,
+        int cached,
+        int textChars,
+        long createdMs,
+        long updatedMs,
+        long finishedMs,
+        long firstAudioMs,
+        String error,
+        String audioKey,
+        long audioSamples,
+        int sampleRate) {
 
     /** Fraction of distinct segments done, 0..1; 1 once succeeded. */
     public double progress() {
@@ -39,9 +56,34 @@ public record JobRecord(String id, String tenant, JobStatus status, String voice
     }
 
     /** A new queued job. */
-    public static JobRecord queued(String id, String tenant, String voice, String format, double speed,
-                                   int segments, int textChars, long nowMs) {
-        return new JobRecord(id, tenant, JobStatus.QUEUED, voice, format, speed, segments, 0, 0, 0, textChars,
-                nowMs, nowMs, 0, 0, "", "", 0, 0);
+    public static JobRecord queued(
+            String id,
+            String tenant,
+            String voice,
+            String format,
+            double speed,
+            int segments,
+            int textChars,
+            long nowMs) {
+        return new JobRecord(
+                id,
+                tenant,
+                JobStatus.QUEUED,
+                voice,
+                format,
+                speed,
+                segments,
+                0,
+                0,
+                0,
+                textChars,
+                nowMs,
+                nowMs,
+                0,
+                0,
+                "",
+                "",
+                0,
+                0);
     }
 }

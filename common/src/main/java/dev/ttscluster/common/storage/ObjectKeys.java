@@ -5,8 +5,7 @@ package dev.ttscluster.common.storage;
  * redelivered segment overwrites the same object.
  */
 public final class ObjectKeys {
-    private ObjectKeys() {
-    }
+    private ObjectKeys() {}
 
     /** {@code tenants/{tenant}/jobs/{job}/segments/{index}.wav}, index zero-padded to 5 digits. */
     public static String segment(String tenant, String jobId, int index) {
@@ -25,13 +24,16 @@ public final class ObjectKeys {
 
     /** Where segment {@code index} of the job {@code task} belongs to is stored: under its book's chapter, if any. */
     public static String segmentOf(dev.ttscluster.common.contract.SegmentTask task, int index) {
-        return task.inBook() ? chapterPrefix(task.tenant(), task.book(), task.chapter()) + "segments/"
-                + String.format("%05d", index) + ".wav" : segment(task.tenant(), task.jobId(), index);
+        return task.inBook()
+                ? chapterPrefix(task.tenant(), task.book(), task.chapter()) + "segments/" + String.format("%05d", index)
+                        + ".wav"
+                : segment(task.tenant(), task.jobId(), index);
     }
 
     /** The joined audio of the job {@code task} belongs to: a chapter's audio inside its book, if any. */
     public static String audioOf(dev.ttscluster.common.contract.SegmentTask task, String format) {
-        return task.inBook() ? chapterPrefix(task.tenant(), task.book(), task.chapter()) + "audio." + format
+        return task.inBook()
+                ? chapterPrefix(task.tenant(), task.book(), task.chapter()) + "audio." + format
                 : jobAudio(task.tenant(), task.jobId(), format);
     }
 

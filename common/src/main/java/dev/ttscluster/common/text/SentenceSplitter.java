@@ -10,9 +10,10 @@ import java.util.Set;
  * after common abbreviations, single initials and inside decimal numbers. Stateless and thread-safe.
  */
 public final class SentenceSplitter {
-    private static final Set<String> ABBREVIATIONS = Set.of("mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st",
-            "vs", "etc", "e.g", "i.e", "no", "mt", "ft", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
-            "sept", "oct", "nov", "dec", "inc", "ltd", "co", "corp", "capt", "col", "gen", "lt", "sgt", "rev", "gov");
+    private static final Set<String> ABBREVIATIONS = Set.of(
+            "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "vs", "etc", "e.g", "i.e", "no", "mt", "ft", "jan",
+            "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "inc", "ltd", "co", "corp",
+            "capt", "col", "gen", "lt", "sgt", "rev", "gov");
 
     /** Returns the sentences of {@code text}, trimmed, none empty. */
     public List<String> split(String text) {

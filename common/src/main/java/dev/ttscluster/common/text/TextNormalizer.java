@@ -21,8 +21,10 @@ public final class TextNormalizer {
                 space = out.length() > 0;
                 continue;
             }
-            if (Character.isISOControl(mapped) || Character.getType(mapped) == Character.FORMAT
-                    || Character.getType(mapped) == Character.SURROGATE || Character.getType(mapped) == Character.UNASSIGNED
+            if (Character.isISOControl(mapped)
+                    || Character.getType(mapped) == Character.FORMAT
+                    || Character.getType(mapped) == Character.SURROGATE
+                    || Character.getType(mapped) == Character.UNASSIGNED
                     || Character.getType(mapped) == Character.PRIVATE_USE) {
                 continue;
             }
@@ -37,11 +39,19 @@ public final class TextNormalizer {
 
     private static int fold(int cp) {
         switch (cp) {
-            case '\u2018': case '\u2019': case '\u201B': case '\u2032':
+            case '\u2018':
+            case '\u2019':
+            case '\u201B':
+            case '\u2032':
                 return '\'';
-            case '\u201C': case '\u201D': case '\u201F': case '\u2033':
+            case '\u201C':
+            case '\u201D':
+            case '\u201F':
+            case '\u2033':
                 return '"';
-            case '\u2013': case '\u2014': case '\u2212':
+            case '\u2013':
+            case '\u2014':
+            case '\u2212':
                 return '-';
             case '\u2026':
                 return '.';

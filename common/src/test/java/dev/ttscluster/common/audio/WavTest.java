@@ -1,15 +1,14 @@
 package dev.ttscluster.common.audio;
 
-import dev.ttscluster.common.error.FatalException;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ttscluster.common.error.FatalException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class WavTest {
     private static short sample(byte[] wav, Wav.Info info, int i) {
@@ -40,7 +39,7 @@ class WavTest {
 
     @Test
     void encodeUsesOnlyLengthSamples() {
-        byte[] wav = Wav.encode(new float[]{0.1f, 0.2f, 0.3f, 0.4f}, 2, 16000);
+        byte[] wav = Wav.encode(new float[] {0.1f, 0.2f, 0.3f, 0.4f}, 2, 16000);
         assertThat(Wav.parse(wav).samples()).isEqualTo(2);
     }
 
@@ -52,7 +51,8 @@ class WavTest {
 
     @Test
     void valuesBeyondUnitRangeAreClipped() {
-        byte[] wav = Wav.encode(new float[]{2f, -3f, 1.0001f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}, 5, 8000);
+        byte[] wav =
+                Wav.encode(new float[] {2f, -3f, 1.0001f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}, 5, 8000);
         Wav.Info info = Wav.parse(wav);
         assertThat(sample(wav, info, 0)).isEqualTo((short) 32767);
         assertThat(sample(wav, info, 1)).isEqualTo((short) -32767);
@@ -63,8 +63,8 @@ class WavTest {
 
     @Test
     void joinSumsSamplesAndKeepsDataBytes() {
-        byte[] a = Wav.encode(new float[]{0.1f, 0.2f, 0.3f}, 3, 16000);
-        byte[] b = Wav.encode(new float[]{-0.4f, 0.5f}, 2, 16000);
+        byte[] a = Wav.encode(new float[] {0.1f, 0.2f, 0.3f}, 3, 16000);
+        byte[] b = Wav.encode(new float[] {-0.4f, 0.5f}, 2, 16000);
         byte[] joined = Wav.join(List.of(a, b), 16000);
         Wav.Info info = Wav.parse(joined);
         assertThat(info.samples()).isEqualTo(5);
@@ -82,10 +82,11 @@ class WavTest {
 
     @Test
     void joinRejectsPartAtOtherRate() {
-        byte[] a = Wav.encode(new float[]{0.1f}, 1, 16000);
-        byte[] b = Wav.encode(new float[]{0.1f}, 1, 22050);
+        byte[] a = Wav.encode(new float[] {0.1f}, 1, 16000);
+        byte[] b = Wav.encode(new float[] {0.1f}, 1, 22050);
         assertThatThrownBy(() -> Wav.join(List.of(a, b), 16000))
-                .isInstanceOf(FatalException.class).hasMessageContaining("part 1");
+                .isInstanceOf(FatalException.class)
+                .hasMessageContaining("part 1");
     }
 
     @Test
@@ -93,12 +94,12 @@ class WavTest {
         assertThatThrownBy(() -> Wav.parse("this is not a wav file at all".getBytes()))
                 .isInstanceOf(FatalException.class);
         assertThatThrownBy(() -> Wav.parse(new byte[0])).isInstanceOf(FatalException.class);
-        assertThatThrownBy(() -> Wav.parse(new byte[]{'R', 'I', 'F', 'F'})).isInstanceOf(FatalException.class);
+        assertThatThrownBy(() -> Wav.parse(new byte[] {'R', 'I', 'F', 'F'})).isInstanceOf(FatalException.class);
     }
 
     @Test
     void parseRejectsTruncatedInputAtEveryLength() {
-        byte[] wav = Wav.encode(new float[]{0.1f, 0.2f, 0.3f, 0.4f}, 4, 16000);
+        byte[] wav = Wav.encode(new float[] {0.1f, 0.2f, 0.3f, 0.4f}, 4, 16000);
         for (int len = 0; len < wav.length; len++) {
             byte[] cut = Arrays.copyOf(wav, len);
             assertThatThrownBy(() -> Wav.parse(cut)).as("length " + len).isInstanceOf(FatalException.class);
@@ -115,24 +116,26 @@ class WavTest {
 
     @Test
     void parseRejectsZeroChannels() {
-        byte[] wav = Wav.encode(new float[]{0.1f}, 1, 16000);
+        byte[] wav = Wav.encode(new float[] {0.1f}, 1, 16000);
         wav[22] = 0;
         assertThatThrownBy(() -> Wav.parse(wav)).isInstanceOf(FatalException.class);
     }
 
     @Test
     void parseRejectsNonPcm() {
-        byte[] wav = Wav.encode(new float[]{0.1f}, 1, 16000);
+        byte[] wav = Wav.encode(new float[] {0.1f}, 1, 16000);
         wav[20] = 3; // IEEE float format tag
-        assertThatThrownBy(() -> Wav.parse(wav)).isInstanceOf(FatalException.class).hasMessageContaining("PCM");
+        assertThatThrownBy(() -> Wav.parse(wav))
+                .isInstanceOf(FatalException.class)
+                .hasMessageContaining("PCM");
     }
 
     @Test
     void parseSkipsUnknownChunks() {
-        byte[] plain = Wav.encode(new float[]{0.5f, -0.5f}, 2, 16000);
+        byte[] plain = Wav.encode(new float[] {0.5f, -0.5f}, 2, 16000);
         ByteBuffer b = ByteBuffer.allocate(plain.length + 8 + 3 + 1).order(ByteOrder.LITTLE_ENDIAN);
         b.put(plain, 0, 36);
-        b.putInt(0x5453494c).putInt(3).put(new byte[]{1, 2, 3}).put((byte) 0); // odd "LIST" chunk, padded
+        b.putInt(0x5453494c).putInt(3).put(new byte[] {1, 2, 3}).put((byte) 0); // odd "LIST" chunk, padded
         b.put(plain, 36, plain.length - 36);
         byte[] wav = b.array();
         Wav.Info info = Wav.parse(wav);

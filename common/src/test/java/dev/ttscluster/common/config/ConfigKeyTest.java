@@ -1,11 +1,10 @@
 package dev.ttscluster.common.config;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.Map;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 class ConfigKeyTest {
     private static final ConfigKey<Integer> PORT = ConfigKey.integer("T_PORT", 8080, 0, 65535, "a port");
@@ -36,25 +35,31 @@ class ConfigKeyTest {
     @Test
     void missingRequiredKeyNamesTheKey() {
         assertThatThrownBy(() -> SECRET.read(Map.of()))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("T_SECRET");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("T_SECRET");
     }
 
     @Test
     void badIntegerNamesTheKey() {
         assertThatThrownBy(() -> PORT.read(Map.of("T_PORT", "eighty")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("T_PORT");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("T_PORT");
         assertThatThrownBy(() -> TTL.read(Map.of("T_TTL", "1.5")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("T_TTL");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("T_TTL");
     }
 
     @Test
     void integerOutOfRangeNamesTheKey() {
         assertThatThrownBy(() -> PORT.read(Map.of("T_PORT", "65536")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("T_PORT");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("T_PORT");
         assertThatThrownBy(() -> PORT.read(Map.of("T_PORT", "-1")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("T_PORT");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("T_PORT");
         assertThatThrownBy(() -> TTL.read(Map.of("T_TTL", "9")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("T_TTL");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("T_TTL");
     }
 
     @Test
@@ -66,7 +71,8 @@ class ConfigKeyTest {
     @Test
     void blankStringNamesTheKey() {
         assertThatThrownBy(() -> NAME.read(Map.of("T_NAME", "   ")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("T_NAME");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("T_NAME");
     }
 
     @Test
@@ -79,7 +85,8 @@ class ConfigKeyTest {
     @Test
     void boolRejectsOtherWordsNamingTheKey() {
         assertThatThrownBy(() -> FLAG.read(Map.of("T_FLAG", "yes")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("T_FLAG");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("T_FLAG");
     }
 
     @Test

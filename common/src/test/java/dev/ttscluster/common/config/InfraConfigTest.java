@@ -1,12 +1,11 @@
 package dev.ttscluster.common.config;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.HashMap;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class InfraConfigTest {
     private static Map<String, String> env(String... kv) {
@@ -39,7 +38,8 @@ class InfraConfigTest {
 
     @Test
     void blankPublicEndpointDefaultsToEndpoint() {
-        InfraConfig c = InfraConfig.fromEnv(env("TTS_S3_ENDPOINT", "http://minio.example:9000", "TTS_S3_PUBLIC_ENDPOINT", "  "));
+        InfraConfig c = InfraConfig.fromEnv(
+                env("TTS_S3_ENDPOINT", "http://minio.example:9000", "TTS_S3_PUBLIC_ENDPOINT", "  "));
         assertThat(c.s3PublicEndpoint()).isEqualTo("http://minio.example:9000");
     }
 
@@ -52,29 +52,35 @@ class InfraConfigTest {
 
     @Test
     void badS3EndpointNamesTheKey() {
-        for (String bad : new String[]{"not a url", "ftp://host:21", "minio:9000", "http://"}) {
+        for (String bad : new String[] {"not a url", "ftp://host:21", "minio:9000", "http://"}) {
             assertThatThrownBy(() -> InfraConfig.fromEnv(env("TTS_S3_ENDPOINT", bad)))
-                    .as(bad).isInstanceOf(ConfigException.class).hasMessageContaining("TTS_S3_ENDPOINT");
+                    .as(bad)
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("TTS_S3_ENDPOINT");
         }
     }
 
     @Test
     void badPublicEndpointNamesTheKey() {
         assertThatThrownBy(() -> InfraConfig.fromEnv(env("TTS_S3_PUBLIC_ENDPOINT", "audio.example.com")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("TTS_S3_PUBLIC_ENDPOINT");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("TTS_S3_PUBLIC_ENDPOINT");
     }
 
     @Test
     void badRedisUrlNamesTheKey() {
         assertThatThrownBy(() -> InfraConfig.fromEnv(env("TTS_REDIS_URL", "http://127.0.0.1:6379")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("TTS_REDIS_URL");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("TTS_REDIS_URL");
     }
 
     @Test
     void badBucketNameNamesTheKey() {
-        for (String bad : new String[]{"Upper-Case", "ab", "under_score", "-leading", "trailing-"}) {
+        for (String bad : new String[] {"Upper-Case", "ab", "under_score", "-leading", "trailing-"}) {
             assertThatThrownBy(() -> InfraConfig.fromEnv(env("TTS_S3_BUCKET", bad)))
-                    .as(bad).isInstanceOf(ConfigException.class).hasMessageContaining("TTS_S3_BUCKET");
+                    .as(bad)
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("TTS_S3_BUCKET");
         }
     }
 
@@ -83,11 +89,13 @@ class InfraConfigTest {
         Map<String, String> e = env();
         e.remove("TTS_S3_ACCESS_KEY");
         assertThatThrownBy(() -> InfraConfig.fromEnv(e))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("TTS_S3_ACCESS_KEY");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("TTS_S3_ACCESS_KEY");
     }
 
     @Test
     void toStringHidesSecrets() {
-        assertThat(InfraConfig.fromEnv(env("TTS_S3_SECRET_KEY", "hunter2")).toString()).doesNotContain("hunter2");
+        assertThat(InfraConfig.fromEnv(env("TTS_S3_SECRET_KEY", "hunter2")).toString())
+                .doesNotContain("hunter2");
     }
 }

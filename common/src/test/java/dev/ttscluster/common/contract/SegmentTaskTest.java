@@ -1,16 +1,23 @@
 package dev.ttscluster.common.contract;
 
-import dev.ttscluster.common.error.FatalException;
-import org.junit.jupiter.api.Test;
-
-import java.nio.charset.StandardCharsets;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ttscluster.common.error.FatalException;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
 class SegmentTaskTest {
-    private static final SegmentTask TASK = new SegmentTask(SegmentTask.SCHEMA_VERSION, "job-1", "acme", 2, 5,
-            "Hello \"world\" \u00E9.", "default", 1.25, 1_700_000_000_123L);
+    private static final SegmentTask TASK = new SegmentTask(
+            SegmentTask.SCHEMA_VERSION,
+            "job-1",
+            "acme",
+            2,
+            5,
+            "Hello \"world\" \u00E9.",
+            "default",
+            1.25,
+            1_700_000_000_123L);
 
     private static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
@@ -24,8 +31,16 @@ class SegmentTaskTest {
     @Test
     void encodedFormUsesWireFieldNames() {
         String json = new String(TASK.encode(), StandardCharsets.UTF_8);
-        assertThat(json).contains("\"v\":1", "\"job_id\":\"job-1\"", "\"tenant\":\"acme\"", "\"index\":2",
-                "\"count\":5", "\"voice\":\"default\"", "\"speed\":1.25", "\"submitted_ms\":1700000000123");
+        assertThat(json)
+                .contains(
+                        "\"v\":1",
+                        "\"job_id\":\"job-1\"",
+                        "\"tenant\":\"acme\"",
+                        "\"index\":2",
+                        "\"count\":5",
+                        "\"voice\":\"default\"",
+                        "\"speed\":1.25",
+                        "\"submitted_ms\":1700000000123");
     }
 
     @Test
@@ -64,7 +79,8 @@ class SegmentTaskTest {
     void decodeRejectsUnknownSchemaVersion() {
         byte[] json = new SegmentTask(2, "j", "t", 0, 1, "hi", "v", 1.0, 5).encode();
         assertThatThrownBy(() -> SegmentTask.decode(json))
-                .isInstanceOf(FatalException.class).hasMessageContaining("version 2");
+                .isInstanceOf(FatalException.class)
+                .hasMessageContaining("version 2");
     }
 
     @Test

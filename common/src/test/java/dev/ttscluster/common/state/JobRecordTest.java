@@ -1,9 +1,9 @@
 package dev.ttscluster.common.state;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.ttscluster.common.contract.JobStatus;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class JobRecordTest {
     private static JobRecord rec(JobStatus status, int segments, int done) {

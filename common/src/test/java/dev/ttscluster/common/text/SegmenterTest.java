@@ -1,12 +1,11 @@
 package dev.ttscluster.common.text;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Arrays;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class SegmenterTest {
 
@@ -24,8 +23,9 @@ class SegmenterTest {
     void longSentenceSplitsAtCommasFirst() {
         String s = "alpha beta gamma delta epsilon, zeta eta theta iota kappa, lambda mu nu xi omicron.";
         List<String> segs = new Segmenter(40).segments(s);
-        assertThat(segs).containsExactly("alpha beta gamma delta epsilon,",
-                "zeta eta theta iota kappa,", "lambda mu nu xi omicron.");
+        assertThat(segs)
+                .containsExactly(
+                        "alpha beta gamma delta epsilon,", "zeta eta theta iota kappa,", "lambda mu nu xi omicron.");
     }
 
     @Test
@@ -47,7 +47,7 @@ class SegmenterTest {
             sb.append("word").append(i).append(i % 7 == 0 ? ", " : " ");
         }
         sb.append("end. Short one. ").append("x".repeat(100)).append(" tail.");
-        for (int max : new int[]{16, 17, 31, 50, 120}) {
+        for (int max : new int[] {16, 17, 31, 50, 120}) {
             List<String> segs = new Segmenter(max).segments(sb.toString());
             assertThat(segs).isNotEmpty().allSatisfy(seg -> {
                 assertThat(seg).isNotBlank();

@@ -1,16 +1,15 @@
 package dev.ttscluster.common.text;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
 
 class SentenceSplitterTest {
     private final SentenceSplitter splitter = new SentenceSplitter();
 
     @Test
     void splitsOnPeriodExclamationAndQuestionMark() {
-        assertThat(splitter.split("One. Two! Three? Four."))
-                .containsExactly("One.", "Two!", "Three?", "Four.");
+        assertThat(splitter.split("One. Two! Three? Four.")).containsExactly("One.", "Two!", "Three?", "Four.");
     }
 
     @Test

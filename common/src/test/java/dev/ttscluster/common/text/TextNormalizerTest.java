@@ -1,8 +1,8 @@
 package dev.ttscluster.common.text;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
 
 class TextNormalizerTest {
     private final TextNormalizer n = new TextNormalizer();

@@ -31,8 +31,13 @@ public final class ChildJvm implements AutoCloseable {
      *
      * @throws IllegalStateException when the process exits or stays silent past {@code timeoutMs}
      */
-    public static ChildJvm start(String name, String mainClass, Map<String, String> env, Path logFile,
-                                 Predicate<String> readyLine, long timeoutMs) {
+    public static ChildJvm start(
+            String name,
+            String mainClass,
+            Map<String, String> env,
+            Path logFile,
+            Predicate<String> readyLine,
+            long timeoutMs) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx" + env.getOrDefault("TTS_CHILD_XMX", "512m"));

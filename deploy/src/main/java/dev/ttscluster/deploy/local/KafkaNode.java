@@ -1,17 +1,16 @@
 package dev.ttscluster.deploy.local;
 
-import kafka.server.KafkaConfig;
-import kafka.server.KafkaRaftServer;
-import org.apache.kafka.common.utils.Time;
-import org.apache.kafka.metadata.storage.Formatter;
-import org.apache.kafka.server.common.MetadataVersion;
-
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
 import java.util.Set;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.MetadataVersion;
 
 /**
  * A real single-node Kafka KRaft broker (combined broker + controller) running in this JVM on
@@ -48,7 +47,8 @@ public final class KafkaNode implements AutoCloseable {
         this.host = host;
         this.port = port;
         this.controllerPort = controllerPort;
-        this.clusterId = "tts-local-" + Integer.toHexString(dir.toAbsolutePath().toString().hashCode());
+        this.clusterId = "tts-local-"
+                + Integer.toHexString(dir.toAbsolutePath().toString().hashCode());
     }
 
     /**
@@ -61,10 +61,16 @@ public final class KafkaNode implements AutoCloseable {
             Files.createDirectories(dir);
             Properties p = properties();
             if (!Files.exists(dir.resolve("meta.properties"))) {
-                new Formatter().setClusterId(padClusterId()).setNodeId(1).setControllerListenerName("CONTROLLER")
-                        .setMetadataLogDirectory(dir.toString()).setDirectories(Set.of(dir.toString()))
-                        .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION).setIgnoreFormatted(true)
-                        .setPrintStream(new PrintStream(OutputStream.nullOutputStream())).run();
+                new Formatter()
+                        .setClusterId(padClusterId())
+                        .setNodeId(1)
+                        .setControllerListenerName("CONTROLLER")
+                        .setMetadataLogDirectory(dir.toString())
+                        .setDirectories(Set.of(dir.toString()))
+                        .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+                        .setIgnoreFormatted(true)
+                        .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
+                        .run();
             }
             server = new KafkaRaftServer(new KafkaConfig(p), Time.SYSTEM);
             server.startup();

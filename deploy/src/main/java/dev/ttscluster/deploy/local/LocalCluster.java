@@ -1,22 +1,20 @@
 package dev.ttscluster.deploy.local;
 
-import dev.ttscluster.gateway.config.GatewayConfig;
-import dev.ttscluster.gateway.GatewayMain;
-import dev.ttscluster.worker.config.WorkerConfig;
-import dev.ttscluster.worker.WorkerMain;
-
 import dev.ttscluster.common.config.InfraConfig;
-import dev.ttscluster.state.JobStore;
+import dev.ttscluster.gateway.GatewayMain;
+import dev.ttscluster.gateway.config.GatewayConfig;
 import dev.ttscluster.gateway.tenants.ApiKeyStore;
 import dev.ttscluster.gateway.tenants.Quota;
-import redis.clients.jedis.UnifiedJedis;
-
+import dev.ttscluster.state.JobStore;
+import dev.ttscluster.worker.WorkerMain;
+import dev.ttscluster.worker.config.WorkerConfig;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * A whole cluster on one machine: the real servers ({@link LocalServers}), a gateway and N workers,
@@ -37,7 +35,8 @@ public final class LocalCluster implements AutoCloseable {
     private final Map<String, Integer> extraGatewayPorts = new HashMap<>();
     private int workerSeq;
 
-    private LocalCluster(Path dataDir, BackingServers servers, int gatewayPort, Path modelDir, Map<String, String> extraEnv) {
+    private LocalCluster(
+            Path dataDir, BackingServers servers, int gatewayPort, Path modelDir, Map<String, String> extraEnv) {
         this.dataDir = dataDir;
         this.servers = servers;
         this.gatewayPort = gatewayPort;
@@ -54,18 +53,23 @@ public final class LocalCluster implements AutoCloseable {
      * @param modelDir model bundle the workers load
      * @param extraEnv further configuration for every service (e.g. batch policy)
      */
-    public static LocalCluster start(Path dataDir, int gatewayPort, int workers, Path modelDir,
-                                     Map<String, String> extraEnv) {
+    public static LocalCluster start(
+            Path dataDir, int gatewayPort, int workers, Path modelDir, Map<String, String> extraEnv) {
         return start(dataDir, LocalServers.start(dataDir), gatewayPort, workers, modelDir, extraEnv);
     }
 
     /**
      * Starts gateway and workers against servers that already run; the cluster closes them with itself.
      */
-    public static LocalCluster start(Path dataDir, BackingServers servers, int gatewayPort, int workers,
-                                     Path modelDir, Map<String, String> extraEnv) {
-        LocalCluster c = new LocalCluster(dataDir, servers, gatewayPort == 0 ? Ports.free() : gatewayPort, modelDir,
-                extraEnv);
+    public static LocalCluster start(
+            Path dataDir,
+            BackingServers servers,
+            int gatewayPort,
+            int workers,
+            Path modelDir,
+            Map<String, String> extraEnv) {
+        LocalCluster c =
+                new LocalCluster(dataDir, servers, gatewayPort == 0 ? Ports.free() : gatewayPort, modelDir, extraEnv);
         try {
             c.startGateway();
             List<Thread> starting = new ArrayList<>();
@@ -108,8 +112,13 @@ public final class LocalCluster implements AutoCloseable {
 
     /** Starts (or restarts) the gateway process. */
     public synchronized void startGateway() {
-        gateway = ChildJvm.start("gateway", GatewayMain.class.getName(), serviceEnv(),
-                dataDir.resolve("logs/gateway.log"), l -> l.startsWith("gateway: http"), START_TIMEOUT_MS);
+        gateway = ChildJvm.start(
+                "gateway",
+                GatewayMain.class.getName(),
+                serviceEnv(),
+                dataDir.resolve("logs/gateway.log"),
+                l -> l.startsWith("gateway: http"),
+                START_TIMEOUT_MS);
     }
 
     /** Starts one more worker process and waits until it polls. */
@@ -135,8 +144,13 @@ public final class LocalCluster implements AutoCloseable {
         env.put(WorkerConfig.METRICS_PORT.name(), Integer.toString(metricsPort));
         env.putIfAbsent("TTS_CHILD_GC", "g1");
         env.putIfAbsent("TTS_CHILD_XMX", "1g"); // a batch's waveforms are large arrays: room for them
-        ChildJvm w = ChildJvm.start(id, WorkerMain.class.getName(), env, dataDir.resolve("logs/" + id + ".log"),
-                l -> l.contains(id + ": ready"), START_TIMEOUT_MS);
+        ChildJvm w = ChildJvm.start(
+                id,
+                WorkerMain.class.getName(),
+                env,
+                dataDir.resolve("logs/" + id + ".log"),
+                l -> l.contains(id + ": ready"),
+                START_TIMEOUT_MS);
         synchronized (this) {
             workers.add(w);
             metricsPorts.put(w.name(), metricsPort);
@@ -166,7 +180,9 @@ public final class LocalCluster implements AutoCloseable {
     /** Makes an API key for {@code tenant} with its own quota (0 fields: the gateway's defaults). */
     public String createApiKey(String tenant, Quota quota) {
         try (UnifiedJedis redis = JobStore.client(servers.env().get(InfraConfig.REDIS_URL.name()), 5000)) {
-            return new ApiKeyStore(redis, Clock.systemUTC()).create(tenant, "local", quota).secret();
+            return new ApiKeyStore(redis, Clock.systemUTC())
+                    .create(tenant, "local", quota)
+                    .secret();
         }
     }
 
@@ -183,8 +199,13 @@ public final class LocalCluster implements AutoCloseable {
         e.put(GatewayConfig.PORT.name(), Integer.toString(port));
         e.put(GatewayConfig.CREATE_TOPICS.name(), "false");
         e.putAll(env);
-        ChildJvm g = ChildJvm.start(name, GatewayMain.class.getName(), e, dataDir.resolve("logs/" + name + ".log"),
-                l -> l.startsWith("gateway: http"), START_TIMEOUT_MS);
+        ChildJvm g = ChildJvm.start(
+                name,
+                GatewayMain.class.getName(),
+                e,
+                dataDir.resolve("logs/" + name + ".log"),
+                l -> l.startsWith("gateway: http"),
+                START_TIMEOUT_MS);
         synchronized (this) {
             extraGatewayPorts.put(g.name(), port);
         }

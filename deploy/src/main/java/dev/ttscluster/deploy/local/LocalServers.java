@@ -1,7 +1,6 @@
 package dev.ttscluster.deploy.local;
 
 import dev.ttscluster.common.config.InfraConfig;
-
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -22,7 +21,10 @@ public final class LocalServers implements BackingServers {
         this.redis = new RedisNode(dataDir.resolve("redis"), Ports.free(), RedisNode.Role.JOB_STATE);
         // the feature cache evicts (allkeys-lru): a Redis of its own, so eviction never touches job state
         this.cache = new RedisNode(dataDir.resolve("redis-cache"), Ports.free(), RedisNode.Role.CACHE);
-        this.s3 = new S3Node(dataDir.resolve("s3"), Ports.free(), "tts-local",
+        this.s3 = new S3Node(
+                dataDir.resolve("s3"),
+                Ports.free(),
+                "tts-local",
                 "tts-local-secret-" + Long.toHexString(new java.security.SecureRandom().nextLong()));
     }
 

@@ -16,8 +16,7 @@ public final class Ports {
     private static final int REMEMBERED = 256;
     private static final Deque<Integer> recent = new ArrayDeque<>();
 
-    private Ports() {
-    }
+    private Ports() {}
 
     /** A port that was free on 127.0.0.1 a moment ago and that this JVM did not hand out recently. */
     public static int free() {

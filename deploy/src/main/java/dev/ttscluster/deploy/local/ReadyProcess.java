@@ -19,8 +19,7 @@ import java.util.function.Predicate;
  * processes of the network-namespace hosts.
  */
 public final class ReadyProcess {
-    private ReadyProcess() {
-    }
+    private ReadyProcess() {}
 
     /**
      * Starts {@code pb} (its error stream is redirected into its output) and returns once a line matches
@@ -31,8 +30,8 @@ public final class ReadyProcess {
      * @throws IllegalStateException when it exits before it is ready, or is not ready within {@code timeoutMs}
      *     (then it is killed), or the wait is interrupted
      */
-    public static Process start(String name, ProcessBuilder pb, Path logFile, Predicate<String> readyLine,
-                                long timeoutMs) {
+    public static Process start(
+            String name, ProcessBuilder pb, Path logFile, Predicate<String> readyLine, long timeoutMs) {
         pb.redirectErrorStream(true);
         CountDownLatch ready = new CountDownLatch(1);
         try {
@@ -44,8 +43,8 @@ public final class ReadyProcess {
             long deadline = System.currentTimeMillis() + timeoutMs;
             while (!ready.await(100, TimeUnit.MILLISECONDS)) {
                 if (!p.isAlive()) {
-                    throw new IllegalStateException(name + " exited with " + p.exitValue() + " before it was ready; see "
-                            + logFile);
+                    throw new IllegalStateException(
+                            name + " exited with " + p.exitValue() + " before it was ready; see " + logFile);
                 }
                 if (System.currentTimeMillis() > deadline) {
                     p.destroyForcibly();
@@ -62,9 +61,10 @@ public final class ReadyProcess {
     }
 
     private static void pump(Process process, Path log, Predicate<String> readyLine, CountDownLatch ready) {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-             Writer out = Files.newBufferedWriter(log, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                     StandardOpenOption.APPEND)) {
+        try (BufferedReader in =
+                        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+                Writer out = Files.newBufferedWriter(
+                        log, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
             for (String line; (line = in.readLine()) != null; ) {
                 out.write(line);
                 out.write('\n');

@@ -1,11 +1,10 @@
 package dev.ttscluster.deploy.local;
 
-import redis.embedded.RedisServer;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import redis.embedded.RedisServer;
 
 /**
  * A real redis-server process (the binary shipped in the embedded-redis jar) on loopback. The
@@ -14,7 +13,10 @@ import java.nio.file.Path;
  */
 public final class RedisNode implements AutoCloseable {
     /** What an instance is for; decides persistence and eviction. */
-    public enum Role { JOB_STATE, CACHE }
+    public enum Role {
+        JOB_STATE,
+        CACHE
+    }
 
     private final Path dir;
     private final int port;
@@ -35,7 +37,9 @@ public final class RedisNode implements AutoCloseable {
     public synchronized RedisNode start() {
         try {
             Files.createDirectories(dir);
-            var b = RedisServer.newRedisServer().bind("127.0.0.1").port(port)
+            var b = RedisServer.newRedisServer()
+                    .bind("127.0.0.1")
+                    .port(port)
                     .setting("dir " + dir.toAbsolutePath())
                     .setting("protected-mode no")
                     .setting("save \"\"");

@@ -1,12 +1,11 @@
 package dev.ttscluster.deploy.local;
 
-import org.gaul.s3proxy.S3Proxy;
-import org.gaul.s3proxy.auth.AuthenticationType;
-import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
-
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.gaul.s3proxy.S3Proxy;
+import org.gaul.s3proxy.auth.AuthenticationType;
+import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
 
 /**
  * A real S3 server (s3proxy with its filesystem backend) on loopback, with credentials and

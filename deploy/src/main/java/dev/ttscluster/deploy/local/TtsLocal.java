@@ -2,7 +2,6 @@ package dev.ttscluster.deploy.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ttscluster.common.contract.Json;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -27,8 +26,7 @@ import java.util.concurrent.CountDownLatch;
  * </ul>
  */
 public final class TtsLocal {
-    private TtsLocal() {
-    }
+    private TtsLocal() {}
 
     public static void main(String[] args) throws Exception {
         System.setProperty("ai.djl.offline", "true");
@@ -37,8 +35,11 @@ public final class TtsLocal {
         }
         Map<String, String> opts = options(args);
         int workers = Integer.parseInt(opts.getOrDefault("--workers", "2"));
-        Path root = Path.of(System.getProperty("tts.repo.root", ".")).toAbsolutePath().normalize();
-        Path model = Path.of(opts.getOrDefault("--model", root.resolve("models/slt").toString()));
+        Path root = Path.of(System.getProperty("tts.repo.root", "."))
+                .toAbsolutePath()
+                .normalize();
+        Path model =
+                Path.of(opts.getOrDefault("--model", root.resolve("models/slt").toString()));
         switch (args[0]) {
             case "up" -> up(opts, workers, model);
             case "demo" -> demo(opts, workers, model, root);
@@ -57,16 +58,20 @@ public final class TtsLocal {
         System.out.println("starting Kafka, Redis, S3, gateway and " + workers + " worker(s); data in " + data);
         LocalCluster cluster = LocalCluster.start(data, port, workers, model, Map.of());
         CountDownLatch done = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            System.out.println("stopping...");
-            cluster.close();
-            System.out.println("stopped");
-            done.countDown();
-        }, "tts-local-stop"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            System.out.println("stopping...");
+                            cluster.close();
+                            System.out.println("stopped");
+                            done.countDown();
+                        },
+                        "tts-local-stop"));
         System.out.println("gateway: " + cluster.gatewayUrl());
         for (int t = 1; t <= tenants; t++) {
             String tenant = tenants == 1 ? "local" : "tenant-" + t;
-            System.out.println("api key: " + cluster.createApiKey(tenant, dev.ttscluster.gateway.tenants.Quota.DEFAULTS));
+            System.out.println(
+                    "api key: " + cluster.createApiKey(tenant, dev.ttscluster.gateway.tenants.Quota.DEFAULTS));
         }
         System.out.println("logs: " + data.resolve("logs") + "   (Ctrl-C stops everything; send keys as "
                 + "'Authorization: Bearer <api key>')");
@@ -88,8 +93,12 @@ public final class TtsLocal {
             String key = cluster.createApiKey("demo");
             HttpClient http = HttpClient.newHttpClient();
             String body = Json.MAPPER.writeValueAsString(Map.of("text", text));
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(cluster.gatewayUrl() + "/v1/jobs"))
-                    .header("Content-Type", "application/json").header("Authorization", "Bearer " + key).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(URI.create(cluster.gatewayUrl() + "/v1/jobs"))
+                            .header("Content-Type", "application/json")
+                            .header("Authorization", "Bearer " + key)
+                            .POST(HttpRequest.BodyPublishers.ofString(body))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 202) {
                 throw new IllegalStateException("submit failed: " + r.statusCode() + " " + r.body());
@@ -99,8 +108,12 @@ public final class TtsLocal {
             JsonNode job = null;
             long deadline = System.currentTimeMillis() + 300_000;
             while (System.currentTimeMillis() < deadline) {
-                job = Json.MAPPER.readTree(http.send(HttpRequest.newBuilder(URI.create(cluster.gatewayUrl() + "/v1/jobs/" + id))
-                        .header("Authorization", "Bearer " + key).build(), HttpResponse.BodyHandlers.ofString()).body());
+                job = Json.MAPPER.readTree(http.send(
+                                HttpRequest.newBuilder(URI.create(cluster.gatewayUrl() + "/v1/jobs/" + id))
+                                        .header("Authorization", "Bearer " + key)
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body());
                 String status = job.get("status").asText();
                 System.out.printf("  %s %.0f%%%n", status, job.get("progress").asDouble() * 100);
                 if (!status.equals("queued") && !status.equals("running")) {
@@ -111,19 +124,25 @@ public final class TtsLocal {
             if (job == null || !"succeeded".equals(job.get("status").asText())) {
                 throw new IllegalStateException("job did not succeed: " + job);
             }
-            HttpResponse<byte[]> audio = http.send(HttpRequest.newBuilder(URI.create(job.get("audio_url").asText())).build(),
+            HttpResponse<byte[]> audio = http.send(
+                    HttpRequest.newBuilder(URI.create(job.get("audio_url").asText()))
+                            .build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             Path wav = out.resolve("sample.wav");
             Files.write(wav, audio.body());
             Files.writeString(out.resolve("sample.txt"), text);
             Files.writeString(out.resolve("job.json"), job.toPrettyString());
-            System.out.printf("wrote %s (%.1f s of audio, %d segments)%n", wav, job.get("audio_seconds").asDouble(),
+            System.out.printf(
+                    "wrote %s (%.1f s of audio, %d segments)%n",
+                    wav,
+                    job.get("audio_seconds").asDouble(),
                     job.get("segments").asInt());
         }
     }
 
     private static Path dataDir(Map<String, String> opts) throws IOException {
-        return opts.containsKey("--data") ? Path.of(opts.get("--data")).toAbsolutePath()
+        return opts.containsKey("--data")
+                ? Path.of(opts.get("--data")).toAbsolutePath()
                 : Files.createTempDirectory("tts-local-");
     }
 
@@ -145,5 +164,4 @@ public final class TtsLocal {
                        tts-local demo --out DIR [--workers 2] [--data DIR] [--model DIR]""");
         System.exit(code);
     }
-
 }

@@ -53,7 +53,9 @@ public final class HostNetwork implements AutoCloseable {
      *     nothing is left behind
      */
     public static HostNetwork create(List<String> hosts) throws UnavailableException {
-        if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
+        if (!System.getProperty("os.name", "")
+                .toLowerCase(java.util.Locale.ROOT)
+                .contains("linux")) {
             throw new UnavailableException("network namespaces need Linux; this is " + System.getProperty("os.name"));
         }
         Shell.Result version = Shell.run(List.of("ip", "-V"));
@@ -228,5 +230,4 @@ public final class HostNetwork implements AutoCloseable {
             StaleNamespaces.sleep(100);
         }
     }
-
 }

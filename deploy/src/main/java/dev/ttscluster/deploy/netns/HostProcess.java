@@ -2,7 +2,6 @@ package dev.ttscluster.deploy.netns;
 
 import dev.ttscluster.deploy.local.ChildMain;
 import dev.ttscluster.deploy.local.ReadyProcess;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,12 +31,20 @@ public final class HostProcess implements AutoCloseable {
      *
      * @throws IllegalStateException when it exits or stays silent past {@code timeoutMs}
      */
-    public static HostProcess start(HostNetwork network, String host, String name, List<String> command,
-                                    Map<String, String> env, Path logFile, Predicate<String> readyLine, long timeoutMs) {
+    public static HostProcess start(
+            HostNetwork network,
+            String host,
+            String name,
+            List<String> command,
+            Map<String, String> env,
+            Path logFile,
+            Predicate<String> readyLine,
+            long timeoutMs) {
         ProcessBuilder pb = new ProcessBuilder(network.inHost(host, command));
         pb.environment().putAll(env);
         pb.environment().put("DJL_OFFLINE", "true");
-        return new HostProcess(name, ReadyProcess.start(name + " on " + host, pb, logFile, readyLine, timeoutMs), logFile);
+        return new HostProcess(
+                name, ReadyProcess.start(name + " on " + host, pb, logFile, readyLine, timeoutMs), logFile);
     }
 
     /**

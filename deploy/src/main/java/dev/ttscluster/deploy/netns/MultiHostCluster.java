@@ -1,17 +1,14 @@
 package dev.ttscluster.deploy.netns;
 
 import dev.ttscluster.common.config.InfraConfig;
-import dev.ttscluster.state.JobStore;
+import dev.ttscluster.deploy.local.ChildJvm;
+import dev.ttscluster.gateway.GatewayMain;
+import dev.ttscluster.gateway.config.GatewayConfig;
 import dev.ttscluster.gateway.tenants.ApiKeyStore;
 import dev.ttscluster.gateway.tenants.Quota;
-import dev.ttscluster.deploy.local.ChildJvm;
-import dev.ttscluster.gateway.config.GatewayConfig;
-import dev.ttscluster.gateway.GatewayMain;
-import dev.ttscluster.worker.config.WorkerConfig;
+import dev.ttscluster.state.JobStore;
 import dev.ttscluster.worker.WorkerMain;
-import redis.clients.jedis.UnifiedJedis;
-import redis.embedded.core.ExecutableProvider;
-
+import dev.ttscluster.worker.config.WorkerConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -25,6 +22,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import redis.clients.jedis.UnifiedJedis;
+import redis.embedded.core.ExecutableProvider;
 
 /**
  * A whole cluster on several hosts: the Kafka broker, the job-state Redis, the cache Redis, the S3 server,
@@ -89,18 +88,30 @@ public final class MultiHostCluster implements AutoCloseable {
         MultiHostCluster c = new MultiHostCluster(network, dataDir.toAbsolutePath());
         ExecutorService pool = Executors.newCachedThreadPool();
         try {
-            all(pool, List.of(
-                    () -> c.startRedis(REDIS, true),
-                    () -> c.startRedis(CACHE, false),
-                    c::startS3,
-                    c::startKafka));
-            c.gateway = c.startService(GATEWAY, GatewayMain.class.getName(), c.gatewayEnv(extraEnv), "512m", false,
+            all(
+                    pool,
+                    List.of(
+                            () -> c.startRedis(REDIS, true),
+                            () -> c.startRedis(CACHE, false),
+                            c::startS3,
+                            c::startKafka));
+            c.gateway = c.startService(
+                    GATEWAY,
+                    GatewayMain.class.getName(),
+                    c.gatewayEnv(extraEnv),
+                    "512m",
+                    false,
                     l -> l.startsWith("gateway: http"));
             List<Callable<Object>> ws = new ArrayList<>();
             for (int i = 1; i <= workers; i++) {
                 String host = workerHost(i);
-                ws.add(() -> c.workers.add(c.startService(host, WorkerMain.class.getName(),
-                        c.workerEnv(host, modelDir, extraEnv), "1g", true, l -> l.contains(host + ": ready"))));
+                ws.add(() -> c.workers.add(c.startService(
+                        host,
+                        WorkerMain.class.getName(),
+                        c.workerEnv(host, modelDir, extraEnv),
+                        "1g",
+                        true,
+                        l -> l.contains(host + ": ready"))));
             }
             all(pool, ws);
         } catch (RuntimeException e) {
@@ -140,9 +151,18 @@ public final class MultiHostCluster implements AutoCloseable {
     }
 
     private Object startRedis(String host, boolean jobState) {
-        List<String> cmd = new ArrayList<>(List.of(redisBinary(), "--bind", network.address(host),
-                "--port", Integer.toString(REDIS_PORT), "--protected-mode", "no",
-                "--dir", dataDir.resolve(host).toString(), "--save", ""));
+        List<String> cmd = new ArrayList<>(List.of(
+                redisBinary(),
+                "--bind",
+                network.address(host),
+                "--port",
+                Integer.toString(REDIS_PORT),
+                "--protected-mode",
+                "no",
+                "--dir",
+                dataDir.resolve(host).toString(),
+                "--save",
+                ""));
         // the roles of RedisNode: job state never evicts and persists; the cache is bounded and evicts
         if (jobState) {
             cmd.addAll(List.of("--appendonly", "yes", "--appendfsync", "everysec", "--maxmemory-policy", "noeviction"));
@@ -150,8 +170,15 @@ public final class MultiHostCluster implements AutoCloseable {
             cmd.addAll(List.of("--appendonly", "no", "--maxmemory", "256mb", "--maxmemory-policy", "allkeys-lru"));
         }
         mkdirs(dataDir.resolve(host));
-        servers.add(HostProcess.start(network, host, host, cmd, Map.of(), log(host),
-                l -> l.contains("Ready to accept connections"), START_TIMEOUT_MS));
+        servers.add(HostProcess.start(
+                network,
+                host,
+                host,
+                cmd,
+                Map.of(),
+                log(host),
+                l -> l.contains("Ready to accept connections"),
+                START_TIMEOUT_MS));
         return null;
     }
 
@@ -166,28 +193,66 @@ public final class MultiHostCluster implements AutoCloseable {
 
     private Object startS3() {
         // s3proxy needs the servlet 6 API that the services' classpath leaves out: the whole classpath
-        List<String> cmd = HostProcess.java(System.getProperty("java.class.path"), "384m", false,
-                ServerMain.class.getName(), "s3", network.address(S3), Integer.toString(S3_PORT),
+        List<String> cmd = HostProcess.java(
+                System.getProperty("java.class.path"),
+                "384m",
+                false,
+                ServerMain.class.getName(),
+                "s3",
+                network.address(S3),
+                Integer.toString(S3_PORT),
                 dataDir.resolve(S3).toString());
-        servers.add(HostProcess.start(network, S3, S3, cmd,
-                Map.of("TTS_S3_ACCESS_KEY", "tts-multihost", "TTS_S3_SECRET_KEY", s3Secret), log(S3),
-                l -> l.startsWith("server s3: ready"), START_TIMEOUT_MS));
+        servers.add(HostProcess.start(
+                network,
+                S3,
+                S3,
+                cmd,
+                Map.of("TTS_S3_ACCESS_KEY", "tts-multihost", "TTS_S3_SECRET_KEY", s3Secret),
+                log(S3),
+                l -> l.startsWith("server s3: ready"),
+                START_TIMEOUT_MS));
         return null;
     }
 
     private Object startKafka() {
-        List<String> cmd = HostProcess.java(ChildJvm.serviceClasspath(), "512m", false, ServerMain.class.getName(),
-                "kafka", network.address(KAFKA), Integer.toString(KAFKA_PORT), Integer.toString(CONTROLLER_PORT),
+        List<String> cmd = HostProcess.java(
+                ChildJvm.serviceClasspath(),
+                "512m",
+                false,
+                ServerMain.class.getName(),
+                "kafka",
+                network.address(KAFKA),
+                Integer.toString(KAFKA_PORT),
+                Integer.toString(CONTROLLER_PORT),
                 dataDir.resolve(KAFKA).toString());
-        servers.add(HostProcess.start(network, KAFKA, KAFKA, cmd, Map.of(), log(KAFKA),
-                l -> l.startsWith("server kafka: ready"), START_TIMEOUT_MS));
+        servers.add(HostProcess.start(
+                network,
+                KAFKA,
+                KAFKA,
+                cmd,
+                Map.of(),
+                log(KAFKA),
+                l -> l.startsWith("server kafka: ready"),
+                START_TIMEOUT_MS));
         return null;
     }
 
-    private HostProcess startService(String host, String mainClass, Map<String, String> env, String xmx, boolean g1,
-                                     java.util.function.Predicate<String> ready) {
-        return HostProcess.start(network, host, host,
-                HostProcess.java(ChildJvm.serviceClasspath(), xmx, g1, mainClass), env, log(host), ready, START_TIMEOUT_MS);
+    private HostProcess startService(
+            String host,
+            String mainClass,
+            Map<String, String> env,
+            String xmx,
+            boolean g1,
+            java.util.function.Predicate<String> ready) {
+        return HostProcess.start(
+                network,
+                host,
+                host,
+                HostProcess.java(ChildJvm.serviceClasspath(), xmx, g1, mainClass),
+                env,
+                log(host),
+                ready,
+                START_TIMEOUT_MS);
     }
 
     /** What every service is told about the servers: their addresses on their hosts, nothing else. */
@@ -257,7 +322,8 @@ public final class MultiHostCluster implements AutoCloseable {
     /** Makes an API key for {@code tenant} in the job-state Redis (on its host), with quotas tests do not reach. */
     public String createApiKey(String tenant) {
         try (UnifiedJedis redis = JobStore.client(infraEnv().get(InfraConfig.REDIS_URL.name()), 5000)) {
-            return new ApiKeyStore(redis, Clock.systemUTC()).create(tenant, "multihost", new Quota(100_000, 100_000, 1_000_000))
+            return new ApiKeyStore(redis, Clock.systemUTC())
+                    .create(tenant, "multihost", new Quota(100_000, 100_000, 1_000_000))
                     .secret();
         }
     }

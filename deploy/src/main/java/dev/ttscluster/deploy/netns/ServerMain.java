@@ -2,7 +2,6 @@ package dev.ttscluster.deploy.netns;
 
 import dev.ttscluster.deploy.local.KafkaNode;
 import dev.ttscluster.deploy.local.S3Node;
-
 import java.nio.file.Path;
 
 /**
@@ -12,8 +11,7 @@ import java.nio.file.Path;
  * and {@code TTS_S3_SECRET_KEY}). Prints {@code server <kind>: ready <address>} once it serves.
  */
 public final class ServerMain {
-    private ServerMain() {
-    }
+    private ServerMain() {}
 
     public static void main(String[] args) throws InterruptedException {
         if (args.length < 4) {
@@ -34,8 +32,13 @@ public final class ServerMain {
                 address = k.bootstrap();
             }
             case "s3" -> {
-                S3Node s = new S3Node(Path.of(args[3]), host, port, System.getenv("TTS_S3_ACCESS_KEY"),
-                        System.getenv("TTS_S3_SECRET_KEY")).start();
+                S3Node s = new S3Node(
+                                Path.of(args[3]),
+                                host,
+                                port,
+                                System.getenv("TTS_S3_ACCESS_KEY"),
+                                System.getenv("TTS_S3_SECRET_KEY"))
+                        .start();
                 server = s;
                 address = s.endpoint();
             }
@@ -44,13 +47,16 @@ public final class ServerMain {
                 return;
             }
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                server.close();
-            } catch (Exception e) {
-                System.err.println("server " + kind + ": stopping failed: " + e);
-            }
-        }, "server-stop"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            try {
+                                server.close();
+                            } catch (Exception e) {
+                                System.err.println("server " + kind + ": stopping failed: " + e);
+                            }
+                        },
+                        "server-stop"));
         System.out.println("server " + kind + ": ready " + address);
         new java.util.concurrent.CountDownLatch(1).await(); // serves until the JVM is told to exit
     }

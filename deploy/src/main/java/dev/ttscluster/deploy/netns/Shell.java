@@ -11,8 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 /** Runs the commands that build and tear down the namespaces ({@code ip}, {@code iptables}). Stateless, thread-safe. */
 final class Shell {
-    private Shell() {
-    }
+    private Shell() {}
 
     /** Runs {@code ip args...}; its output. @throws IllegalStateException when it fails */
     static String ip(String... args) {
@@ -21,21 +20,24 @@ final class Shell {
         c.addAll(List.of(args));
         Result r = run(c);
         if (r.code() != 0) {
-            throw new IllegalStateException(String.join(" ", c) + " failed (" + r.code() + "): " + r.out().trim());
+            throw new IllegalStateException(String.join(" ", c) + " failed (" + r.code() + "): "
+                    + r.out().trim());
         }
         return r.out();
     }
 
     /** A command's exit code and its output and errors together. */
-    record Result(int code, String out) {
-    }
+    record Result(int code, String out) {}
 
     /** Runs a command to its end (30 s at most), output and errors together. */
     static Result run(List<String> command) {
         try {
             Path out = Files.createTempFile("hostnet", ".out");
             try {
-                Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+                Process p = new ProcessBuilder(command)
+                        .redirectErrorStream(true)
+                        .redirectOutput(out.toFile())
+                        .start();
                 if (!p.waitFor(30, TimeUnit.SECONDS)) {
                     p.destroyForcibly();
                     return new Result(124, String.join(" ", command) + " timed out");

@@ -1,11 +1,11 @@
 package dev.ttscluster.deploy.netns;
 
+import static dev.ttscluster.deploy.netns.Shell.run;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static dev.ttscluster.deploy.netns.Shell.run;
 
 /**
  * The namespaces and root links of {@link HostNetwork} runs on this machine: finding them by the pid in their
@@ -16,8 +16,7 @@ final class StaleNamespaces {
     private static final Pattern OURS = Pattern.compile(Pattern.quote(HostNetwork.PREFIX) + "(\\d+)-.*");
     private static final Pattern OUR_LINK = Pattern.compile(Pattern.quote(HostNetwork.LINK_PREFIX) + "(\\d+)");
 
-    private StaleNamespaces() {
-    }
+    private StaleNamespaces() {}
 
     /**
      * Removes namespaces and root links that runs whose JVM no longer runs left behind (a crash, kill -9),

@@ -1,15 +1,14 @@
 package dev.ttscluster.deploy.docs;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.ttscluster.common.config.ConfigDocs;
 import dev.ttscluster.common.config.InfraConfig;
 import dev.ttscluster.gateway.config.GatewayConfig;
 import dev.ttscluster.worker.config.WorkerConfig;
-import org.junit.jupiter.api.Test;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * docs/CONFIG.md is generated from the config classes. When it is stale this test rewrites it and
@@ -34,6 +33,8 @@ class ConfigReferenceTest {
         if (!actual.equals(expected)) {
             Files.writeString(file, expected);
         }
-        assertThat(actual).as("docs/CONFIG.md was stale and has been regenerated; commit it").isEqualTo(expected);
+        assertThat(actual)
+                .as("docs/CONFIG.md was stale and has been regenerated; commit it")
+                .isEqualTo(expected);
     }
 }

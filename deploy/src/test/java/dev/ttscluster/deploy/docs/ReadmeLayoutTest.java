@@ -1,6 +1,6 @@
 package dev.ttscluster.deploy.docs;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,8 +14,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * The README's "Layout" section is the map a newcomer reads first, so it must match the tree: one entry
@@ -24,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * is not on disk.
  */
 class ReadmeLayoutTest {
-    static final Path ROOT = Path.of(System.getProperty("tts.repo.root", "..")).toAbsolutePath().normalize();
+    static final Path ROOT =
+            Path.of(System.getProperty("tts.repo.root", "..")).toAbsolutePath().normalize();
     private static final Pattern MODULE_LINE = Pattern.compile("^([a-z][a-z0-9-]*)/\\s");
     private static final Pattern PACKAGE_LINE = Pattern.compile("^ {2}([a-z][a-z0-9.]*)\\s");
 
@@ -36,15 +36,20 @@ class ReadmeLayoutTest {
             onDisk.put(module, packages(ROOT.resolve(module)));
         }
         for (Map.Entry<String, Set<String>> e : onDisk.entrySet()) {
-            assertThat(documented).as("README Layout has an entry '%s/'", e.getKey()).containsKey(e.getKey());
-            assertThat(documented.get(e.getKey())).as("README Layout: the packages of %s/", e.getKey())
+            assertThat(documented)
+                    .as("README Layout has an entry '%s/'", e.getKey())
+                    .containsKey(e.getKey());
+            assertThat(documented.get(e.getKey()))
+                    .as("README Layout: the packages of %s/", e.getKey())
                     .containsExactlyInAnyOrderElementsOf(e.getValue());
         }
         for (String module : documented.keySet()) {
             if (!onDisk.containsKey(module)) {
-                assertThat(ROOT.resolve(module)).as("README Layout names %s/, which is not a directory", module)
+                assertThat(ROOT.resolve(module))
+                        .as("README Layout names %s/, which is not a directory", module)
                         .isDirectory();
-                assertThat(documented.get(module)).as("%s/ is not a Maven module: it lists no Java packages", module)
+                assertThat(documented.get(module))
+                        .as("%s/ is not a Maven module: it lists no Java packages", module)
                         .isEmpty();
             }
         }

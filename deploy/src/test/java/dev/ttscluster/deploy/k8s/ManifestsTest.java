@@ -1,5 +1,9 @@
 package dev.ttscluster.deploy.k8s;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,11 +14,6 @@ import dev.ttscluster.common.contract.Topics;
 import dev.ttscluster.gateway.config.GatewayConfig;
 import dev.ttscluster.worker.config.WorkerConfig;
 import dev.ttscluster.worker.metrics.MetricsServer;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -36,10 +35,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Checks deploy/k8s and deploy/compose without a cluster or Docker: renders both overlays with
@@ -51,7 +50,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * where kubectl or node is missing.
  */
 class ManifestsTest {
-    static final Path ROOT = Path.of(System.getProperty("tts.repo.root", "..")).toAbsolutePath().normalize();
+    static final Path ROOT =
+            Path.of(System.getProperty("tts.repo.root", "..")).toAbsolutePath().normalize();
     static final Path K8S = ROOT.resolve("deploy/k8s");
     static final Path COMPOSE = ROOT.resolve("deploy/compose");
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -61,6 +61,7 @@ class ManifestsTest {
     static final Set<String> NEVER_SET = Set.of(WorkerConfig.FAULT_INJECT_TEXT.name());
     /** Per lane: the lag one worker is meant to carry, in full batches (worker.yaml says so). */
     static final Map<String, Integer> LAG_BATCHES = Map.of(Topics.SEGMENTS_INTERACTIVE, 2, Topics.SEGMENTS_BULK, 8);
+
     static final List<String> OVERLAYS = List.of("cpu", "gpu");
 
     static final Map<String, String> RENDERED = new HashMap<>();
@@ -70,8 +71,16 @@ class ManifestsTest {
     static void render() throws Exception {
         assumeTrue(onPath("kubectl"), "kubectl is not installed: the Kubernetes manifest checks are skipped");
         for (String overlay : OVERLAYS) {
-            Result r = exec(List.of("kubectl", "kustomize", K8S.resolve("overlays/" + overlay).toString()), null, 120);
-            assertThat(r.code).as("kubectl kustomize overlays/%s:\n%s", overlay, r.output).isZero();
+            Result r = exec(
+                    List.of(
+                            "kubectl",
+                            "kustomize",
+                            K8S.resolve("overlays/" + overlay).toString()),
+                    null,
+                    120);
+            assertThat(r.code)
+                    .as("kubectl kustomize overlays/%s:\n%s", overlay, r.output)
+                    .isZero();
             RENDERED.put(overlay, r.stdout);
             OBJECTS.put(overlay, parseAll(r.stdout));
         }
@@ -83,14 +92,18 @@ class ManifestsTest {
     @ValueSource(strings = {"cpu", "gpu"})
     void everyRenderedObjectMatchesItsSchema(String overlay) throws Exception {
         Result r = validate(RENDERED.get(overlay));
-        assertThat(r.code).as("validator on overlays/%s:\n%s", overlay, r.output).isZero();
+        assertThat(r.code)
+                .as("validator on overlays/%s:\n%s", overlay, r.output)
+                .isZero();
         assertThat(r.stdout).contains(OBJECTS.get(overlay).size() + " objects, 0 invalid");
     }
 
     @Test
     void theApiKeyJobMatchesItsSchema() throws Exception {
         Result r = validate(Files.readString(K8S.resolve("jobs/create-api-key.yaml")));
-        assertThat(r.code).as("validator on jobs/create-api-key.yaml:\n%s", r.output).isZero();
+        assertThat(r.code)
+                .as("validator on jobs/create-api-key.yaml:\n%s", r.output)
+                .isZero();
     }
 
     @Test
@@ -122,7 +135,8 @@ class ManifestsTest {
         JsonNode keys = job.at("/spec/template/spec/containers/0");
         Map<String, String> jobEnv = c.env(keys);
         assertKeysBelong("api key job", jobEnv, names(InfraConfig.KEYS));
-        assertThat(jobEnv.get(InfraConfig.REDIS_URL.name())).as("the Job's job-state Redis")
+        assertThat(jobEnv.get(InfraConfig.REDIS_URL.name()))
+                .as("the Job's job-state Redis")
                 .isEqualTo(gw.get(InfraConfig.REDIS_URL.name()));
         assertThat(texts(keys.path("command"))).contains("dev.ttscluster.gateway.KeysMain");
         assertThat(job.at("/metadata/namespace").asText()).isEqualTo(c.namespace());
@@ -134,11 +148,13 @@ class ManifestsTest {
         Cluster c = cluster(overlay);
         Set<String> gw = c.env(c.gatewayContainer()).keySet();
         Set<String> wk = c.env(c.workerContainer()).keySet();
-        assertThat(gw).as("gateway: every key of GatewayConfig.allKeys() set (deploy/k8s/base/config/*.env)")
+        assertThat(gw)
+                .as("gateway: every key of GatewayConfig.allKeys() set (deploy/k8s/base/config/*.env)")
                 .containsAll(names(GatewayConfig.allKeys()));
         Set<String> worker = new TreeSet<>(names(WorkerConfig.allKeys()));
         worker.removeAll(NEVER_SET);
-        assertThat(wk).as("worker: every key of WorkerConfig.allKeys() set (deploy/k8s/base/config/*.env)")
+        assertThat(wk)
+                .as("worker: every key of WorkerConfig.allKeys() set (deploy/k8s/base/config/*.env)")
                 .containsAll(worker);
     }
 
@@ -151,10 +167,13 @@ class ManifestsTest {
         JsonNode gw = c.gatewayContainer();
         Map<String, String> env = c.env(gw);
         GatewayConfig cfg = GatewayConfig.fromEnv(env);
-        assertThat(cfg.bindHost()).as("TTS_GATEWAY_BIND_HOST: probes and the Service reach the pod's address")
+        assertThat(cfg.bindHost())
+                .as("TTS_GATEWAY_BIND_HOST: probes and the Service reach the pod's address")
                 .isEqualTo("0.0.0.0");
         assertThat(cfg.port()).isPositive();
-        assertThat(containerPort(gw, "http")).as("gateway containerPort 'http' = TTS_GATEWAY_PORT").isEqualTo(cfg.port());
+        assertThat(containerPort(gw, "http"))
+                .as("gateway containerPort 'http' = TTS_GATEWAY_PORT")
+                .isEqualTo(cfg.port());
         assertThat(probe(gw, "livenessProbe")).isEqualTo("/healthz");
         assertThat(probe(gw, "readinessProbe")).isEqualTo("/readyz");
         assertThat(probe(gw, "startupProbe")).isEqualTo("/healthz");
@@ -162,14 +181,19 @@ class ManifestsTest {
             assertThat(probePort(gw, p)).as("gateway %s port", p).isEqualTo(cfg.port());
         }
         // openapi.json lists exactly the routes the gateway registers (the gateway's OpenApiTest checks that)
-        JsonNode paths = YAML.readTree(ROOT.resolve("gateway/src/main/resources/openapi.json").toFile()).path("paths");
-        assertThat(paths.has("/healthz") && paths.has("/readyz")).as("the gateway serves the probe paths").isTrue();
+        JsonNode paths = YAML.readTree(
+                        ROOT.resolve("gateway/src/main/resources/openapi.json").toFile())
+                .path("paths");
+        assertThat(paths.has("/healthz") && paths.has("/readyz"))
+                .as("the gateway serves the probe paths")
+                .isTrue();
         JsonNode svc = c.one("Service", "gateway");
         assertThat(c.targetPortOf(svc, c.podSpec("Deployment", "gateway"))).isEqualTo(cfg.port());
         JsonNode hpa = c.one("HorizontalPodAutoscaler", "gateway");
         assertThat(hpa.at("/spec/scaleTargetRef/kind").asText()).isEqualTo("Deployment");
         assertThat(hpa.at("/spec/scaleTargetRef/name").asText()).isEqualTo("gateway");
-        assertThat(hpa.at("/spec/minReplicas").asInt()).isBetween(1, hpa.at("/spec/maxReplicas").asInt());
+        assertThat(hpa.at("/spec/minReplicas").asInt())
+                .isBetween(1, hpa.at("/spec/maxReplicas").asInt());
     }
 
     @ParameterizedTest
@@ -178,10 +202,13 @@ class ManifestsTest {
         Cluster c = cluster(overlay);
         JsonNode wk = c.workerContainer();
         Map<String, String> env = c.env(wk);
-        assertThat(env.get(WorkerConfig.METRICS_HOST.name())).as("TTS_WORKER_METRICS_HOST: probes reach the pod's address")
+        assertThat(env.get(WorkerConfig.METRICS_HOST.name()))
+                .as("TTS_WORKER_METRICS_HOST: probes reach the pod's address")
                 .isEqualTo("0.0.0.0");
         int port = WorkerConfig.METRICS_PORT.read(env);
-        assertThat(port).as("TTS_WORKER_METRICS_PORT (0 would turn /metrics and so the probes off)").isPositive();
+        assertThat(port)
+                .as("TTS_WORKER_METRICS_PORT (0 would turn /metrics and so the probes off)")
+                .isPositive();
         assertThat(containerPort(wk, "metrics")).isEqualTo(port);
         Set<String> paths = new TreeSet<>();
         for (String p : List.of("livenessProbe", "readinessProbe", "startupProbe")) {
@@ -193,10 +220,14 @@ class ManifestsTest {
         paths.add(annotations.path("prometheus.io/path").asText());
         // the real metrics server, on loopback: every probed path must answer 200
         try (MetricsServer server = MetricsServer.start("127.0.0.1", 0, () -> "up 1\n")) {
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            HttpClient http = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .build();
             for (String path : paths) {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + server.port() + path)).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse<String> r = http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                                .timeout(Duration.ofSeconds(5))
+                                .build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertThat(r.statusCode()).as("worker GET %s", path).isEqualTo(200);
             }
@@ -213,13 +244,20 @@ class ManifestsTest {
         Cluster c = cluster(overlay);
         JsonNode kafka = c.only("Kafka");
         String cluster = kafka.at("/metadata/name").asText();
-        assertThat(kafka.at("/metadata/annotations").path("strimzi.io/kraft").asText()).isEqualTo("enabled");
-        assertThat(kafka.at("/metadata/annotations").path("strimzi.io/node-pools").asText()).isEqualTo("enabled");
-        assertThat(kafka.at("/spec/zookeeper").isMissingNode()).as("KRaft: no ZooKeeper").isTrue();
+        assertThat(kafka.at("/metadata/annotations").path("strimzi.io/kraft").asText())
+                .isEqualTo("enabled");
+        assertThat(kafka.at("/metadata/annotations")
+                        .path("strimzi.io/node-pools")
+                        .asText())
+                .isEqualTo("enabled");
+        assertThat(kafka.at("/spec/zookeeper").isMissingNode())
+                .as("KRaft: no ZooKeeper")
+                .isTrue();
         int brokers = 0;
         boolean controllers = false;
         for (JsonNode pool : c.all("KafkaNodePool")) {
-            assertThat(pool.at("/metadata/labels").path("strimzi.io/cluster").asText()).isEqualTo(cluster);
+            assertThat(pool.at("/metadata/labels").path("strimzi.io/cluster").asText())
+                    .isEqualTo(cluster);
             List<String> roles = texts(pool.at("/spec/roles"));
             if (roles.contains("broker")) {
                 brokers += pool.at("/spec/replicas").asInt();
@@ -229,7 +267,9 @@ class ManifestsTest {
         assertThat(brokers).as("brokers in the node pools").isPositive();
         assertThat(controllers).as("a node pool with the KRaft controller role").isTrue();
         JsonNode kcfg = kafka.at("/spec/kafka/config");
-        for (String f : List.of("offsets.topic.replication.factor", "transaction.state.log.replication.factor",
+        for (String f : List.of(
+                "offsets.topic.replication.factor",
+                "transaction.state.log.replication.factor",
                 "default.replication.factor")) {
             assertThat(kcfg.path(f).asInt(1)).as(f).isBetween(1, brokers);
         }
@@ -239,22 +279,34 @@ class ManifestsTest {
         for (JsonNode t : c.all("KafkaTopic")) {
             String name = t.at("/spec/topicName").asText(t.at("/metadata/name").asText());
             assertThat(topics.put(name, t)).as("topic %s declared once", name).isNull();
-            assertThat(t.at("/metadata/labels").path("strimzi.io/cluster").asText()).as("%s's cluster", name).isEqualTo(cluster);
+            assertThat(t.at("/metadata/labels").path("strimzi.io/cluster").asText())
+                    .as("%s's cluster", name)
+                    .isEqualTo(cluster);
             int replicas = t.at("/spec/replicas").asInt();
             assertThat(replicas).as("%s replicas", name).isBetween(1, brokers);
-            assertThat(minIsr).as("min.insync.replicas against %s's replicas", name).isLessThanOrEqualTo(replicas);
+            assertThat(minIsr)
+                    .as("min.insync.replicas against %s's replicas", name)
+                    .isLessThanOrEqualTo(replicas);
         }
-        assertThat(topics.keySet()).as("KafkaTopics = common's Topics")
-                .containsExactlyInAnyOrder(Topics.SEGMENTS_INTERACTIVE, Topics.SEGMENTS_BULK, Topics.SEGMENTS_DEAD_LETTER);
+        assertThat(topics.keySet())
+                .as("KafkaTopics = common's Topics")
+                .containsExactlyInAnyOrder(
+                        Topics.SEGMENTS_INTERACTIVE, Topics.SEGMENTS_BULK, Topics.SEGMENTS_DEAD_LETTER);
         GatewayConfig gw = GatewayConfig.fromEnv(c.env(c.gatewayContainer()));
         for (String lane : List.of(Topics.SEGMENTS_INTERACTIVE, Topics.SEGMENTS_BULK)) {
-            assertThat(topics.get(lane).at("/spec/partitions").asInt()).as("%s partitions = TTS_GATEWAY_TOPIC_PARTITIONS", lane)
+            assertThat(topics.get(lane).at("/spec/partitions").asInt())
+                    .as("%s partitions = TTS_GATEWAY_TOPIC_PARTITIONS", lane)
                     .isEqualTo(gw.partitions());
         }
-        assertThat(gw.createTopics()).as("TTS_GATEWAY_CREATE_TOPICS: Strimzi's topic operator owns the topics").isFalse();
+        assertThat(gw.createTopics())
+                .as("TTS_GATEWAY_CREATE_TOPICS: Strimzi's topic operator owns the topics")
+                .isFalse();
         String bootstrap = cluster + "-kafka-bootstrap:" + plainListenerPort(kafka);
-        assertThat(gw.infra().kafkaBootstrap()).as("gateway TTS_KAFKA_BOOTSTRAP_SERVERS").isEqualTo(bootstrap);
-        assertThat(c.env(c.workerContainer()).get(InfraConfig.KAFKA_BOOTSTRAP.name())).as("worker TTS_KAFKA_BOOTSTRAP_SERVERS")
+        assertThat(gw.infra().kafkaBootstrap())
+                .as("gateway TTS_KAFKA_BOOTSTRAP_SERVERS")
+                .isEqualTo(bootstrap);
+        assertThat(c.env(c.workerContainer()).get(InfraConfig.KAFKA_BOOTSTRAP.name()))
+                .as("worker TTS_KAFKA_BOOTSTRAP_SERVERS")
                 .isEqualTo(bootstrap);
     }
 
@@ -266,18 +318,26 @@ class ManifestsTest {
         assertThat(so.at("/spec/scaleTargetRef/kind").asText("Deployment")).isEqualTo("Deployment");
         assertThat(so.at("/spec/scaleTargetRef/name").asText()).isEqualTo("worker");
         assertThat(c.one("Deployment", "worker").at("/spec/replicas").isMissingNode())
-                .as("the worker Deployment leaves replicas to KEDA").isTrue();
+                .as("the worker Deployment leaves replicas to KEDA")
+                .isTrue();
         for (JsonNode hpa : c.all("HorizontalPodAutoscaler")) {
-            assertThat(hpa.at("/spec/scaleTargetRef/name").asText()).as("only KEDA scales the workers").isNotEqualTo("worker");
+            assertThat(hpa.at("/spec/scaleTargetRef/name").asText())
+                    .as("only KEDA scales the workers")
+                    .isNotEqualTo("worker");
         }
         Map<String, String> wk = c.env(c.workerContainer());
         String group = WorkerConfig.GROUP_ID.read(wk);
-        assertThat(GatewayConfig.WORKER_GROUP.read(c.env(c.gatewayContainer()))).as("TTS_GATEWAY_WORKER_GROUP").isEqualTo(group);
+        assertThat(GatewayConfig.WORKER_GROUP.read(c.env(c.gatewayContainer())))
+                .as("TTS_GATEWAY_WORKER_GROUP")
+                .isEqualTo(group);
         int batch = WorkerConfig.BATCH_MAX_SIZE.read(wk);
         JsonNode kafka = c.only("Kafka");
         String bootstrap = kafka.at("/metadata/name").asText() + "-kafka-bootstrap." + c.namespace() + ".svc";
         Map<String, Integer> partitions = new HashMap<>();
-        c.all("KafkaTopic").forEach(t -> partitions.put(t.at("/spec/topicName").asText(), t.at("/spec/partitions").asInt()));
+        c.all("KafkaTopic")
+                .forEach(t -> partitions.put(
+                        t.at("/spec/topicName").asText(),
+                        t.at("/spec/partitions").asInt()));
 
         Set<String> lanes = new TreeSet<>();
         for (JsonNode t : so.at("/spec/triggers")) {
@@ -285,20 +345,28 @@ class ManifestsTest {
             JsonNode m = t.path("metadata");
             String topic = m.path("topic").asText();
             assertThat(lanes.add(topic)).as("one trigger per lane: %s", topic).isTrue();
-            assertThat(m.path("consumerGroup").asText()).as("%s consumerGroup = TTS_WORKER_GROUP_ID", topic).isEqualTo(group);
-            assertThat(m.path("bootstrapServers").asText()).as("%s bootstrapServers (KEDA runs in its own namespace)", topic)
-                    .isIn(bootstrap + ":" + plainListenerPort(kafka), bootstrap + ".cluster.local:" + plainListenerPort(kafka));
+            assertThat(m.path("consumerGroup").asText())
+                    .as("%s consumerGroup = TTS_WORKER_GROUP_ID", topic)
+                    .isEqualTo(group);
+            assertThat(m.path("bootstrapServers").asText())
+                    .as("%s bootstrapServers (KEDA runs in its own namespace)", topic)
+                    .isIn(
+                            bootstrap + ":" + plainListenerPort(kafka),
+                            bootstrap + ".cluster.local:" + plainListenerPort(kafka));
             assertThat(LAG_BATCHES).as("lane %s", topic).containsKey(topic);
             assertThat(Integer.parseInt(m.path("lagThreshold").asText()))
                     .as("%s lagThreshold = %d x TTS_WORKER_BATCH_MAX_SIZE (%d)", topic, LAG_BATCHES.get(topic), batch)
                     .isEqualTo(LAG_BATCHES.get(topic) * batch);
-            assertThat(m.path("allowIdleConsumers").asText("false")).as("%s: no more workers than partitions", topic)
+            assertThat(m.path("allowIdleConsumers").asText("false"))
+                    .as("%s: no more workers than partitions", topic)
                     .isEqualTo("false");
-            assertThat(so.at("/spec/maxReplicaCount").asInt()).as("maxReplicaCount within %s's partitions", topic)
+            assertThat(so.at("/spec/maxReplicaCount").asInt())
+                    .as("maxReplicaCount within %s's partitions", topic)
                     .isLessThanOrEqualTo(partitions.get(topic));
         }
         assertThat(lanes).containsExactlyInAnyOrder(Topics.SEGMENTS_INTERACTIVE, Topics.SEGMENTS_BULK);
-        assertThat(so.at("/spec/minReplicaCount").asInt()).isBetween(1, so.at("/spec/maxReplicaCount").asInt());
+        assertThat(so.at("/spec/minReplicaCount").asInt())
+                .isBetween(1, so.at("/spec/maxReplicaCount").asInt());
     }
 
     // ---------------------------------------------------------------- Redis and S3
@@ -310,19 +378,31 @@ class ManifestsTest {
         Map<String, String> wk = c.env(c.workerContainer());
         JsonNode state = c.serverBehind(wk.get(InfraConfig.REDIS_URL.name()), "redis://");
         List<String> stateArgs = texts(state.path("container").path("args"));
-        assertThat(option(stateArgs, "--appendonly")).as("job-state Redis appendonly").isEqualTo("yes");
-        assertThat(option(stateArgs, "--maxmemory-policy")).as("job-state Redis never evicts").isEqualTo("noeviction");
+        assertThat(option(stateArgs, "--appendonly"))
+                .as("job-state Redis appendonly")
+                .isEqualTo("yes");
+        assertThat(option(stateArgs, "--maxmemory-policy"))
+                .as("job-state Redis never evicts")
+                .isEqualTo("noeviction");
         String dir = option(stateArgs, "--dir");
-        assertThat(state.path("pvcMounts").has(dir)).as("job-state Redis --dir %s on a PersistentVolumeClaim", dir).isTrue();
+        assertThat(state.path("pvcMounts").has(dir))
+                .as("job-state Redis --dir %s on a PersistentVolumeClaim", dir)
+                .isTrue();
         JsonNode cache = c.serverBehind(wk.get(WorkerConfig.CACHE_REDIS_URL.name()), "redis://");
         List<String> cacheArgs = texts(cache.path("container").path("args"));
         assertThat(option(cacheArgs, "--maxmemory")).as("cache Redis maxmemory").isNotBlank();
         assertThat(option(cacheArgs, "--maxmemory-policy")).isEqualTo("allkeys-lru");
         assertThat(option(cacheArgs, "--appendonly")).isEqualTo("no");
-        assertThat(option(cacheArgs, "--save")).as("cache Redis: no RDB snapshots").isEmpty();
-        assertThat(cache.path("pvcMounts").isEmpty()).as("cache Redis keeps nothing on disk").isTrue();
-        assertThat(cache.path("workload").asText()).isNotEqualTo(state.path("workload").asText());
-        assertThat(c.env(c.gatewayContainer()).get(InfraConfig.REDIS_URL.name())).isEqualTo(wk.get(InfraConfig.REDIS_URL.name()));
+        assertThat(option(cacheArgs, "--save"))
+                .as("cache Redis: no RDB snapshots")
+                .isEmpty();
+        assertThat(cache.path("pvcMounts").isEmpty())
+                .as("cache Redis keeps nothing on disk")
+                .isTrue();
+        assertThat(cache.path("workload").asText())
+                .isNotEqualTo(state.path("workload").asText());
+        assertThat(c.env(c.gatewayContainer()).get(InfraConfig.REDIS_URL.name()))
+                .isEqualTo(wk.get(InfraConfig.REDIS_URL.name()));
     }
 
     @ParameterizedTest
@@ -335,7 +415,8 @@ class ManifestsTest {
         Map<String, String> minioEnv = c.env(minio.path("container"));
         assertThat(minioEnv.get("MINIO_ROOT_USER")).isEqualTo(gw.get(InfraConfig.S3_ACCESS_KEY.name()));
         assertThat(minioEnv.get("MINIO_ROOT_PASSWORD")).isEqualTo(gw.get(InfraConfig.S3_SECRET_KEY.name()));
-        assertThat(c.env(c.workerContainer()).get(InfraConfig.S3_ENDPOINT.name())).isEqualTo(gw.get(InfraConfig.S3_ENDPOINT.name()));
+        assertThat(c.env(c.workerContainer()).get(InfraConfig.S3_ENDPOINT.name()))
+                .isEqualTo(gw.get(InfraConfig.S3_ENDPOINT.name()));
     }
 
     // ---------------------------------------------------------------- references and overlays
@@ -344,25 +425,35 @@ class ManifestsTest {
     @ValueSource(strings = {"cpu", "gpu"})
     void everyReferenceResolves(String overlay) {
         Cluster c = cluster(overlay);
-        assertThat(c.all("Namespace")).extracting(n -> n.at("/metadata/name").asText()).containsExactly(c.namespace());
+        assertThat(c.all("Namespace"))
+                .extracting(n -> n.at("/metadata/name").asText())
+                .containsExactly(c.namespace());
         for (JsonNode o : c.objects) {
             if (!o.path("kind").asText().equals("Namespace")) {
-                assertThat(o.at("/metadata/namespace").asText()).as("%s's namespace", id(o)).isEqualTo(c.namespace());
+                assertThat(o.at("/metadata/namespace").asText())
+                        .as("%s's namespace", id(o))
+                        .isEqualTo(c.namespace());
             }
             JsonNode spec = podSpecOf(o);
             if (spec == null) {
                 continue;
             }
             JsonNode selector = o.at("/spec/selector/matchLabels");
-            assertThat(matches(selector, o.at("/spec/template/metadata/labels"))).as("%s selects its own pods", id(o)).isTrue();
+            assertThat(matches(selector, o.at("/spec/template/metadata/labels")))
+                    .as("%s selects its own pods", id(o))
+                    .isTrue();
             for (JsonNode container : spec.path("containers")) {
                 c.env(container); // fails on any ConfigMap, Secret or key that is not rendered
             }
         }
         for (JsonNode svc : c.all("Service")) {
-            JsonNode spec = c.podSpecSelectedBy(svc.at("/spec/selector"), "Service " + svc.at("/metadata/name").asText());
+            JsonNode spec = c.podSpecSelectedBy(
+                    svc.at("/spec/selector"),
+                    "Service " + svc.at("/metadata/name").asText());
             for (JsonNode port : svc.at("/spec/ports")) {
-                assertThat(resolvePort(spec, port.path("targetPort"))).as("%s port %s", id(svc), port).isPositive();
+                assertThat(resolvePort(spec, port.path("targetPort")))
+                        .as("%s port %s", id(svc), port)
+                        .isPositive();
             }
         }
         for (JsonNode pdb : c.all("PodDisruptionBudget")) {
@@ -384,7 +475,8 @@ class ManifestsTest {
             }
         }
         for (String overlay : OVERLAYS) {
-            assertThat(cluster(overlay).workerContainer().path("image").asText()).startsWith("tts-cluster/worker");
+            assertThat(cluster(overlay).workerContainer().path("image").asText())
+                    .startsWith("tts-cluster/worker");
         }
         assertThat(cluster("gpu").workerContainer().path("image").asText()).startsWith("tts-cluster/worker-gpu:");
     }
@@ -393,8 +485,11 @@ class ManifestsTest {
 
     @Test
     void imagesRunTheMainClassesOfflineWithTheModelBundle() throws Exception {
-        Map<String, String> mains = Map.of("gateway.Dockerfile", "dev.ttscluster.gateway.GatewayMain",
-                "worker.Dockerfile", "dev.ttscluster.worker.WorkerMain");
+        Map<String, String> mains = Map.of(
+                "gateway.Dockerfile",
+                "dev.ttscluster.gateway.GatewayMain",
+                "worker.Dockerfile",
+                "dev.ttscluster.worker.WorkerMain");
         for (Map.Entry<String, String> e : mains.entrySet()) {
             String df = read(COMPOSE.resolve(e.getKey()));
             assertThat(df).as(e.getKey()).containsPattern("(?m)^ENV .*\\bDJL_OFFLINE=true\\b");
@@ -420,13 +515,18 @@ class ManifestsTest {
         for (String dockerfile : List.of("gateway.Dockerfile", "worker.Dockerfile")) {
             String df = read(COMPOSE.resolve(dockerfile));
             for (String module : modules) {
-                assertThat(df).as("%s copies %s/pom.xml", dockerfile, module)
-                        .containsPattern("(?m)^COPY " + Pattern.quote(module + "/pom.xml") + " " + Pattern.quote(module + "/") + "$");
+                assertThat(df)
+                        .as("%s copies %s/pom.xml", dockerfile, module)
+                        .containsPattern("(?m)^COPY " + Pattern.quote(module + "/pom.xml") + " "
+                                + Pattern.quote(module + "/") + "$");
             }
             Matcher build = Pattern.compile("-pl (\\S+) -am").matcher(df);
-            assertThat(build.find()).as("%s builds one module with what it needs", dockerfile).isTrue();
+            assertThat(build.find())
+                    .as("%s builds one module with what it needs", dockerfile)
+                    .isTrue();
             for (String needed : runtimeModules(build.group(1))) {
-                assertThat(df).as("%s copies the sources of %s, which %s needs", dockerfile, needed, build.group(1))
+                assertThat(df)
+                        .as("%s copies the sources of %s, which %s needs", dockerfile, needed, build.group(1))
                         .containsPattern("(?m)^COPY " + Pattern.quote(needed + "/src") + " ");
             }
         }
@@ -441,7 +541,8 @@ class ManifestsTest {
             if (!out.add(next)) {
                 continue;
             }
-            Matcher dep = Pattern.compile("<groupId>dev\\.ttscluster</groupId>\\s*<artifactId>([^<]+)</artifactId>(?:\\s*<scope>(\\w+)</scope>)?")
+            Matcher dep = Pattern.compile(
+                            "<groupId>dev\\.ttscluster</groupId>\\s*<artifactId>([^<]+)</artifactId>(?:\\s*<scope>(\\w+)</scope>)?")
                     .matcher(read(ROOT.resolve(next).resolve("pom.xml")));
             while (dep.find()) {
                 if (!"test".equals(dep.group(2)) && Files.isDirectory(ROOT.resolve(dep.group(1)))) {
@@ -463,7 +564,9 @@ class ManifestsTest {
             if (dockerfile.isEmpty()) {
                 continue;
             }
-            assertThat(COMPOSE.resolve(s.getValue().at("/build/context").asText()).resolve(dockerfile)).exists();
+            assertThat(COMPOSE.resolve(s.getValue().at("/build/context").asText())
+                            .resolve(dockerfile))
+                    .exists();
             Map<String, String> env = composeEnv(s.getValue());
             assertThat(env).as("%s DJL_OFFLINE", s.getKey()).containsEntry("DJL_OFFLINE", "true");
             if (dockerfile.endsWith("gateway.Dockerfile")) {
@@ -480,7 +583,8 @@ class ManifestsTest {
                 assertThat(cfg.groupId()).isEqualTo(Topics.WORKER_GROUP);
                 checkComposeServers(services, env);
                 String cache = env.get(WorkerConfig.CACHE_REDIS_URL.name());
-                List<String> args = texts(services.path(hostOf(cache, "redis://")).path("command"));
+                List<String> args =
+                        texts(services.path(hostOf(cache, "redis://")).path("command"));
                 assertThat(option(args, "--maxmemory-policy")).isEqualTo("allkeys-lru");
                 assertThat(option(args, "--appendonly")).isEqualTo("no");
             } else {
@@ -493,14 +597,18 @@ class ManifestsTest {
 
     private static void checkComposeServers(JsonNode services, Map<String, String> env) {
         String kafka = env.get(InfraConfig.KAFKA_BOOTSTRAP.name());
-        assertThat(services.has(kafka.split(":")[0])).as("compose service for %s", kafka).isTrue();
-        assertThat(services.at("/" + kafka.split(":")[0] + "/environment/KAFKA_ADVERTISED_LISTENERS").asText())
+        assertThat(services.has(kafka.split(":")[0]))
+                .as("compose service for %s", kafka)
+                .isTrue();
+        assertThat(services.at("/" + kafka.split(":")[0] + "/environment/KAFKA_ADVERTISED_LISTENERS")
+                        .asText())
                 .contains("//" + kafka);
         String redis = env.get(InfraConfig.REDIS_URL.name());
         List<String> args = texts(services.path(hostOf(redis, "redis://")).path("command"));
         assertThat(option(args, "--appendonly")).as("compose job-state Redis").isEqualTo("yes");
         assertThat(option(args, "--maxmemory-policy")).isEqualTo("noeviction");
-        assertThat(services.has(hostOf(env.get(InfraConfig.S3_ENDPOINT.name()), "http://"))).isTrue();
+        assertThat(services.has(hostOf(env.get(InfraConfig.S3_ENDPOINT.name()), "http://")))
+                .isTrue();
     }
 
     private static Map<String, String> composeEnv(JsonNode service) throws IOException {
@@ -516,7 +624,9 @@ class ManifestsTest {
                 env.put(l.substring(0, eq), l.substring(eq + 1));
             }
         }
-        service.path("environment").properties().forEach(e -> env.put(e.getKey(), e.getValue().asText()));
+        service.path("environment")
+                .properties()
+                .forEach(e -> env.put(e.getKey(), e.getValue().asText()));
         return env;
     }
 
@@ -529,7 +639,9 @@ class ManifestsTest {
     /** The objects of one rendered overlay, with look-ups by kind and name. */
     record Cluster(List<JsonNode> objects) {
         List<JsonNode> all(String kind) {
-            return objects.stream().filter(o -> o.path("kind").asText().equals(kind)).toList();
+            return objects.stream()
+                    .filter(o -> o.path("kind").asText().equals(kind))
+                    .toList();
         }
 
         JsonNode only(String kind) {
@@ -539,7 +651,9 @@ class ManifestsTest {
         }
 
         JsonNode one(String kind, String name) {
-            return all(kind).stream().filter(o -> o.at("/metadata/name").asText().equals(name)).findFirst()
+            return all(kind).stream()
+                    .filter(o -> o.at("/metadata/name").asText().equals(name))
+                    .findFirst()
                     .orElseThrow(() -> new AssertionError("no " + kind + " named " + name + " rendered"));
         }
 
@@ -564,7 +678,8 @@ class ManifestsTest {
             Map<String, String> env = new LinkedHashMap<>();
             for (JsonNode from : container.path("envFrom")) {
                 if (from.has("configMapRef")) {
-                    env.putAll(data(one("ConfigMap", from.at("/configMapRef/name").asText())));
+                    env.putAll(
+                            data(one("ConfigMap", from.at("/configMapRef/name").asText())));
                 } else if (from.has("secretRef")) {
                     env.putAll(data(one("Secret", from.at("/secretRef/name").asText())));
                 } else {
@@ -583,9 +698,12 @@ class ManifestsTest {
                     } else {
                         String kind = v.has("secretKeyRef") ? "Secret" : "ConfigMap";
                         JsonNode ref = v.has("secretKeyRef") ? v.path("secretKeyRef") : v.path("configMapKeyRef");
-                        Map<String, String> data = data(one(kind, ref.path("name").asText()));
+                        Map<String, String> data =
+                                data(one(kind, ref.path("name").asText()));
                         String key = ref.path("key").asText();
-                        assertThat(data).as("%s %s has key %s", kind, ref.path("name").asText(), key).containsKey(key);
+                        assertThat(data)
+                                .as("%s %s has key %s", kind, ref.path("name").asText(), key)
+                                .containsKey(key);
                         env.put(name, data.get(key));
                     }
                 } else {
@@ -608,7 +726,9 @@ class ManifestsTest {
                     servicePort = p;
                 }
             }
-            assertThat(servicePort).as("Service %s has port %d (%s)", host, port, url).isNotNull();
+            assertThat(servicePort)
+                    .as("Service %s has port %d (%s)", host, port, url)
+                    .isNotNull();
             for (JsonNode o : objects) {
                 JsonNode spec = podSpecOf(o);
                 if (spec != null && matches(svc.at("/spec/selector"), o.at("/spec/template/metadata/labels"))) {
@@ -617,11 +737,16 @@ class ManifestsTest {
                         for (JsonNode cp : container.path("ports")) {
                             if (cp.path("containerPort").asInt() == target) {
                                 var out = YAML.createObjectNode();
-                                out.put("workload", o.path("kind").asText() + "/" + o.at("/metadata/name").asText());
+                                out.put(
+                                        "workload",
+                                        o.path("kind").asText() + "/"
+                                                + o.at("/metadata/name").asText());
                                 out.set("container", container);
                                 var pvc = out.putObject("pvcMounts");
                                 Set<String> claims = new TreeSet<>();
-                                o.at("/spec/volumeClaimTemplates").forEach(t -> claims.add(t.at("/metadata/name").asText()));
+                                o.at("/spec/volumeClaimTemplates")
+                                        .forEach(t -> claims.add(
+                                                t.at("/metadata/name").asText()));
                                 spec.path("volumes").forEach(v -> {
                                     if (v.has("persistentVolumeClaim")) {
                                         claims.add(v.path("name").asText());
@@ -629,7 +754,9 @@ class ManifestsTest {
                                 });
                                 for (JsonNode m : container.path("volumeMounts")) {
                                     if (claims.contains(m.path("name").asText())) {
-                                        pvc.put(m.path("mountPath").asText(), m.path("name").asText());
+                                        pvc.put(
+                                                m.path("mountPath").asText(),
+                                                m.path("name").asText());
                                     }
                                 }
                                 return out;
@@ -643,8 +770,10 @@ class ManifestsTest {
 
         JsonNode podSpecSelectedBy(JsonNode selector, String what) {
             assertThat(selector.size()).as("%s has a selector", what).isPositive();
-            List<JsonNode> hits = objects.stream().filter(o -> podSpecOf(o) != null)
-                    .filter(o -> matches(selector, o.at("/spec/template/metadata/labels"))).toList();
+            List<JsonNode> hits = objects.stream()
+                    .filter(o -> podSpecOf(o) != null)
+                    .filter(o -> matches(selector, o.at("/spec/template/metadata/labels")))
+                    .toList();
             assertThat(hits).as("%s selects exactly one workload's pods", what).hasSize(1);
             return podSpecOf(hits.get(0));
         }
@@ -674,11 +803,19 @@ class ManifestsTest {
 
     static Map<String, String> data(JsonNode configMapOrSecret) {
         Map<String, String> out = new LinkedHashMap<>();
-        configMapOrSecret.path("data").properties().forEach(e -> out.put(e.getKey(),
-                configMapOrSecret.path("kind").asText().equals("Secret")
-                        ? new String(Base64.getDecoder().decode(e.getValue().asText()), StandardCharsets.UTF_8)
-                        : e.getValue().asText()));
-        configMapOrSecret.path("stringData").properties().forEach(e -> out.put(e.getKey(), e.getValue().asText()));
+        configMapOrSecret
+                .path("data")
+                .properties()
+                .forEach(e -> out.put(
+                        e.getKey(),
+                        configMapOrSecret.path("kind").asText().equals("Secret")
+                                ? new String(
+                                        Base64.getDecoder().decode(e.getValue().asText()), StandardCharsets.UTF_8)
+                                : e.getValue().asText()));
+        configMapOrSecret
+                .path("stringData")
+                .properties()
+                .forEach(e -> out.put(e.getKey(), e.getValue().asText()));
         return out;
     }
 
@@ -698,7 +835,9 @@ class ManifestsTest {
     static int resolvePort(JsonNode podSpec, JsonNode port) {
         for (JsonNode c : podSpec.path("containers")) {
             for (JsonNode p : c.path("ports")) {
-                if (port.isInt() ? p.path("containerPort").asInt() == port.asInt() : p.path("name").asText().equals(port.asText())) {
+                if (port.isInt()
+                        ? p.path("containerPort").asInt() == port.asInt()
+                        : p.path("name").asText().equals(port.asText())) {
                     return p.path("containerPort").asInt();
                 }
             }
@@ -717,7 +856,9 @@ class ManifestsTest {
 
     static String probe(JsonNode container, String probe) {
         JsonNode get = container.path(probe).path("httpGet");
-        assertThat(get.isMissingNode()).as("%s %s is an httpGet probe", container.path("name").asText(), probe).isFalse();
+        assertThat(get.isMissingNode())
+                .as("%s %s is an httpGet probe", container.path("name").asText(), probe)
+                .isFalse();
         return get.path("path").asText();
     }
 
@@ -756,16 +897,22 @@ class ManifestsTest {
         Map<String, String> out = new HashMap<>(env);
         String dir = env.get(WorkerConfig.MODEL_DIR.name());
         assertThat(dir).as("TTS_WORKER_MODEL_DIR").isNotBlank();
-        Matcher copy = Pattern.compile("(?m)^COPY (models/\\S+) " + Pattern.quote(dir) + "$").matcher(read(dockerfile));
-        assertThat(copy.find()).as("%s copies a bundle to %s", dockerfile.getFileName(), dir).isTrue();
+        Matcher copy = Pattern.compile("(?m)^COPY (models/\\S+) " + Pattern.quote(dir) + "$")
+                .matcher(read(dockerfile));
+        assertThat(copy.find())
+                .as("%s copies a bundle to %s", dockerfile.getFileName(), dir)
+                .isTrue();
         out.put(WorkerConfig.MODEL_DIR.name(), ROOT.resolve(copy.group(1)).toString());
         return out;
     }
 
     static void assertKeysBelong(String what, Map<String, String> env, Set<String> known) {
-        Set<String> unknown = env.keySet().stream().filter(k -> !known.contains(k) && !NON_CONFIG_ENV.contains(k))
+        Set<String> unknown = env.keySet().stream()
+                .filter(k -> !known.contains(k) && !NON_CONFIG_ENV.contains(k))
                 .collect(Collectors.toCollection(TreeSet::new));
-        assertThat(unknown).as("%s: env keys that are no configuration key of the module", what).isEmpty();
+        assertThat(unknown)
+                .as("%s: env keys that are no configuration key of the module", what)
+                .isEmpty();
         Set<String> forbidden = new TreeSet<>(env.keySet());
         forbidden.retainAll(NEVER_SET);
         assertThat(forbidden).as("%s: keys for tests only", what).isEmpty();
@@ -818,7 +965,9 @@ class ManifestsTest {
             if (!Files.isDirectory(dir.resolve("node_modules/kubernetes-models"))) {
                 assumeTrue(onPath("npm"), "npm is not installed: cannot install deploy/k8s/validate's packages");
                 Result ci = exec(List.of("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"), dir, null, 300);
-                assertThat(ci.code).as("npm ci in deploy/k8s/validate:\n%s", ci.output).isZero();
+                assertThat(ci.code)
+                        .as("npm ci in deploy/k8s/validate:\n%s", ci.output)
+                        .isZero();
             }
         }
         return exec(List.of("node", dir.resolve("validate.mjs").toString()), dir, yaml, 120);
@@ -833,8 +982,7 @@ class ManifestsTest {
         }
     }
 
-    record Result(int code, String stdout, String output) {
-    }
+    record Result(int code, String stdout, String output) {}
 
     static Result exec(List<String> command, String stdin, int timeoutSeconds) throws Exception {
         return exec(command, ROOT, stdin, timeoutSeconds);
@@ -844,8 +992,10 @@ class ManifestsTest {
         Path out = Files.createTempFile("manifests-test", ".out");
         Path err = Files.createTempFile("manifests-test", ".err");
         try {
-            ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
-                    .redirectOutput(out.toFile()).redirectError(err.toFile());
+            ProcessBuilder pb = new ProcessBuilder(command)
+                    .directory(dir.toFile())
+                    .redirectOutput(out.toFile())
+                    .redirectError(err.toFile());
             Process p = pb.start();
             try (var in = p.getOutputStream()) {
                 if (stdin != null) {

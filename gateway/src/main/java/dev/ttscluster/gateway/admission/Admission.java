@@ -1,9 +1,8 @@
 package dev.ttscluster.gateway.admission;
 
-import dev.ttscluster.gateway.tenants.QuotaStore;
 import dev.ttscluster.gateway.api.ApiException;
 import dev.ttscluster.gateway.auth.Caller;
-
+import dev.ttscluster.gateway.tenants.QuotaStore;
 import java.util.function.LongSupplier;
 
 /**
@@ -39,10 +38,13 @@ public final class Admission {
      * @throws ApiException 429 with Retry-After when the caller's bucket is empty
      */
     public void request(Caller caller) {
-        long waitMs = quotas.take(caller.keyId(), caller.quota().ratePerSecond(), caller.quota().burst());
+        long waitMs = quotas.take(
+                caller.keyId(), caller.quota().ratePerSecond(), caller.quota().burst());
         if (waitMs > 0) {
-            throw ApiException.tooManyRequests("rate limit of " + fmt(caller.quota().ratePerSecond())
-                    + " requests/s (burst " + caller.quota().burst() + ") reached", (int) Math.ceil(waitMs / 1000.0));
+            throw ApiException.tooManyRequests(
+                    "rate limit of " + fmt(caller.quota().ratePerSecond()) + " requests/s (burst "
+                            + caller.quota().burst() + ") reached",
+                    (int) Math.ceil(waitMs / 1000.0));
         }
     }
 
@@ -58,8 +60,11 @@ public final class Admission {
         }
         long lag = interactiveLag.getAsLong();
         if (lag > maxLag) {
-            throw new ApiException(503, "overloaded", "the cluster is behind: " + lag + " segments are waiting (bound "
-                    + maxLag + "); try again shortly", lagRetrySeconds);
+            throw new ApiException(
+                    503,
+                    "overloaded",
+                    "the cluster is behind: " + lag + " segments are waiting (bound " + maxLag + "); try again shortly",
+                    lagRetrySeconds);
         }
     }
 
@@ -70,8 +75,10 @@ public final class Admission {
      */
     public void admit(Caller caller, String member) {
         if (!quotas.admit(caller.keyId(), member, caller.quota().maxActiveJobs())) {
-            throw ApiException.tooManyRequests("concurrent limit of " + caller.quota().maxActiveJobs()
-                    + " queued or running jobs and books reached; wait for one to finish", ACTIVE_RETRY_SECONDS);
+            throw ApiException.tooManyRequests(
+                    "concurrent limit of " + caller.quota().maxActiveJobs()
+                            + " queued or running jobs and books reached; wait for one to finish",
+                    ACTIVE_RETRY_SECONDS);
         }
     }
 

@@ -1,5 +1,13 @@
 package dev.ttscluster.gateway.admission;
 
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
@@ -9,15 +17,6 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
 
 /**
  * Measures how many records of each lane (topic) the workers' consumer group has not yet committed, every
@@ -55,20 +54,21 @@ public final class LagMonitor implements AutoCloseable {
 
     private void measure() {
         try {
-            Map<String, TopicDescription> ds = admin.describeTopics(topics).allTopicNames()
-                    .get(periodMs * 3, TimeUnit.MILLISECONDS);
+            Map<String, TopicDescription> ds =
+                    admin.describeTopics(topics).allTopicNames().get(periodMs * 3, TimeUnit.MILLISECONDS);
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
             Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
             ds.forEach((topic, d) -> d.partitions().forEach(p -> {
                 latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest());
                 earliest.put(new TopicPartition(topic, p.partition()), OffsetSpec.earliest());
             }));
-            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> end = admin.listOffsets(latest).all()
-                    .get(periodMs * 3, TimeUnit.MILLISECONDS);
-            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> start = admin.listOffsets(earliest).all()
-                    .get(periodMs * 3, TimeUnit.MILLISECONDS);
+            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> end =
+                    admin.listOffsets(latest).all().get(periodMs * 3, TimeUnit.MILLISECONDS);
+            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> start =
+                    admin.listOffsets(earliest).all().get(periodMs * 3, TimeUnit.MILLISECONDS);
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-                    .partitionsToOffsetAndMetadata().get(periodMs * 3, TimeUnit.MILLISECONDS);
+                    .partitionsToOffsetAndMetadata()
+                    .get(periodMs * 3, TimeUnit.MILLISECONDS);
             Map<String, Long> sums = new HashMap<>();
             topics.forEach(t -> sums.put(t, 0L));
             for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> e : end.entrySet()) {

@@ -3,7 +3,6 @@ package dev.ttscluster.gateway.api;
 import dev.ttscluster.gateway.admission.Admission;
 import dev.ttscluster.gateway.auth.Caller;
 import io.javalin.http.Context;
-
 import java.util.function.Supplier;
 
 /**

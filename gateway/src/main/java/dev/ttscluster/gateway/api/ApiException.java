@@ -20,8 +20,8 @@ public final class ApiException extends RuntimeException {
     }
 
     /** An error with further response headers (e.g. a {@code WWW-Authenticate} challenge). */
-    public ApiException(int status, String code, String message, Integer retryAfterSeconds,
-                        java.util.Map<String, String> headers) {
+    public ApiException(
+            int status, String code, String message, Integer retryAfterSeconds, java.util.Map<String, String> headers) {
         super(message, null, false, false);
         this.status = status;
         this.code = code;

@@ -2,13 +2,12 @@ package dev.ttscluster.gateway.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
-import org.eclipse.jetty.http.BadMessageException;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
 import java.util.function.LongSupplier;
+import org.eclipse.jetty.http.BadMessageException;
 
 /**
  * Reads request bodies for the routes: bounded in size (413) and in slowness (408), and for JSON routes the
@@ -23,14 +22,13 @@ public final class Bodies {
      * bodies under load).
      */
     static final long MIN_BODY_BYTES_PER_SECOND = 1024;
+
     static final long BODY_RATE_GRACE_MS = 2000;
 
-    private Bodies() {
-    }
+    private Bodies() {}
 
     /** A JSON body: its raw bytes (for idempotency fingerprints) and its parsed tree. */
-    public record JsonBody(byte[] raw, JsonNode json) {
-    }
+    public record JsonBody(byte[] raw, JsonNode json) {}
 
     /**
      * The body of a JSON route, at most {@code limit} bytes, parsed strictly.
@@ -69,7 +67,8 @@ public final class Bodies {
             if (e.getCause() instanceof BadMessageException b) {
                 throw b;
             }
-            throw new ApiException(400, "invalid_request", what + " could not be read: " + ErrorMapping.firstLine(e.getMessage()));
+            throw new ApiException(
+                    400, "invalid_request", what + " could not be read: " + ErrorMapping.firstLine(e.getMessage()));
         }
     }
 
@@ -82,12 +81,16 @@ public final class Bodies {
         while ((n = in.read(buf)) > 0) {
             out.write(buf, 0, n);
             if (out.size() > limit) {
-                throw new ApiException(413, "payload_too_large", what + " has more than " + limit + " bytes, the limit");
+                throw new ApiException(
+                        413, "payload_too_large", what + " has more than " + limit + " bytes, the limit");
             }
             long ms = millis.getAsLong() - start;
             if (ms > BODY_RATE_GRACE_MS && out.size() * 1000L / ms < MIN_BODY_BYTES_PER_SECOND) {
-                throw new ApiException(408, "request_timeout", what + " arrived too slowly: " + out.size() + " bytes in "
-                        + ms + " ms; at least " + MIN_BODY_BYTES_PER_SECOND + " bytes/s are expected");
+                throw new ApiException(
+                        408,
+                        "request_timeout",
+                        what + " arrived too slowly: " + out.size() + " bytes in " + ms + " ms; at least "
+                                + MIN_BODY_BYTES_PER_SECOND + " bytes/s are expected");
             }
         }
         return out.toByteArray();

@@ -1,20 +1,19 @@
 package dev.ttscluster.gateway.api;
 
 import dev.ttscluster.common.contract.JobStatus;
-import dev.ttscluster.state.BookStore;
 import dev.ttscluster.common.state.JobRecord;
-import dev.ttscluster.storage.AudioBucket;
 import dev.ttscluster.common.storage.ObjectKeys;
-import dev.ttscluster.gateway.config.GatewayConfig;
-import dev.ttscluster.gateway.books.BookService;
-import dev.ttscluster.gateway.jobs.JobRequest;
 import dev.ttscluster.gateway.admission.Admission;
 import dev.ttscluster.gateway.auth.Caller;
+import dev.ttscluster.gateway.books.BookService;
+import dev.ttscluster.gateway.config.GatewayConfig;
+import dev.ttscluster.gateway.jobs.JobRequest;
 import dev.ttscluster.gateway.metrics.GatewayMetrics;
 import dev.ttscluster.gateway.webhooks.Webhooks;
+import dev.ttscluster.state.BookStore;
+import dev.ttscluster.storage.AudioBucket;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-
 import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,8 +34,17 @@ import java.util.Set;
 final class BookRoutes {
     private static final Set<String> PARAMS = Set.of("title", "voice", "speed", "callback_url");
     /** Files of a finished chapter, by the view's field name. */
-    private static final Map<String, String> CHAPTER_FILES = Map.of("audio_url", "audio.wav", "flac_url", "audio.flac",
-            "timestamps_url", "timestamps.json", "vtt_url", "subtitles.vtt", "srt_url", "subtitles.srt");
+    private static final Map<String, String> CHAPTER_FILES = Map.of(
+            "audio_url",
+            "audio.wav",
+            "flac_url",
+            "audio.flac",
+            "timestamps_url",
+            "timestamps.json",
+            "vtt_url",
+            "subtitles.vtt",
+            "srt_url",
+            "subtitles.srt");
 
     private final GatewayConfig cfg;
     private final BookService books;
@@ -48,8 +56,14 @@ final class BookRoutes {
     private final Webhooks webhooks;
 
     /** @param webhooks takes {@code callback_url} query parameters; null: webhooks are off */
-    BookRoutes(GatewayConfig cfg, BookService books, AudioBucket bucket, Admission admission, Idempotency idempotency,
-               GatewayMetrics metrics, Webhooks webhooks) {
+    BookRoutes(
+            GatewayConfig cfg,
+            BookService books,
+            AudioBucket bucket,
+            Admission admission,
+            Idempotency idempotency,
+            GatewayMetrics metrics,
+            Webhooks webhooks) {
         this.cfg = cfg;
         this.books = books;
         this.bucket = bucket;
@@ -69,11 +83,15 @@ final class BookRoutes {
     }
 
     private void submit(Context ctx) {
-        BookService.Format format = BookService.Format.of(ctx.contentType()).orElseThrow(() -> new ApiException(415,
-                "unsupported_media_type", "Content-Type must be text/plain, text/markdown or application/epub+zip"));
+        BookService.Format format = BookService.Format.of(ctx.contentType())
+                .orElseThrow(() -> new ApiException(
+                        415,
+                        "unsupported_media_type",
+                        "Content-Type must be text/plain, text/markdown or application/epub+zip"));
         for (String p : ctx.queryParamMap().keySet()) {
             if (!PARAMS.contains(p)) {
-                throw ApiException.badRequest("unknown parameter '" + JobRequest.abbreviate(p) + "'; allowed: title, voice, speed, callback_url");
+                throw ApiException.badRequest("unknown parameter '" + JobRequest.abbreviate(p)
+                        + "'; allowed: title, voice, speed, callback_url");
             }
         }
         byte[] body = Bodies.read(ctx, cfg.maxBookBytes(), "the book");
@@ -84,9 +102,11 @@ final class BookRoutes {
         if (title != null) {
             JobRequest.checkCharacters("title", title);
         }
-        String voice = Optional.ofNullable(ctx.queryParam("voice")).orElse(cfg.voices().get(0));
+        String voice =
+                Optional.ofNullable(ctx.queryParam("voice")).orElse(cfg.voices().get(0));
         if (!cfg.voices().contains(voice)) {
-            throw ApiException.badRequest("unknown voice '" + JobRequest.abbreviate(voice) + "'; available: " + cfg.voices());
+            throw ApiException.badRequest(
+                    "unknown voice '" + JobRequest.abbreviate(voice) + "'; available: " + cfg.voices());
         }
         double speed = 1.0;
         String s = ctx.queryParam("speed");
@@ -97,7 +117,8 @@ final class BookRoutes {
                 throw ApiException.badRequest("'speed' must be a number");
             }
             if (!(speed >= JobRequest.MIN_SPEED && speed <= JobRequest.MAX_SPEED)) {
-                throw ApiException.badRequest("'speed' must be between " + JobRequest.MIN_SPEED + " and " + JobRequest.MAX_SPEED);
+                throw ApiException.badRequest(
+                        "'speed' must be between " + JobRequest.MIN_SPEED + " and " + JobRequest.MAX_SPEED);
             }
         }
         java.net.URI callback = webhooks == null ? null : webhooks.callbackOf(ctx.queryParam("callback_url"));
@@ -106,9 +127,16 @@ final class BookRoutes {
         RequestTracing.job("book:" + id);
         Optional<String> replay = idempotency.replayOf(ctx, caller, body, id);
         if (replay.isPresent()) {
-            BookStore.Book first = books.find(caller.tenant(), replay.get()).orElseThrow(() -> new ApiException(409,
-                    "conflict", "a request with this " + Idempotency.HEADER + " is still being accepted, or its book is gone", 1));
-            ctx.status(202).header("Location", "/v1/books/" + first.id()).header("Idempotent-Replayed", "true")
+            BookStore.Book first = books.find(caller.tenant(), replay.get())
+                    .orElseThrow(() -> new ApiException(
+                            409,
+                            "conflict",
+                            "a request with this " + Idempotency.HEADER
+                                    + " is still being accepted, or its book is gone",
+                            1));
+            ctx.status(202)
+                    .header("Location", "/v1/books/" + first.id())
+                    .header("Idempotent-Replayed", "true")
                     .json(view(first));
             return;
         }
@@ -140,11 +168,14 @@ final class BookRoutes {
     private void manifest(Context ctx) {
         BookStore.Book book = book(ctx);
         if (book.status() != JobStatus.SUCCEEDED || book.manifestKey().isEmpty()) {
-            throw new ApiException(409, "not_ready", "book is " + book.status().wire() + "; its manifest comes when every "
-                    + "chapter is done");
+            throw new ApiException(
+                    409,
+                    "not_ready",
+                    "book is " + book.status().wire() + "; its manifest comes when every " + "chapter is done");
         }
         InputStream in = bucket.open(book.manifestKey())
-                .orElseThrow(() -> new ApiException(404, "not_found", "the manifest of book " + book.id() + " has expired"));
+                .orElseThrow(
+                        () -> new ApiException(404, "not_found", "the manifest of book " + book.id() + " has expired"));
         ctx.contentType("application/json");
         ctx.result(in);
     }
@@ -182,7 +213,11 @@ final class BookRoutes {
             c.put("segments_done", ok ? job.segments() : job.done());
             c.put("audio_seconds", ok ? Views.seconds(job.audioSamples(), job.sampleRate()) : null);
             for (Map.Entry<String, String> f : new java.util.TreeMap<>(CHAPTER_FILES).entrySet()) {
-                c.put(f.getKey(), ok ? bucket.presignGet(ObjectKeys.chapterFile(b.tenant(), b.id(), i, f.getValue()), ttl) : null);
+                c.put(
+                        f.getKey(),
+                        ok
+                                ? bucket.presignGet(ObjectKeys.chapterFile(b.tenant(), b.id(), i, f.getValue()), ttl)
+                                : null);
             }
             c.put("error", Views.text(job.error()));
             cs.add(c);

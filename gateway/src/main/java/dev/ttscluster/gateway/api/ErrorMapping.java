@@ -5,12 +5,11 @@ import dev.ttscluster.gateway.metrics.GatewayMetrics;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.eclipse.jetty.http.BadMessageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * The one mapping from an error to its HTTP answer: a status, a JSON body {@code {"error": code, "message": text}}
@@ -46,7 +45,8 @@ public final class ErrorMapping {
      * @param retryAfterSeconds the Retry-After header, or null for none
      * @param headers further headers (e.g. a {@code WWW-Authenticate} challenge)
      */
-    public record Refusal(int status, String code, String message, Integer retryAfterSeconds, Map<String, String> headers) {
+    public record Refusal(
+            int status, String code, String message, Integer retryAfterSeconds, Map<String, String> headers) {
         public Refusal {
             message = message == null || message.isBlank() ? code : message;
             headers = Map.copyOf(headers);
@@ -59,12 +59,20 @@ public final class ErrorMapping {
             return new Refusal(a.status(), a.code(), a.getMessage(), a.retryAfterSeconds(), a.headers());
         }
         if (e instanceof RetriableException) {
-            return new Refusal(503, "unavailable", "a backing service is unavailable, try again shortly",
-                    UNAVAILABLE_RETRY_SECONDS, Map.of());
+            return new Refusal(
+                    503,
+                    "unavailable",
+                    "a backing service is unavailable, try again shortly",
+                    UNAVAILABLE_RETRY_SECONDS,
+                    Map.of());
         }
         if (e instanceof BadMessageException b) {
-            return new Refusal(b.getCode(), codeFor(b.getCode()),
-                    b.getCode() == 408 ? "the request body arrived too slowly" : firstLine(b.getReason()), null, Map.of());
+            return new Refusal(
+                    b.getCode(),
+                    codeFor(b.getCode()),
+                    b.getCode() == 408 ? "the request body arrived too slowly" : firstLine(b.getReason()),
+                    null,
+                    Map.of());
         }
         if (e instanceof HttpResponseException h) {
             return new Refusal(h.getStatus(), codeFor(h.getStatus()), h.getMessage(), null, Map.of());
@@ -103,7 +111,9 @@ public final class ErrorMapping {
         if (e instanceof RetriableException re) {
             log.warn("{} {}: {}", ctx.method(), ctx.path(), re.getMessage());
             metrics.backendError(re.dependency().label());
-        } else if (r.status() == 500 && !(e instanceof ApiException) && !(e instanceof HttpResponseException)
+        } else if (r.status() == 500
+                && !(e instanceof ApiException)
+                && !(e instanceof HttpResponseException)
                 && !(e instanceof BadMessageException)) {
             log.error("{} {} failed", ctx.method(), ctx.path(), e);
         }

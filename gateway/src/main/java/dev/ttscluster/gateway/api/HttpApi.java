@@ -12,7 +12,6 @@ import dev.ttscluster.gateway.webhooks.Webhooks;
 import dev.ttscluster.storage.AudioBucket;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -44,8 +43,16 @@ public final class HttpApi {
      * @param idempotency remembered Idempotency-Key claims
      * @param metrics the gateway's meters, served on {@code GET /metrics}
      */
-    public HttpApi(GatewayConfig cfg, JobService jobs, BookService books, AudioBucket bucket, BooleanSupplier ready,
-                   Authenticator auth, Admission admission, IdempotencyStore idempotency, GatewayMetrics metrics) {
+    public HttpApi(
+            GatewayConfig cfg,
+            JobService jobs,
+            BookService books,
+            AudioBucket bucket,
+            BooleanSupplier ready,
+            Authenticator auth,
+            Admission admission,
+            IdempotencyStore idempotency,
+            GatewayMetrics metrics) {
         this.cfg = cfg;
         this.jobs = jobs;
         this.books = books;
@@ -73,7 +80,8 @@ public final class HttpApi {
     public Javalin create() {
         Javalin app = Javalin.create(c -> ServerTuning.apply(c, cfg));
         new RequestTracing(metrics).register(app);
-        app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+        app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                .result(metrics.scrape()));
         app.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
         app.get("/readyz", this::readyz);
         new AuthFilter(auth, admission).register(app);

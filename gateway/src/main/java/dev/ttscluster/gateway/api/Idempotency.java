@@ -1,9 +1,8 @@
 package dev.ttscluster.gateway.api;
 
-import dev.ttscluster.gateway.tenants.IdempotencyStore;
 import dev.ttscluster.gateway.auth.Caller;
+import dev.ttscluster.gateway.tenants.IdempotencyStore;
 import io.javalin.http.Context;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -27,8 +26,7 @@ final class Idempotency {
     }
 
     /** A claimed key: release it if the work is not created after all. */
-    record Claim(Caller caller, String header) {
-    }
+    record Claim(Caller caller, String header) {}
 
     /**
      * Claims the request's key, if it sent one.
@@ -51,8 +49,10 @@ final class Idempotency {
             return Optional.empty();
         }
         if (!prior.get().fingerprint().equals(fp)) {
-            throw new ApiException(422, "idempotency_key_reused", "this " + HEADER + " was used with a different "
-                    + "request; send a new key for new work");
+            throw new ApiException(
+                    422,
+                    "idempotency_key_reused",
+                    "this " + HEADER + " was used with a different " + "request; send a new key for new work");
         }
         return Optional.of(prior.get().createdId());
     }

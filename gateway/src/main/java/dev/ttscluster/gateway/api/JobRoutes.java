@@ -13,7 +13,6 @@ import dev.ttscluster.gateway.webhooks.Webhooks;
 import dev.ttscluster.storage.AudioBucket;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-
 import java.io.InputStream;
 import java.net.URI;
 import java.util.Optional;
@@ -37,8 +36,16 @@ final class JobRoutes {
     private final Webhooks webhooks;
 
     /** @param events null: no event streams; @param webhooks null: no webhooks */
-    JobRoutes(GatewayConfig cfg, JobService jobs, AudioBucket bucket, Admission admission, Idempotency idempotency,
-              GatewayMetrics metrics, JobViews views, JobEventStreams events, Webhooks webhooks) {
+    JobRoutes(
+            GatewayConfig cfg,
+            JobService jobs,
+            AudioBucket bucket,
+            Admission admission,
+            Idempotency idempotency,
+            GatewayMetrics metrics,
+            JobViews views,
+            JobEventStreams events,
+            Webhooks webhooks) {
         this.cfg = cfg;
         this.jobs = jobs;
         this.bucket = bucket;
@@ -64,10 +71,13 @@ final class JobRoutes {
             app.get("/v1/jobs/{id}/events", ctx -> events.open(ctx, job(ctx)));
         }
         if (webhooks != null) {
-            app.get("/v1/webhooks/secret", ctx -> ctx.json(webhooks.secretView(AuthFilter.caller(ctx).tenant())));
+            app.get(
+                    "/v1/webhooks/secret",
+                    ctx -> ctx.json(webhooks.secretView(AuthFilter.caller(ctx).tenant())));
         }
-        app.post("/v1/jobs/{id}/cancel", ctx -> ctx.json(views.of(jobs.cancel(AuthFilter.caller(ctx).tenant(),
-                ctx.pathParam("id")))));
+        app.post(
+                "/v1/jobs/{id}/cancel",
+                ctx -> ctx.json(views.of(jobs.cancel(AuthFilter.caller(ctx).tenant(), ctx.pathParam("id")))));
     }
 
     private void submit(Context ctx) {
@@ -82,9 +92,16 @@ final class JobRoutes {
         RequestTracing.job(id);
         Optional<String> replay = idempotency.replayOf(ctx, caller, body.raw(), id);
         if (replay.isPresent()) {
-            JobRecord first = jobs.find(caller.tenant(), replay.get()).orElseThrow(() -> new ApiException(409, "conflict",
-                    "a request with this " + Idempotency.HEADER + " is still being accepted, or its job is gone", 1));
-            ctx.status(202).header("Location", "/v1/jobs/" + first.id()).header("Idempotent-Replayed", "true")
+            JobRecord first = jobs.find(caller.tenant(), replay.get())
+                    .orElseThrow(() -> new ApiException(
+                            409,
+                            "conflict",
+                            "a request with this " + Idempotency.HEADER
+                                    + " is still being accepted, or its job is gone",
+                            1));
+            ctx.status(202)
+                    .header("Location", "/v1/jobs/" + first.id())
+                    .header("Idempotent-Replayed", "true")
                     .json(views.of(first));
             return;
         }
@@ -101,11 +118,12 @@ final class JobRoutes {
     private void audio(Context ctx) {
         JobRecord job = job(ctx);
         if (!JobService.hasAudio(job)) {
-            String why = switch (job.status()) {
-                case QUEUED, RUNNING -> "job is " + job.status().wire() + "; audio is not ready yet";
-                case FAILED -> "job failed: " + job.error();
-                default -> "job is " + job.status().wire() + "; it has no audio";
-            };
+            String why =
+                    switch (job.status()) {
+                        case QUEUED, RUNNING -> "job is " + job.status().wire() + "; audio is not ready yet";
+                        case FAILED -> "job failed: " + job.error();
+                        default -> "job is " + job.status().wire() + "; it has no audio";
+                    };
             throw new ApiException(409, "not_ready", why);
         }
         InputStream in = bucket.open(job.audioKey())

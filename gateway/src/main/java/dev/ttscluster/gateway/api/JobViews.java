@@ -5,7 +5,6 @@ import dev.ttscluster.common.state.JobRecord;
 import dev.ttscluster.gateway.jobs.JobService;
 import dev.ttscluster.gateway.webhooks.Webhooks;
 import dev.ttscluster.storage.AudioBucket;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;

@@ -2,15 +2,14 @@ package dev.ttscluster.gateway.api;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.handler.ErrorHandler;
-
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Errors the HTTP server answers itself, before a route runs (a header block over the limit, a URI it
@@ -25,8 +24,9 @@ final class JsonErrorHandler extends ErrorHandler {
     }
 
     @Override
-    protected void generateAcceptableResponse(Request baseRequest, HttpServletRequest request, HttpServletResponse response,
-                                              int code, String message) throws IOException {
+    protected void generateAcceptableResponse(
+            Request baseRequest, HttpServletRequest request, HttpServletResponse response, int code, String message)
+            throws IOException {
         baseRequest.setHandled(true);
         response.setContentType("application/json");
         response.getOutputStream().write(json(code, message).getBytes(StandardCharsets.UTF_8));
@@ -46,6 +46,7 @@ final class JsonErrorHandler extends ErrorHandler {
         if (text.length() > 200) {
             text = text.substring(0, 200) + "...";
         }
-        return "{\"error\":\"" + code + "\",\"message\":\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
+        return "{\"error\":\"" + code + "\",\"message\":\""
+                + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
     }
 }

@@ -4,11 +4,10 @@ import dev.ttscluster.common.contract.Topics;
 import dev.ttscluster.gateway.metrics.GatewayMetrics;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import org.slf4j.MDC;
-
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.MDC;
 
 /**
  * Every request's trace id and measurement. The trace id comes from a W3C {@code traceparent} or an
@@ -49,8 +48,11 @@ final class RequestTracing {
             } catch (RuntimeException e) {
                 route = null; // no endpoint matched
             }
-            metrics.request(ctx.method().name(), route == null || route.isEmpty() || route.equals("*") ? "unmatched" : route,
-                    ctx.statusCode(), Duration.ofNanos(System.nanoTime() - t0));
+            metrics.request(
+                    ctx.method().name(),
+                    route == null || route.isEmpty() || route.equals("*") ? "unmatched" : route,
+                    ctx.statusCode(),
+                    Duration.ofNanos(System.nanoTime() - t0));
         }
         MDC.remove(Topics.TRACE_HEADER);
         MDC.remove(JOB_ID);
@@ -63,7 +65,8 @@ final class RequestTracing {
 
     /** The trace id of a request: a valid traceparent's trace id, a sane X-Request-Id, or 32 fresh hex digits. */
     static String traceId(String traceparent, String requestId) {
-        if (traceparent != null && traceparent.matches("[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}")
+        if (traceparent != null
+                && traceparent.matches("[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}")
                 && !traceparent.substring(3, 35).equals("0".repeat(32))) {
             return traceparent.substring(3, 35);
         }

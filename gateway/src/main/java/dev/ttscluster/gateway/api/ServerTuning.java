@@ -22,8 +22,7 @@ final class ServerTuning {
     /** While stopping, a connection silent this long is closed (Jetty's default, 1 s, cut bodies in flight). */
     static final long SHUTDOWN_IDLE_TIMEOUT_MS = 5_000;
 
-    private ServerTuning() {
-    }
+    private ServerTuning() {}
 
     /** Applies the settings to a Javalin configuration. */
     static void apply(JavalinConfig c, GatewayConfig cfg) {

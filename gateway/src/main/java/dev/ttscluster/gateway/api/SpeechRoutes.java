@@ -1,24 +1,21 @@
 package dev.ttscluster.gateway.api;
 
 import dev.ttscluster.common.state.JobRecord;
-import dev.ttscluster.storage.AudioBucket;
 import dev.ttscluster.common.storage.ObjectKeys;
-import dev.ttscluster.gateway.config.GatewayConfig;
 import dev.ttscluster.gateway.admission.Admission;
 import dev.ttscluster.gateway.auth.Caller;
+import dev.ttscluster.gateway.config.GatewayConfig;
 import dev.ttscluster.gateway.jobs.JobRequest;
 import dev.ttscluster.gateway.jobs.JobService;
 import dev.ttscluster.gateway.metrics.GatewayMetrics;
 import dev.ttscluster.gateway.speech.SegmentFollower;
 import dev.ttscluster.gateway.speech.SpeechRequest;
 import dev.ttscluster.gateway.speech.StreamingWav;
+import dev.ttscluster.storage.AudioBucket;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpServletResponse;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Duration;
@@ -27,6 +24,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * OpenAI-compatible speech: {@code POST /v1/audio/speech} runs the body as a normal job of the caller (the same
@@ -46,6 +45,7 @@ final class SpeechRoutes {
     static final Duration POLL = Duration.ofMillis(25);
     /** Longest wait for the next segment before a request gives up. */
     static final Duration STALL = Duration.ofSeconds(300);
+
     static final String OWNER = "tts-cluster";
 
     private final GatewayConfig cfg;
@@ -55,8 +55,13 @@ final class SpeechRoutes {
     private final Admitted admitted;
     private final GatewayMetrics metrics;
 
-    SpeechRoutes(GatewayConfig cfg, JobService jobs, AudioBucket bucket, Admission admission, Idempotency idempotency,
-                 GatewayMetrics metrics) {
+    SpeechRoutes(
+            GatewayConfig cfg,
+            JobService jobs,
+            AudioBucket bucket,
+            Admission admission,
+            Idempotency idempotency,
+            GatewayMetrics metrics) {
         this.cfg = cfg;
         this.jobs = jobs;
         this.bucket = bucket;
@@ -124,8 +129,8 @@ final class SpeechRoutes {
     void sample(Context ctx) throws InterruptedException {
         String voice = ctx.pathParam("voice");
         if (!cfg.voices().contains(voice)) {
-            throw new ApiException(404, "not_found", "no voice '" + JobRequest.abbreviate(voice) + "'; available: "
-                    + cfg.voices());
+            throw new ApiException(
+                    404, "not_found", "no voice '" + JobRequest.abbreviate(voice) + "'; available: " + cfg.voices());
         }
         serve(ctx, new SpeechRequest(new JobRequest(sampleText(voice), voice, "wav", 1.0), voice, "wav"));
     }
@@ -141,18 +146,25 @@ final class SpeechRoutes {
         ctx.header("X-Job-Id", id);
         String tenant = caller.tenant();
         boolean single = job.segments() == 1;
-        SegmentFollower follower = new SegmentFollower(new SegmentFollower.Source() {
-            @Override
-            public Optional<JobRecord> job() {
-                return jobs.find(tenant, id);
-            }
+        SegmentFollower follower = new SegmentFollower(
+                new SegmentFollower.Source() {
+                    @Override
+                    public Optional<JobRecord> job() {
+                        return jobs.find(tenant, id);
+                    }
 
-            @Override
-            public Optional<byte[]> segment(int index) {
-                // a job of one segment has nothing to join: workers store that segment as the job's audio
-                return bucket.get(single ? ObjectKeys.jobAudio(tenant, id, "wav") : ObjectKeys.segment(tenant, id, index));
-            }
-        }, job.segments(), POLL, STALL);
+                    @Override
+                    public Optional<byte[]> segment(int index) {
+                        // a job of one segment has nothing to join: workers store that segment as the job's audio
+                        return bucket.get(
+                                single
+                                        ? ObjectKeys.jobAudio(tenant, id, "wav")
+                                        : ObjectKeys.segment(tenant, id, index));
+                    }
+                },
+                job.segments(),
+                POLL,
+                STALL);
         if (req.format().equals("flac")) {
             flac(ctx, follower);
         } else {
@@ -175,7 +187,10 @@ final class SpeechRoutes {
             throw new java.io.UncheckedIOException(e); // not reached: the sink writes to memory
         }
         short[] samples = new short[pcm.size() / 2];
-        java.nio.ByteBuffer.wrap(pcm.toByteArray()).order(java.nio.ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(samples);
+        java.nio.ByteBuffer.wrap(pcm.toByteArray())
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .asShortBuffer()
+                .get(samples);
         byte[] flac = dev.ttscluster.codecs.Flac.encode(samples, rate[0]);
         ctx.header("X-Sample-Rate", Integer.toString(rate[0]));
         HttpServletResponse res = ctx.res();
@@ -190,7 +205,8 @@ final class SpeechRoutes {
     }
 
     private static ApiException stopped(SegmentFollower.Stopped e) {
-        return e.jobFailed() ? new ApiException(422, "job_failed", e.getMessage())
+        return e.jobFailed()
+                ? new ApiException(422, "job_failed", e.getMessage())
                 : new ApiException(503, "unavailable", "the audio could not be followed: " + e.getMessage(), 2);
     }
 
@@ -243,7 +259,10 @@ final class SpeechRoutes {
             abort(ctx, e);
             return;
         } catch (IOException e) {
-            log.info("speech client of job {} went away after {} audio bytes ({}); cancelling the job", id, sent[0],
+            log.info(
+                    "speech client of job {} went away after {} audio bytes ({}); cancelling the job",
+                    id,
+                    sent[0],
                     e.getMessage());
             try {
                 jobs.cancel(tenant, id);
@@ -266,7 +285,9 @@ final class SpeechRoutes {
     /** Ends the response without the final chunk: the client sees the body cut, never a complete short file. */
     private static void abort(Context ctx, Throwable cause) {
         try {
-            org.eclipse.jetty.server.Request.getBaseRequest(ctx.req()).getHttpChannel().abort(cause);
+            org.eclipse.jetty.server.Request.getBaseRequest(ctx.req())
+                    .getHttpChannel()
+                    .abort(cause);
         } catch (RuntimeException e) {
             log.debug("could not abort the response: {}", e.toString());
         }

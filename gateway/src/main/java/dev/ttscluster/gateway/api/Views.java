@@ -1,7 +1,6 @@
 package dev.ttscluster.gateway.api;
 
 import dev.ttscluster.gateway.webhooks.Webhooks;
-
 import java.time.Instant;
 import java.util.Map;
 
@@ -10,8 +9,7 @@ import java.util.Map;
  * {@code webhook} field. Stateless and thread-safe.
  */
 final class Views {
-    private Views() {
-    }
+    private Views() {}
 
     /** An ISO-8601 instant, or null for 0 (not yet). */
     static String instant(long epochMs) {

@@ -3,7 +3,6 @@ package dev.ttscluster.gateway.api;
 import dev.ttscluster.gateway.config.GatewayConfig;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -20,6 +19,7 @@ import java.util.Set;
 public final class WebRoutes {
     /** Path prefix of the page's assets; they are not API routes (the OpenAPI test leaves them out). */
     public static final String ASSETS = "/web/";
+
     static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             + "media-src 'self' blob:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
             + "frame-ancestors 'none'; form-action 'self'";
@@ -50,7 +50,8 @@ public final class WebRoutes {
         app.get(ASSETS + "{file}", ctx -> {
             String name = ctx.pathParam("file");
             if (!ASSET_NAMES.contains(name)) {
-                throw ApiException.notFound("no file '" + dev.ttscluster.gateway.jobs.JobRequest.abbreviate(name) + "'");
+                throw ApiException.notFound(
+                        "no file '" + dev.ttscluster.gateway.jobs.JobRequest.abbreviate(name) + "'");
             }
             w.send(ctx, name);
         });

@@ -1,10 +1,9 @@
 package dev.ttscluster.gateway.auth;
 
+import dev.ttscluster.gateway.api.ApiException;
 import dev.ttscluster.gateway.tenants.ApiKey;
 import dev.ttscluster.gateway.tenants.ApiKeyStore;
 import dev.ttscluster.gateway.tenants.Quota;
-import dev.ttscluster.gateway.api.ApiException;
-
 import java.time.Clock;
 import java.util.Iterator;
 import java.util.Map;
@@ -26,8 +25,7 @@ public final class Authenticator {
     private final long rememberMs;
     private final Map<String, Remembered> remembered = new ConcurrentHashMap<>();
 
-    private record Remembered(Optional<ApiKey> key, long untilMs) {
-    }
+    private record Remembered(Optional<ApiKey> key, long untilMs) {}
 
     /**
      * @param keys where keys are looked up

@@ -10,5 +10,4 @@ import dev.ttscluster.gateway.tenants.Quota;
  * @param keyId public id of the key (quotas and idempotency are per key)
  * @param quota the key's effective limits (no 0 fields)
  */
-public record Caller(String tenant, String keyId, Quota quota) {
-}
+public record Caller(String tenant, String keyId, Quota quota) {}

@@ -1,21 +1,18 @@
 package dev.ttscluster.gateway.books;
 
-import dev.ttscluster.common.error.Dependency;
 import dev.ttscluster.common.contract.Json;
 import dev.ttscluster.common.contract.SegmentTask;
 import dev.ttscluster.common.contract.Topics;
+import dev.ttscluster.common.error.Dependency;
 import dev.ttscluster.common.error.RetriableException;
-import dev.ttscluster.state.BookStore;
 import dev.ttscluster.common.state.JobRecord;
-import dev.ttscluster.state.JobStore;
-import dev.ttscluster.storage.AudioBucket;
 import dev.ttscluster.common.storage.ObjectKeys;
 import dev.ttscluster.common.text.Segmenter;
 import dev.ttscluster.gateway.api.ApiException;
 import dev.ttscluster.gateway.jobs.SegmentPublisher;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
+import dev.ttscluster.state.BookStore;
+import dev.ttscluster.state.JobStore;
+import dev.ttscluster.storage.AudioBucket;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -29,6 +26,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Accepts books: parses the upload (plain text, Markdown or EPUB), makes each chapter a job of its own
@@ -41,7 +40,9 @@ public final class BookService {
 
     /** The formats a book may be uploaded in, by media type. */
     public enum Format {
-        TXT("text/plain"), MARKDOWN("text/markdown"), EPUB("application/epub+zip");
+        TXT("text/plain"),
+        MARKDOWN("text/markdown"),
+        EPUB("application/epub+zip");
 
         private final String mediaType;
 
@@ -81,8 +82,7 @@ public final class BookService {
      * @param voice a served voice
      * @param speed speaking rate
      */
-    public record Upload(Format format, byte[] body, String title, String voice, double speed) {
-    }
+    public record Upload(Format format, byte[] body, String title, String voice, double speed) {}
 
     private final JobStore jobs;
     private final BookStore books;
@@ -96,8 +96,14 @@ public final class BookService {
     /**
      * @param maxChars characters of text a book may have at most
      */
-    public BookService(JobStore jobs, SegmentPublisher publisher, AudioBucket bucket, Segmenter segmenter,
-                       EpubBook epub, long maxChars, Clock clock) {
+    public BookService(
+            JobStore jobs,
+            SegmentPublisher publisher,
+            AudioBucket bucket,
+            Segmenter segmenter,
+            EpubBook epub,
+            long maxChars,
+            Clock clock) {
         this.jobs = jobs;
         this.books = jobs.books();
         this.publisher = publisher;
@@ -114,11 +120,12 @@ public final class BookService {
             throw ApiException.badRequest("the book is empty");
         }
         String fallback = up.title() != null ? up.title() : "Untitled";
-        BookText book = switch (up.format()) {
-            case EPUB -> epub.parse(up.body(), fallback);
-            case MARKDOWN -> PlainBook.markdown(utf8(up.body()), fallback);
-            case TXT -> PlainBook.plain(utf8(up.body()), fallback);
-        };
+        BookText book =
+                switch (up.format()) {
+                    case EPUB -> epub.parse(up.body(), fallback);
+                    case MARKDOWN -> PlainBook.markdown(utf8(up.body()), fallback);
+                    case TXT -> PlainBook.plain(utf8(up.body()), fallback);
+                };
         if (up.title() != null) {
             book = new BookText(up.title(), book.chapters());
         }
@@ -144,8 +151,10 @@ public final class BookService {
             throw new ApiException(422, "unreadable_book", e.getMessage());
         }
         if (text.chars() > maxChars) {
-            throw new ApiException(413, "book_too_long", "the book has " + text.chars() + " characters of text; the limit is "
-                    + maxChars);
+            throw new ApiException(
+                    413,
+                    "book_too_long",
+                    "the book has " + text.chars() + " characters of text; the limit is " + maxChars);
         }
         long now = clock.millis();
         List<String> jobIds = new ArrayList<>();
@@ -174,21 +183,42 @@ public final class BookService {
             chars += cc;
             try {
                 jobs.create(JobRecord.queued(jobId, tenant, up.voice(), "wav", up.speed(), segments.size(), cc, now));
-                bucket.put(ObjectKeys.chapterFile(tenant, bookId, n, "script.json"), script(n, c.title(), segments, paragraphEnds),
+                bucket.put(
+                        ObjectKeys.chapterFile(tenant, bookId, n, "script.json"),
+                        script(n, c.title(), segments, paragraphEnds),
                         "application/json");
             } catch (RetriableException e) {
                 throw unavailable("job store or S3", e);
             }
             for (int i = 0; i < segments.size(); i++) {
-                tasks.add(new SegmentTask(SegmentTask.SCHEMA_VERSION, jobId, tenant, i, segments.size(), segments.get(i),
-                        up.voice(), up.speed(), now, bookId, n));
+                tasks.add(new SegmentTask(
+                        SegmentTask.SCHEMA_VERSION,
+                        jobId,
+                        tenant,
+                        i,
+                        segments.size(),
+                        segments.get(i),
+                        up.voice(),
+                        up.speed(),
+                        now,
+                        bookId,
+                        n));
             }
         }
         if (jobIds.isEmpty()) {
             throw new ApiException(422, "unreadable_book", "the book has nothing to speak after normalization");
         }
         try {
-            books.create(bookId, tenant, text.title(), jobIds, titles, up.voice(), up.speed(), up.format().wire(), chars);
+            books.create(
+                    bookId,
+                    tenant,
+                    text.title(),
+                    jobIds,
+                    titles,
+                    up.voice(),
+                    up.speed(),
+                    up.format().wire(),
+                    chars);
         } catch (RetriableException e) {
             throw unavailable("job store", e);
         }
@@ -203,9 +233,16 @@ public final class BookService {
             }
             throw unavailable("queue", e);
         }
-        log.info("book {} accepted: '{}', {} chapters, {} segments, {} chars, voice {}", bookId,
-                dev.ttscluster.gateway.jobs.JobRequest.abbreviate(text.title()), jobIds.size(), tasks.size(), chars, up.voice());
-        return books.get(bookId).orElseThrow(() -> unavailable("job store", new RetriableException(Dependency.REDIS, "book vanished")));
+        log.info(
+                "book {} accepted: '{}', {} chapters, {} segments, {} chars, voice {}",
+                bookId,
+                dev.ttscluster.gateway.jobs.JobRequest.abbreviate(text.title()),
+                jobIds.size(),
+                tasks.size(),
+                chars,
+                up.voice());
+        return books.get(bookId)
+                .orElseThrow(() -> unavailable("job store", new RetriableException(Dependency.REDIS, "book vanished")));
     }
 
     /** The tenant's book, or empty when unknown (or another tenant's). */
@@ -240,12 +277,16 @@ public final class BookService {
      * @throws ApiException 404 unknown, 409 already final
      */
     public BookStore.Book cancel(String tenant, String id) {
-        BookStore.Book book = find(tenant, id).orElseThrow(() -> ApiException.notFound("no book '"
-                + dev.ttscluster.gateway.jobs.JobRequest.abbreviate(id) + "'"));
+        BookStore.Book book = find(tenant, id)
+                .orElseThrow(() -> ApiException.notFound(
+                        "no book '" + dev.ttscluster.gateway.jobs.JobRequest.abbreviate(id) + "'"));
         try {
             if (book.status().isFinal() || !books.cancel(id)) {
-                throw new ApiException(409, "conflict", "book is already " + books.get(id).map(b -> b.status().wire())
-                        .orElse("gone"));
+                throw new ApiException(
+                        409,
+                        "conflict",
+                        "book is already "
+                                + books.get(id).map(b -> b.status().wire()).orElse("gone"));
             }
             for (String job : book.chapterJobs()) {
                 jobs.cancel(job); // false for chapters already done: they stay
@@ -264,8 +305,9 @@ public final class BookService {
      *     after the objects are gone, so a retry finishes the deletion)
      */
     public void delete(String tenant, String id) {
-        BookStore.Book book = find(tenant, id).orElseThrow(() -> ApiException.notFound("no book '"
-                + dev.ttscluster.gateway.jobs.JobRequest.abbreviate(id) + "'"));
+        BookStore.Book book = find(tenant, id)
+                .orElseThrow(() -> ApiException.notFound(
+                        "no book '" + dev.ttscluster.gateway.jobs.JobRequest.abbreviate(id) + "'"));
         try {
             if (!book.status().isFinal()) {
                 books.cancel(id);
@@ -296,8 +338,12 @@ public final class BookService {
 
     private static String utf8(byte[] body) {
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body)).toString()
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(body))
+                    .toString()
                     .replace("\uFEFF", "");
         } catch (CharacterCodingException e) {
             throw ApiException.badRequest("the book is not valid UTF-8 text");

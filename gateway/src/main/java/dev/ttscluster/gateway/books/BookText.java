@@ -15,8 +15,7 @@ public record BookText(String title, List<Chapter> chapters) {
      * @param title its heading, or "Chapter n" when it has none
      * @param text its text, paragraphs separated by blank lines, markup removed
      */
-    public record Chapter(String title, String text) {
-    }
+    public record Chapter(String title, String text) {}
 
     public BookText {
         chapters = List.copyOf(chapters);

@@ -1,9 +1,5 @@
 package dev.ttscluster.gateway.books;
 
-import javax.xml.stream.XMLInputFactory;
-import javax.xml.stream.XMLStreamConstants;
-import javax.xml.stream.XMLStreamException;
-import javax.xml.stream.XMLStreamReader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -20,6 +16,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
+import javax.xml.stream.XMLInputFactory;
+import javax.xml.stream.XMLStreamConstants;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamReader;
 
 /**
  * EPUB books (2 and 3), read defensively: the archive is read from memory with limits on entries, on
@@ -50,19 +50,51 @@ public final class EpubBook {
 
     /** Documents with fewer characters than this (cover, title page, contents) are not chapters. */
     static final int MIN_CHAPTER_CHARS = 100;
-    private static final Set<String> BLOCKS = Set.of("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote",
-            "br", "tr", "section", "article", "dd", "dt", "pre", "figcaption");
+
+    private static final Set<String> BLOCKS = Set.of(
+            "p",
+            "div",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "li",
+            "blockquote",
+            "br",
+            "tr",
+            "section",
+            "article",
+            "dd",
+            "dt",
+            "pre",
+            "figcaption");
     private static final Set<String> SKIPPED = Set.of("script", "style", "head", "rt", "rp");
     private static final Pattern DOCTYPE = Pattern.compile("<!DOCTYPE[^\\[>]*(\\[.*?])?\\s*>", Pattern.DOTALL);
     private static final Pattern ENTITY_DECL = Pattern.compile("<!ENTITY", Pattern.CASE_INSENSITIVE);
     private static final Pattern NAMED_ENTITY = Pattern.compile("&([A-Za-z][A-Za-z0-9]{1,10});");
-    private static final Map<String, String> HTML_ENTITIES = Map.ofEntries(Map.entry("nbsp", " "),
-            Map.entry("mdash", "\u2014"), Map.entry("ndash", "\u2013"), Map.entry("hellip", "\u2026"),
-            Map.entry("lsquo", "\u2018"), Map.entry("rsquo", "\u2019"), Map.entry("ldquo", "\u201c"),
-            Map.entry("rdquo", "\u201d"), Map.entry("copy", "\u00a9"), Map.entry("shy", ""),
-            Map.entry("eacute", "\u00e9"), Map.entry("egrave", "\u00e8"), Map.entry("aacute", "\u00e1"),
-            Map.entry("ouml", "\u00f6"), Map.entry("uuml", "\u00fc"), Map.entry("auml", "\u00e4"),
-            Map.entry("ccedil", "\u00e7"), Map.entry("thinsp", " "), Map.entry("emsp", " "), Map.entry("ensp", " "));
+    private static final Map<String, String> HTML_ENTITIES = Map.ofEntries(
+            Map.entry("nbsp", " "),
+            Map.entry("mdash", "\u2014"),
+            Map.entry("ndash", "\u2013"),
+            Map.entry("hellip", "\u2026"),
+            Map.entry("lsquo", "\u2018"),
+            Map.entry("rsquo", "\u2019"),
+            Map.entry("ldquo", "\u201c"),
+            Map.entry("rdquo", "\u201d"),
+            Map.entry("copy", "\u00a9"),
+            Map.entry("shy", ""),
+            Map.entry("eacute", "\u00e9"),
+            Map.entry("egrave", "\u00e8"),
+            Map.entry("aacute", "\u00e1"),
+            Map.entry("ouml", "\u00f6"),
+            Map.entry("uuml", "\u00fc"),
+            Map.entry("auml", "\u00e4"),
+            Map.entry("ccedil", "\u00e7"),
+            Map.entry("thinsp", " "),
+            Map.entry("emsp", " "),
+            Map.entry("ensp", " "));
     private static final Set<String> XML_ENTITIES = Set.of("amp", "lt", "gt", "quot", "apos");
 
     private final Limits limits;
@@ -96,7 +128,8 @@ public final class EpubBook {
             }
             String[] titleAndText = text(xml(doc, href));
             if (titleAndText[1].length() >= MIN_CHAPTER_CHARS) {
-                chapters.add(new BookText.Chapter(titleAndText[0] != null ? titleAndText[0] : "Chapter " + (chapters.size() + 1),
+                chapters.add(new BookText.Chapter(
+                        titleAndText[0] != null ? titleAndText[0] : "Chapter " + (chapters.size() + 1),
                         titleAndText[1]));
             }
         }
@@ -120,9 +153,13 @@ public final class EpubBook {
                     throw new BookFormatException("EPUB has more than " + limits.maxEntries() + " entries");
                 }
                 String name = e.getName();
-                if (name.contains("..") || name.startsWith("/") || name.contains("\\") || name.contains(":")
+                if (name.contains("..")
+                        || name.startsWith("/")
+                        || name.contains("\\")
+                        || name.contains(":")
                         || name.indexOf('\0') >= 0) {
-                    throw new BookFormatException("EPUB entry name '" + shorten(name) + "' is not a plain relative path");
+                    throw new BookFormatException(
+                            "EPUB entry name '" + shorten(name) + "' is not a plain relative path");
                 }
                 if (e.isDirectory()) {
                     continue;
@@ -135,9 +172,11 @@ public final class EpubBook {
                         throw new BookFormatException("EPUB entry '" + shorten(name) + "' unpacks to more than "
                                 + limits.maxEntryBytes() + " bytes");
                     }
-                    if (total > limits.maxTotalBytes() || total > (long) limits.maxRatio() * Math.max(archive.length, 1024)) {
+                    if (total > limits.maxTotalBytes()
+                            || total > (long) limits.maxRatio() * Math.max(archive.length, 1024)) {
                         throw new BookFormatException("EPUB unpacks to more than its limit (zip bomb?): over "
-                                + Math.min(limits.maxTotalBytes(), (long) limits.maxRatio() * archive.length) + " bytes");
+                                + Math.min(limits.maxTotalBytes(), (long) limits.maxRatio() * archive.length)
+                                + " bytes");
                     }
                     data.write(buf, 0, n);
                 }
@@ -154,8 +193,7 @@ public final class EpubBook {
         return out;
     }
 
-    private record Package(String title, List<String> spine) {
-    }
+    private record Package(String title, List<String> spine) {}
 
     private Package readPackage(XMLStreamReader r, String opfPath) {
         String base = opfPath.contains("/") ? opfPath.substring(0, opfPath.lastIndexOf('/') + 1) : "";
@@ -205,7 +243,9 @@ public final class EpubBook {
     private static String resolve(String base, String href) {
         try {
             String path = new URI(null, null, href.replaceAll("#.*$", ""), null).getPath();
-            URI resolved = new URI(null, null, "/" + base, null).resolve(new URI(null, null, path, null)).normalize();
+            URI resolved = new URI(null, null, "/" + base, null)
+                    .resolve(new URI(null, null, path, null))
+                    .normalize();
             String p = resolved.getPath();
             if (p.startsWith("/..") || p.contains("/../") || !p.startsWith("/")) {
                 throw new BookFormatException("EPUB manifest item '" + shorten(href) + "' points outside the archive");
@@ -247,8 +287,10 @@ public final class EpubBook {
                         title = title.isEmpty() ? null : title;
                         heading = null;
                     }
-                } else if ((ev == XMLStreamConstants.CHARACTERS || ev == XMLStreamConstants.CDATA
-                        || ev == XMLStreamConstants.SPACE) && skip == 0) {
+                } else if ((ev == XMLStreamConstants.CHARACTERS
+                                || ev == XMLStreamConstants.CDATA
+                                || ev == XMLStreamConstants.SPACE)
+                        && skip == 0) {
                     String t = r.getText();
                     out.append(t);
                     if (heading != null) {
@@ -259,9 +301,12 @@ public final class EpubBook {
         } catch (XMLStreamException e) {
             throw new BookFormatException("EPUB chapter is not well-formed XHTML: " + firstLine(e.getMessage()));
         }
-        String text = out.toString().replaceAll("[ \\t\\x0B\\f\\u00a0]+", " ").replaceAll(" *\\n *", "\n")
-                .replaceAll("\\n{3,}", "\n\n").strip();
-        return new String[]{title, text};
+        String text = out.toString()
+                .replaceAll("[ \\t\\x0B\\f\\u00a0]+", " ")
+                .replaceAll(" *\\n *", "\n")
+                .replaceAll("\\n{3,}", "\n\n")
+                .strip();
+        return new String[] {title, text};
     }
 
     private static void paragraph(StringBuilder out) {
@@ -274,7 +319,8 @@ public final class EpubBook {
     private static String firstAttribute(XMLStreamReader r, String element, String attribute) {
         try {
             while (r.hasNext()) {
-                if (r.next() == XMLStreamConstants.START_ELEMENT && r.getLocalName().equals(element)) {
+                if (r.next() == XMLStreamConstants.START_ELEMENT
+                        && r.getLocalName().equals(element)) {
                     return r.getAttributeValue(null, attribute);
                 }
             }
@@ -312,7 +358,8 @@ public final class EpubBook {
             InputStream in = new ByteArrayInputStream(sb.toString().getBytes(StandardCharsets.UTF_8));
             return f.createXMLStreamReader(in, "UTF-8");
         } catch (XMLStreamException e) {
-            throw new BookFormatException("EPUB entry '" + shorten(name) + "' is not XML: " + firstLine(e.getMessage()));
+            throw new BookFormatException(
+                    "EPUB entry '" + shorten(name) + "' is not XML: " + firstLine(e.getMessage()));
         }
     }
 

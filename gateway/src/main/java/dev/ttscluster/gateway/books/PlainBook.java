@@ -30,8 +30,7 @@ public final class PlainBook {
     /** Text before the first heading shorter than this is front matter (a byline, an epigraph), not a chapter. */
     static final int MIN_PREFACE_CHARS = 200;
 
-    private PlainBook() {
-    }
+    private PlainBook() {}
 
     /**
      * Parses a Markdown book.
@@ -56,14 +55,18 @@ public final class PlainBook {
                 continue; // code is not read aloud
             }
             Matcher m = ATX.matcher(line);
-            boolean setext = !line.isBlank() && !LIST.matcher(line).find() && i + 1 < lines.length
+            boolean setext = !line.isBlank()
+                    && !LIST.matcher(line).find()
+                    && i + 1 < lines.length
                     && SETEXT.matcher(lines[i + 1]).matches();
             if ((m.matches() && m.group(1).length() <= 2) || setext) {
                 if (close(chapters, heading, current)) {
                     levels.add(level);
                 }
                 heading = clean(setext ? line : m.group(2));
-                level = setext ? (lines[i + 1].startsWith("=") ? 1 : 2) : m.group(1).length();
+                level = setext
+                        ? (lines[i + 1].startsWith("=") ? 1 : 2)
+                        : m.group(1).length();
                 if (setext) {
                     i++;
                 }
@@ -99,9 +102,14 @@ public final class PlainBook {
         String heading = null;
         for (int i = 0; i < lines.length; i++) {
             String line = lines[i];
-            boolean alone = (i == 0 || lines[i - 1].isBlank()) && (i + 1 >= lines.length || lines[i + 1].isBlank()
-                    || PLAIN_HEADING.matcher(lines[i + 1]).matches() || lines[i + 1].strip().length() < 80);
-            if (alone && line.strip().length() <= 80 && PLAIN_HEADING.matcher(line).matches()) {
+            boolean alone = (i == 0 || lines[i - 1].isBlank())
+                    && (i + 1 >= lines.length
+                            || lines[i + 1].isBlank()
+                            || PLAIN_HEADING.matcher(lines[i + 1]).matches()
+                            || lines[i + 1].strip().length() < 80);
+            if (alone
+                    && line.strip().length() <= 80
+                    && PLAIN_HEADING.matcher(line).matches()) {
                 close(chapters, heading, current);
                 heading = line.strip().replaceAll("[.:]+$", "");
                 continue;
@@ -123,7 +131,7 @@ public final class PlainBook {
         if (heading == null && body.length() < MIN_PREFACE_CHARS) {
             return false; // a byline or an epigraph before the first heading
         }
-        chapters.add(new String[]{heading, body});
+        chapters.add(new String[] {heading, body});
         return true;
     }
 
@@ -131,8 +139,8 @@ public final class PlainBook {
         List<BookText.Chapter> out = new ArrayList<>();
         for (String[] c : raw) {
             if (!c[1].isBlank()) {
-                out.add(new BookText.Chapter(c[0] != null && !c[0].isBlank() ? c[0] : "Chapter " + (out.size() + 1),
-                        c[1]));
+                out.add(new BookText.Chapter(
+                        c[0] != null && !c[0].isBlank() ? c[0] : "Chapter " + (out.size() + 1), c[1]));
             }
         }
         return new BookText(title == null || title.isBlank() ? "Untitled" : title, out);

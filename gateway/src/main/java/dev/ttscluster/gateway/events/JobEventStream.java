@@ -4,9 +4,6 @@ import dev.ttscluster.common.contract.JobStatus;
 import dev.ttscluster.common.contract.Json;
 import dev.ttscluster.common.error.RetriableException;
 import dev.ttscluster.common.state.JobRecord;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +14,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One open event stream of one job: each {@link #tick()} reads the job and writes what changed since the last
@@ -47,8 +46,15 @@ final class JobEventStream {
      * @param heartbeat silence after which a comment line is sent
      * @param onEnd run once when the stream ends
      */
-    JobEventStream(String id, int nextSegment, OutputStream out, JobProgress progress, Function<String, String> audioUrl,
-                   Clock clock, Duration heartbeat, Runnable onEnd) {
+    JobEventStream(
+            String id,
+            int nextSegment,
+            OutputStream out,
+            JobProgress progress,
+            Function<String, String> audioUrl,
+            Clock clock,
+            Duration heartbeat,
+            Runnable onEnd) {
         this.id = id;
         this.nextSegment = nextSegment;
         this.out = out;

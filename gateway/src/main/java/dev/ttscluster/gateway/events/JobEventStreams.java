@@ -1,11 +1,10 @@
 package dev.ttscluster.gateway.events;
 
 import dev.ttscluster.common.state.JobRecord;
+import dev.ttscluster.gateway.api.ApiException;
 import dev.ttscluster.state.JobStore;
 import dev.ttscluster.storage.AudioBucket;
-import dev.ttscluster.gateway.api.ApiException;
 import io.javalin.http.Context;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
@@ -52,17 +51,22 @@ public final class JobEventStreams implements AutoCloseable {
 
     /** Streams of the jobs in {@code store}, on the system clock. */
     public JobEventStreams(JobStore store, AudioBucket bucket, Duration presignTtl, EventsConfig cfg) {
-        this(new JobProgress() {
-            @Override
-            public java.util.Optional<JobRecord> job(String id) {
-                return store.get(id);
-            }
+        this(
+                new JobProgress() {
+                    @Override
+                    public java.util.Optional<JobRecord> job(String id) {
+                        return store.get(id);
+                    }
 
-            @Override
-            public long[] segmentSamples(String id, int count) {
-                return store.segmentSamples(id, count);
-            }
-        }, bucket, presignTtl, cfg, Clock.systemUTC());
+                    @Override
+                    public long[] segmentSamples(String id, int count) {
+                        return store.segmentSamples(id, count);
+                    }
+                },
+                bucket,
+                presignTtl,
+                cfg,
+                Clock.systemUTC());
     }
 
     /**
@@ -70,7 +74,8 @@ public final class JobEventStreams implements AutoCloseable {
      * @param bucket signs the final state's {@code audio_url}
      * @param clock measures the heartbeat's silence
      */
-    public JobEventStreams(JobProgress progress, AudioBucket bucket, Duration presignTtl, EventsConfig cfg, Clock clock) {
+    public JobEventStreams(
+            JobProgress progress, AudioBucket bucket, Duration presignTtl, EventsConfig cfg, Clock clock) {
         this.progress = progress;
         this.bucket = bucket;
         this.presignTtl = presignTtl;
@@ -96,7 +101,8 @@ public final class JobEventStreams implements AutoCloseable {
      */
     public void open(Context ctx, JobRecord job) {
         if (!permits.tryAcquire()) {
-            throw new ApiException(503, "unavailable", "this gateway has its most event streams open; try again shortly", 5);
+            throw new ApiException(
+                    503, "unavailable", "this gateway has its most event streams open; try again shortly", 5);
         }
         JobEventStream s;
         ScheduledFuture<?>[] task = {null};
@@ -108,8 +114,15 @@ public final class JobEventStreams implements AutoCloseable {
             ctx.res().setHeader("X-Accel-Buffering", "no");
             CompletableFuture<Void> finished = new CompletableFuture<>();
             JobEventStream[] self = {null};
-            s = new JobEventStream(job.id(), resume, ctx.res().getOutputStream(), progress,
-                    key -> bucket.presignGet(key, presignTtl), clock, Duration.ofSeconds(cfg.sseHeartbeatSeconds()), () -> {
+            s = new JobEventStream(
+                    job.id(),
+                    resume,
+                    ctx.res().getOutputStream(),
+                    progress,
+                    key -> bucket.presignGet(key, presignTtl),
+                    clock,
+                    Duration.ofSeconds(cfg.sseHeartbeatSeconds()),
+                    () -> {
                         ScheduledFuture<?> t = task[0];
                         if (t != null) {
                             t.cancel(false);

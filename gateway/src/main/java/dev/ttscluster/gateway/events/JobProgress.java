@@ -1,7 +1,6 @@
 package dev.ttscluster.gateway.events;
 
 import dev.ttscluster.common.state.JobRecord;
-
 import java.util.Optional;
 
 /**

@@ -2,12 +2,11 @@ package dev.ttscluster.gateway.health;
 
 import dev.ttscluster.state.JobStore;
 import dev.ttscluster.storage.AudioBucket;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-
 import java.time.Clock;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
  * Answers whether the gateway can accept work: Redis, Kafka and S3 all answer. The result is kept

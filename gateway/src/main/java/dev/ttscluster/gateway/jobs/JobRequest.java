@@ -1,9 +1,8 @@
 package dev.ttscluster.gateway.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ttscluster.gateway.config.GatewayConfig;
 import dev.ttscluster.gateway.api.ApiException;
-
+import dev.ttscluster.gateway.config.GatewayConfig;
 import java.util.Iterator;
 import java.util.Set;
 
@@ -32,7 +31,8 @@ public record JobRequest(String text, String voice, String format, double speed)
         for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!FIELDS.contains(f)) {
-                throw ApiException.badRequest("unknown field '" + abbreviate(f) + "'; allowed: text, voice, format, speed, callback_url");
+                throw ApiException.badRequest(
+                        "unknown field '" + abbreviate(f) + "'; allowed: text, voice, format, speed, callback_url");
             }
         }
         JsonNode t = body.get("text");
@@ -47,8 +47,10 @@ public record JobRequest(String text, String voice, String format, double speed)
             throw ApiException.badRequest("'text' is empty");
         }
         if (text.length() > cfg.maxTextChars()) {
-            throw new ApiException(413, "text_too_long", "'text' has " + text.length()
-                    + " characters; the limit is " + cfg.maxTextChars());
+            throw new ApiException(
+                    413,
+                    "text_too_long",
+                    "'text' has " + text.length() + " characters; the limit is " + cfg.maxTextChars());
         }
         checkCharacters("text", text);
         String voice = optionalString(body, "voice", cfg.voices().get(0));
@@ -85,9 +87,11 @@ public record JobRequest(String text, String voice, String format, double speed)
             if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
                 i++;
             } else if (Character.isSurrogate(c)) {
-                throw ApiException.badRequest("'" + field + "' has an unpaired surrogate U+" + hex(c) + " at position " + i);
+                throw ApiException.badRequest(
+                        "'" + field + "' has an unpaired surrogate U+" + hex(c) + " at position " + i);
             } else if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || (c >= 0x7f && c <= 0x9f)) {
-                throw ApiException.badRequest("'" + field + "' has control character U+" + hex(c) + " at position " + i);
+                throw ApiException.badRequest(
+                        "'" + field + "' has control character U+" + hex(c) + " at position " + i);
             }
         }
     }

@@ -5,17 +5,16 @@ import dev.ttscluster.common.contract.SegmentTask;
 import dev.ttscluster.common.contract.Topics;
 import dev.ttscluster.common.error.RetriableException;
 import dev.ttscluster.common.state.JobRecord;
-import dev.ttscluster.state.JobStore;
 import dev.ttscluster.common.text.Segmenter;
 import dev.ttscluster.gateway.api.ApiException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
+import dev.ttscluster.state.JobStore;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Accepts jobs: splits text into segments, records the job, publishes one record per segment.
@@ -24,7 +23,8 @@ import java.util.UUID;
 public final class JobService {
     private static final Logger log = LoggerFactory.getLogger(JobService.class);
     /** Job ids are UUIDs; anything else is unknown without asking Redis. */
-    private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}");
+    private static final java.util.regex.Pattern ID =
+            java.util.regex.Pattern.compile("[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}");
 
     private final JobStore store;
     private final SegmentPublisher publisher;
@@ -59,7 +59,8 @@ public final class JobService {
      * @throws ApiException 400 when the text has nothing speakable
      */
     public void check(JobRequest req) {
-        if (req.text().codePoints().noneMatch(Character::isLetterOrDigit) || segmenter.segments(req.text()).isEmpty()) {
+        if (req.text().codePoints().noneMatch(Character::isLetterOrDigit)
+                || segmenter.segments(req.text()).isEmpty()) {
             throw ApiException.badRequest("'text' has nothing to speak after normalization");
         }
     }
@@ -74,7 +75,8 @@ public final class JobService {
         }
         long now = clock.millis();
         int chars = segments.stream().mapToInt(String::length).sum();
-        JobRecord job = JobRecord.queued(id, tenant, req.voice(), req.format(), req.speed(), segments.size(), chars, now);
+        JobRecord job =
+                JobRecord.queued(id, tenant, req.voice(), req.format(), req.speed(), segments.size(), chars, now);
         try {
             store.create(job);
         } catch (RetriableException e) {
@@ -82,8 +84,16 @@ public final class JobService {
         }
         List<SegmentTask> tasks = new ArrayList<>(segments.size());
         for (int i = 0; i < segments.size(); i++) {
-            tasks.add(new SegmentTask(SegmentTask.SCHEMA_VERSION, id, tenant, i, segments.size(), segments.get(i),
-                    req.voice(), req.speed(), now));
+            tasks.add(new SegmentTask(
+                    SegmentTask.SCHEMA_VERSION,
+                    id,
+                    tenant,
+                    i,
+                    segments.size(),
+                    segments.get(i),
+                    req.voice(),
+                    req.speed(),
+                    now));
         }
         try {
             publisher.publish(Topics.SEGMENTS_INTERACTIVE, tasks);
@@ -117,9 +127,14 @@ public final class JobService {
      * @throws ApiException 404 unknown, 409 already final
      */
     public JobRecord cancel(String tenant, String id) {
-        JobRecord job = find(tenant, id).orElseThrow(() -> ApiException.notFound("no job '" + JobRequest.abbreviate(id) + "'"));
+        JobRecord job =
+                find(tenant, id).orElseThrow(() -> ApiException.notFound("no job '" + JobRequest.abbreviate(id) + "'"));
         if (job.status().isFinal() || !store.cancel(id)) {
-            throw new ApiException(409, "conflict", "job is already " + store.get(id).map(j -> j.status().wire()).orElse("gone"));
+            throw new ApiException(
+                    409,
+                    "conflict",
+                    "job is already "
+                            + store.get(id).map(j -> j.status().wire()).orElse("gone"));
         }
         return store.get(id).orElse(job);
     }
@@ -132,7 +147,8 @@ public final class JobService {
      *     the objects are gone, so a retry finishes the deletion)
      */
     public void delete(String tenant, String id, dev.ttscluster.storage.AudioBucket bucket) {
-        JobRecord job = find(tenant, id).orElseThrow(() -> ApiException.notFound("no job '" + JobRequest.abbreviate(id) + "'"));
+        JobRecord job =
+                find(tenant, id).orElseThrow(() -> ApiException.notFound("no job '" + JobRequest.abbreviate(id) + "'"));
         try {
             if (!job.status().isFinal()) {
                 store.cancel(id);

@@ -1,17 +1,9 @@
 package dev.ttscluster.gateway.jobs;
 
-import dev.ttscluster.common.error.Dependency;
 import dev.ttscluster.common.contract.SegmentTask;
 import dev.ttscluster.common.contract.Topics;
+import dev.ttscluster.common.error.Dependency;
 import dev.ttscluster.common.error.RetriableException;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -19,6 +11,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Publishes a job's segments to a segments topic (the interactive or the bulk lane) and waits until Kafka has acknowledged all of
@@ -44,7 +43,8 @@ public final class SegmentPublisher implements AutoCloseable {
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Integer.toString(Math.max(1000, timeoutMs / 2)));
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.toString(timeoutMs + 1000));
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "gateway");
-        return new SegmentPublisher(new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer()), timeoutMs);
+        return new SegmentPublisher(
+                new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer()), timeoutMs);
     }
 
     /**
@@ -71,9 +71,13 @@ public final class SegmentPublisher implements AutoCloseable {
                 f.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             }
         } catch (ExecutionException e) {
-            throw new RetriableException(Dependency.KAFKA, "Kafka did not accept the segments: " + e.getCause().getMessage(), e.getCause());
+            throw new RetriableException(
+                    Dependency.KAFKA,
+                    "Kafka did not accept the segments: " + e.getCause().getMessage(),
+                    e.getCause());
         } catch (TimeoutException e) {
-            throw new RetriableException(Dependency.KAFKA, "Kafka did not acknowledge the segments within " + timeoutMs + " ms", e);
+            throw new RetriableException(
+                    Dependency.KAFKA, "Kafka did not acknowledge the segments within " + timeoutMs + " ms", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RetriableException(Dependency.KAFKA, "interrupted while publishing", e);

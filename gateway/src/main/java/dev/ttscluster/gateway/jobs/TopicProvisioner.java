@@ -1,24 +1,22 @@
 package dev.ttscluster.gateway.jobs;
 
-import dev.ttscluster.common.error.Dependency;
 import dev.ttscluster.common.contract.Topics;
+import dev.ttscluster.common.error.Dependency;
 import dev.ttscluster.common.error.RetriableException;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.errors.TopicExistsException;
-
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
 
 /** Creates the project's topics when they are missing. Idempotent. */
 public final class TopicProvisioner {
-    private TopicProvisioner() {
-    }
+    private TopicProvisioner() {}
 
     /**
      * Ensures the segments topics (interactive and bulk lanes) and the dead-letter topic exist.
@@ -54,7 +52,8 @@ public final class TopicProvisioner {
                 }
             }
         } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new RetriableException(Dependency.KAFKA, "could not create topics on " + bootstrap + ": " + e.getMessage(), e);
+            throw new RetriableException(
+                    Dependency.KAFKA, "could not create topics on " + bootstrap + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RetriableException(Dependency.KAFKA, "interrupted while creating topics", e);

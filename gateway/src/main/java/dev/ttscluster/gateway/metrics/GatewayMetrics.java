@@ -12,7 +12,6 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -46,7 +45,9 @@ public final class GatewayMetrics {
         new UptimeMetrics().bindTo(registry);
         for (String state : new String[] {"accepted", "succeeded", "failed", "cancelled"}) {
             FunctionCounter.builder("tts_jobs", jobCounts, m -> m.getOrDefault(state, 0L))
-                    .description("Jobs of the whole cluster by what happened to them").tag("state", state).register(registry);
+                    .description("Jobs of the whole cluster by what happened to them")
+                    .tag("state", state)
+                    .register(registry);
         }
         for (String backend : new String[] {"redis", "kafka", "s3", "other"}) {
             backendCounter(backend); // present from the start, so a rate over them is 0 rather than absent
@@ -55,25 +56,37 @@ public final class GatewayMetrics {
 
     /** One HTTP request, answered with {@code status} after {@code elapsed}. */
     public void request(String method, String route, int status, Duration elapsed) {
-        Timer.builder("tts_gateway_request").description("HTTP requests by route and status")
-                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+        Timer.builder("tts_gateway_request")
+                .description("HTTP requests by route and status")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofSeconds(30))
                 .tags("method", method, "route", route, "status", Integer.toString(status))
-                .register(registry).record(elapsed);
+                .register(registry)
+                .record(elapsed);
     }
 
     /** An accepted job ({@code kind} job) or book, of {@code segments} segments. */
     public void submitted(String kind, int segments) {
-        Counter.builder("tts_gateway_submissions").description("Accepted jobs and books").tag("kind", kind)
-                .register(registry).increment();
-        DistributionSummary.builder("tts_gateway_submitted_segments").description("Segments of each accepted job or book")
-                .tag("kind", kind).register(registry).record(segments);
+        Counter.builder("tts_gateway_submissions")
+                .description("Accepted jobs and books")
+                .tag("kind", kind)
+                .register(registry)
+                .increment();
+        DistributionSummary.builder("tts_gateway_submitted_segments")
+                .description("Segments of each accepted job or book")
+                .tag("kind", kind)
+                .register(registry)
+                .record(segments);
     }
 
     /** A refused request (4xx) or a failure (5xx), by its error code. */
     public void refused(int status, String error) {
-        Counter.builder("tts_gateway_refusals").description("Requests answered with an error").tags("status",
-                Integer.toString(status), "error", error).register(registry).increment();
+        Counter.builder("tts_gateway_refusals")
+                .description("Requests answered with an error")
+                .tags("status", Integer.toString(status), "error", error)
+                .register(registry)
+                .increment();
     }
 
     /** A backing server ({@code redis}, {@code kafka}, {@code s3}) was unavailable for a request. */
@@ -82,14 +95,17 @@ public final class GatewayMetrics {
     }
 
     private Counter backendCounter(String backend) {
-        return Counter.builder("tts_gateway_backend_errors").description("Requests that found a backing server unavailable")
-                .tag("backend", backend).register(registry);
+        return Counter.builder("tts_gateway_backend_errors")
+                .description("Requests that found a backing server unavailable")
+                .tag("backend", backend)
+                .register(registry);
     }
 
     /** Registers the lag of a lane. */
     public void lane(String lane, LongSupplier lag) {
         Gauge.builder("tts_gateway_lane_lag", lag, l -> (double) l.getAsLong())
-                .description("Segments waiting for the workers on the lane, -1 when unknown").tag("lane", lane)
+                .description("Segments waiting for the workers on the lane, -1 when unknown")
+                .tag("lane", lane)
                 .register(registry);
     }
 

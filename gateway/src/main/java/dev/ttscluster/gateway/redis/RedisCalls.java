@@ -2,9 +2,8 @@ package dev.ttscluster.gateway.redis;
 
 import dev.ttscluster.common.error.Dependency;
 import dev.ttscluster.common.error.RetriableException;
-import redis.clients.jedis.exceptions.JedisException;
-
 import java.util.function.Supplier;
+import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * Calls to the job-state Redis from the gateway's own stores (tenants, webhooks): a failure of the client
@@ -12,8 +11,7 @@ import java.util.function.Supplier;
  * which the HTTP API answers with 503. Stateless and thread-safe.
  */
 public final class RedisCalls {
-    private RedisCalls() {
-    }
+    private RedisCalls() {}
 
     /**
      * The value of {@code op}.

@@ -1,9 +1,6 @@
 package dev.ttscluster.gateway.retention;
 
 import dev.ttscluster.storage.AudioBucket;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,6 +10,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Deletes audio objects older than the retention time, every sweep interval, on a daemon thread. Job and
@@ -51,15 +50,19 @@ public final class RetentionSweeper implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        timer.scheduleWithFixedDelay(() -> {
-            try {
-                if (mayRun.getAsBoolean()) {
-                    sweep();
-                }
-            } catch (RuntimeException e) {
-                log.warn("retention sweep failed, next in {}: {}", interval, e.getMessage());
-            }
-        }, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        if (mayRun.getAsBoolean()) {
+                            sweep();
+                        }
+                    } catch (RuntimeException e) {
+                        log.warn("retention sweep failed, next in {}: {}", interval, e.getMessage());
+                    }
+                },
+                interval.toMillis(),
+                interval.toMillis(),
+                TimeUnit.MILLISECONDS);
         return this;
     }
 

@@ -1,9 +1,8 @@
 package dev.ttscluster.gateway.speech;
 
 import de.sciss.jump3r.lowlevel.LameEncoder;
-
-import javax.sound.sampled.AudioFormat;
 import java.io.ByteArrayOutputStream;
+import javax.sound.sampled.AudioFormat;
 
 /**
  * MP3 of a mono 16-bit stream, encoded piece by piece as the segments arrive (jump3r, a pure-Java port of LAME,
@@ -26,8 +25,12 @@ public final class Mp3Stream {
         if (sampleRate < 8000 || sampleRate > 48000) {
             throw new IllegalArgumentException("MP3 has no sample rate " + sampleRate);
         }
-        encoder = new LameEncoder(new AudioFormat(sampleRate, 16, 1, true, false), BITRATE_KBPS,
-                LameEncoder.CHANNEL_MODE_MONO, LameEncoder.QUALITY_MIDDLE, false);
+        encoder = new LameEncoder(
+                new AudioFormat(sampleRate, 16, 1, true, false),
+                BITRATE_KBPS,
+                LameEncoder.CHANNEL_MODE_MONO,
+                LameEncoder.QUALITY_MIDDLE,
+                false);
         chunk = encoder.getPCMBufferSize();
         out = new byte[encoder.getMP3BufferSize()];
     }

@@ -4,7 +4,6 @@ import dev.ttscluster.common.audio.Wav;
 import dev.ttscluster.common.contract.JobStatus;
 import dev.ttscluster.common.error.FatalException;
 import dev.ttscluster.common.state.JobRecord;
-
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
@@ -71,7 +70,8 @@ public final class SegmentFollower {
      * @param poll interval between looks at the job's record
      * @param stall longest time without a new segment before the follower gives up
      */
-    public SegmentFollower(Source source, int segments, Duration poll, Duration stall, LongSupplier nanos, Sleeper sleeper) {
+    public SegmentFollower(
+            Source source, int segments, Duration poll, Duration stall, LongSupplier nanos, Sleeper sleeper) {
         this.source = source;
         this.segments = segments;
         this.pollMs = Math.max(1, poll.toMillis());
@@ -120,8 +120,10 @@ public final class SegmentFollower {
                         throw new Stopped("segment " + next + " is not a WAV file: " + e.getMessage(), false);
                     }
                     if (info.channels() != 1 || info.bitsPerSample() != 16 || (rate > 0 && info.sampleRate() != rate)) {
-                        throw new Stopped("segment " + next + " has format " + info + ", expected 16-bit mono"
-                                + (rate > 0 ? " at " + rate : ""), false);
+                        throw new Stopped(
+                                "segment " + next + " has format " + info + ", expected 16-bit mono"
+                                        + (rate > 0 ? " at " + rate : ""),
+                                false);
                     }
                     rate = info.sampleRate();
                     sink.segment(next, rate, wav.get(), info.dataOffset(), info.dataBytes());
@@ -134,8 +136,10 @@ public final class SegmentFollower {
             }
             if (next < segments) {
                 if (nanos.getAsLong() - lastProgress > stallNanos) {
-                    throw new Stopped("no new segment for " + Duration.ofNanos(stallNanos).toSeconds() + " s (segment "
-                            + next + " of " + segments + " not stored)", false);
+                    throw new Stopped(
+                            "no new segment for " + Duration.ofNanos(stallNanos).toSeconds() + " s (segment " + next
+                                    + " of " + segments + " not stored)",
+                            false);
                 }
                 sleeper.sleep(pollMs);
             }

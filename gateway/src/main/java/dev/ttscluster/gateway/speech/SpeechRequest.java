@@ -3,10 +3,9 @@ package dev.ttscluster.gateway.speech;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ttscluster.common.contract.Json;
-import dev.ttscluster.gateway.config.GatewayConfig;
 import dev.ttscluster.gateway.api.ApiException;
+import dev.ttscluster.gateway.config.GatewayConfig;
 import dev.ttscluster.gateway.jobs.JobRequest;
-
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -30,11 +29,13 @@ import java.util.Set;
  */
 public record SpeechRequest(JobRequest job, String model, String format) {
     public static final List<String> OPENAI_MODELS = List.of("tts-1", "tts-1-hd", "gpt-4o-mini-tts");
-    public static final List<String> OPENAI_VOICES = List.of("alloy", "ash", "ballad", "coral", "echo", "fable", "nova",
-            "onyx", "sage", "shimmer", "verse");
+    public static final List<String> OPENAI_VOICES =
+            List.of("alloy", "ash", "ballad", "coral", "echo", "fable", "nova", "onyx", "sage", "shimmer", "verse");
     /** Response formats produced, the first the default (OpenAI's default, mp3, is not produced). */
     public static final List<String> FORMATS = List.of("wav", "pcm", "flac", "mp3");
-    private static final Set<String> FIELDS = Set.of("model", "input", "voice", "response_format", "speed", "stream_format");
+
+    private static final Set<String> FIELDS =
+            Set.of("model", "input", "voice", "response_format", "speed", "stream_format");
 
     /** Every model id the route accepts: OpenAI's names, then the served voices. */
     public static List<String> models(GatewayConfig cfg) {
@@ -77,12 +78,15 @@ public record SpeechRequest(JobRequest job, String model, String format) {
             throw ApiException.badRequest("'model' is required; available: " + models(cfg));
         }
         if (!models(cfg).contains(model)) {
-            throw ApiException.badRequest("unknown model '" + JobRequest.abbreviate(model) + "'; available: " + models(cfg));
+            throw ApiException.badRequest(
+                    "unknown model '" + JobRequest.abbreviate(model) + "'; available: " + models(cfg));
         }
         String voice = JobRequest.optionalString(body, "voice", null);
         String served;
         if (voice == null || (OPENAI_VOICES.contains(voice) && !cfg.voices().contains(voice))) {
-            served = cfg.voices().contains(model) ? model : voice == null ? cfg.voices().get(0) : aliased(cfg, voice);
+            served = cfg.voices().contains(model)
+                    ? model
+                    : voice == null ? cfg.voices().get(0) : aliased(cfg, voice);
         } else if (cfg.voices().contains(voice)) {
             served = voice;
         } else {
@@ -96,8 +100,8 @@ public record SpeechRequest(JobRequest job, String model, String format) {
         }
         String streamFormat = JobRequest.optionalString(body, "stream_format", "audio");
         if (!streamFormat.equals("audio")) {
-            throw ApiException.badRequest("unsupported stream_format '" + JobRequest.abbreviate(streamFormat)
-                    + "'; supported: [audio]");
+            throw ApiException.badRequest(
+                    "unsupported stream_format '" + JobRequest.abbreviate(streamFormat) + "'; supported: [audio]");
         }
         JsonNode input = body.get("input");
         if (input == null || input.isNull()) {
@@ -114,7 +118,8 @@ public record SpeechRequest(JobRequest job, String model, String format) {
             return new SpeechRequest(JobRequest.from(job, cfg), model, format);
         } catch (ApiException e) {
             // the job's checks name its field 'text'; this body calls it 'input'
-            throw new ApiException(e.status(), e.code(), e.getMessage().replace("'text'", "'input'"), e.retryAfterSeconds());
+            throw new ApiException(
+                    e.status(), e.code(), e.getMessage().replace("'text'", "'input'"), e.retryAfterSeconds());
         }
     }
 }

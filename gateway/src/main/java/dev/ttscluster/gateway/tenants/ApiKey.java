@@ -9,5 +9,4 @@ package dev.ttscluster.gateway.tenants;
  * @param quota its own limits (0 fields: the gateway's defaults)
  * @param createdMs when it was made
  */
-public record ApiKey(String id, String tenant, String name, Quota quota, long createdMs) {
-}
+public record ApiKey(String id, String tenant, String name, Quota quota, long createdMs) {}

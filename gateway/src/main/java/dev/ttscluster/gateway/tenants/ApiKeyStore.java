@@ -2,8 +2,6 @@ package dev.ttscluster.gateway.tenants;
 
 import dev.ttscluster.common.error.RetriableException;
 import dev.ttscluster.gateway.redis.RedisCalls;
-import redis.clients.jedis.UnifiedJedis;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -14,6 +12,7 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * API keys in the job-state Redis, stored only as SHA-256 hashes: {@code tts:apikey:{sha256 hex}} is a hash
@@ -26,6 +25,7 @@ import java.util.regex.Pattern;
 public final class ApiKeyStore {
     /** Every key starts with this, so leaked keys are easy to scan for. */
     public static final String PREFIX = "tts_";
+
     private static final Pattern SHAPE = Pattern.compile("tts_[A-Za-z0-9_-]{43}");
     private static final Pattern TENANT = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -39,8 +39,7 @@ public final class ApiKeyStore {
     }
 
     /** A newly made key: the secret, shown once, and what the store keeps. */
-    public record Issued(String secret, ApiKey key) {
-    }
+    public record Issued(String secret, ApiKey key) {}
 
     /**
      * Makes a key for {@code tenant}.
@@ -57,9 +56,21 @@ public final class ApiKeyStore {
         String secret = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
         String hash = hash(secret);
         ApiKey key = new ApiKey(idOf(hash), tenant, name == null ? "" : name, quota, clock.millis());
-        RedisCalls.call(() -> redis.hset(redisKey(hash), Map.of("tenant", tenant, "name", key.name(),
-                "rate_per_second", Double.toString(quota.ratePerSecond()), "burst", Integer.toString(quota.burst()),
-                "max_active_jobs", Integer.toString(quota.maxActiveJobs()), "created_ms", Long.toString(key.createdMs()))));
+        RedisCalls.call(() -> redis.hset(
+                redisKey(hash),
+                Map.of(
+                        "tenant",
+                        tenant,
+                        "name",
+                        key.name(),
+                        "rate_per_second",
+                        Double.toString(quota.ratePerSecond()),
+                        "burst",
+                        Integer.toString(quota.burst()),
+                        "max_active_jobs",
+                        Integer.toString(quota.maxActiveJobs()),
+                        "created_ms",
+                        Long.toString(key.createdMs()))));
         return new Issued(secret, key);
     }
 
@@ -73,8 +84,12 @@ public final class ApiKeyStore {
         if (f == null || !f.containsKey("tenant")) {
             return Optional.empty();
         }
-        return Optional.of(new ApiKey(idOf(hash), f.get("tenant"), f.getOrDefault("name", ""),
-                new Quota(Double.parseDouble(f.getOrDefault("rate_per_second", "0")),
+        return Optional.of(new ApiKey(
+                idOf(hash),
+                f.get("tenant"),
+                f.getOrDefault("name", ""),
+                new Quota(
+                        Double.parseDouble(f.getOrDefault("rate_per_second", "0")),
                         Integer.parseInt(f.getOrDefault("burst", "0")),
                         Integer.parseInt(f.getOrDefault("max_active_jobs", "0"))),
                 Long.parseLong(f.getOrDefault("created_ms", "0"))));
@@ -104,8 +119,8 @@ public final class ApiKeyStore {
 
     static String hash(String secret) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(secret.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }

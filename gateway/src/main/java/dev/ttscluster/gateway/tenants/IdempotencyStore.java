@@ -2,10 +2,9 @@ package dev.ttscluster.gateway.tenants;
 
 import dev.ttscluster.common.error.RetriableException;
 import dev.ttscluster.gateway.redis.RedisCalls;
+import java.util.Optional;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.SetParams;
-
-import java.util.Optional;
 
 /**
  * {@code Idempotency-Key} claims in the job-state Redis: {@code tts:idem:{key id}:{sha256 of the header}} holds
@@ -18,8 +17,7 @@ public final class IdempotencyStore {
     private final long ttlSeconds;
 
     /** A claim: what request made it and what it created. */
-    public record Claim(String fingerprint, String createdId) {
-    }
+    public record Claim(String fingerprint, String createdId) {}
 
     /**
      * @param redis the job-state Redis
@@ -37,8 +35,8 @@ public final class IdempotencyStore {
      */
     public Optional<Claim> claim(String keyId, String header, String fingerprint, String createdId) {
         String k = redisKey(keyId, header);
-        String set = RedisCalls.call(() -> redis.set(k, fingerprint + " " + createdId,
-                SetParams.setParams().nx().ex(ttlSeconds)));
+        String set = RedisCalls.call(() -> redis.set(
+                k, fingerprint + " " + createdId, SetParams.setParams().nx().ex(ttlSeconds)));
         if ("OK".equals(set)) {
             return Optional.empty();
         }

@@ -16,14 +16,16 @@ public record Quota(double ratePerSecond, int burst, int maxActiveJobs) {
     /** @throws IllegalArgumentException when a field is negative or not finite */
     public Quota {
         if (!(ratePerSecond >= 0) || Double.isInfinite(ratePerSecond) || burst < 0 || maxActiveJobs < 0) {
-            throw new IllegalArgumentException("quota fields must be finite and >= 0: " + ratePerSecond + ", " + burst
-                    + ", " + maxActiveJobs);
+            throw new IllegalArgumentException(
+                    "quota fields must be finite and >= 0: " + ratePerSecond + ", " + burst + ", " + maxActiveJobs);
         }
     }
 
     /** This quota with each unset (0) field taken from {@code defaults}. */
     public Quota orElse(Quota defaults) {
-        return new Quota(ratePerSecond > 0 ? ratePerSecond : defaults.ratePerSecond, burst > 0 ? burst : defaults.burst,
+        return new Quota(
+                ratePerSecond > 0 ? ratePerSecond : defaults.ratePerSecond,
+                burst > 0 ? burst : defaults.burst,
                 maxActiveJobs > 0 ? maxActiveJobs : defaults.maxActiveJobs);
     }
 }

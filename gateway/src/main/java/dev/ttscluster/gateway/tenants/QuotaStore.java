@@ -2,9 +2,8 @@ package dev.ttscluster.gateway.tenants;
 
 import dev.ttscluster.common.error.RetriableException;
 import dev.ttscluster.gateway.redis.RedisCalls;
-import redis.clients.jedis.UnifiedJedis;
-
 import java.util.List;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * Per-key quotas in the job-state Redis, shared by every gateway:
@@ -76,7 +75,9 @@ public final class QuotaStore {
      * @return 0 when allowed, otherwise how many milliseconds until a request would be
      */
     public long take(String keyId, double ratePerSecond, int burst) {
-        Object r = RedisCalls.call(() -> redis.eval(TAKE, List.of("tts:quota:rate:" + keyId),
+        Object r = RedisCalls.call(() -> redis.eval(
+                TAKE,
+                List.of("tts:quota:rate:" + keyId),
                 List.of(Double.toString(ratePerSecond), Integer.toString(burst))));
         return (Long) r;
     }
@@ -88,7 +89,9 @@ public final class QuotaStore {
      * @return false when the key is at its limit
      */
     public boolean admit(String keyId, String member, int maxActive) {
-        Object r = RedisCalls.call(() -> redis.eval(ADMIT, List.of(activeKey(keyId)),
+        Object r = RedisCalls.call(() -> redis.eval(
+                ADMIT,
+                List.of(activeKey(keyId)),
                 List.of(member, Integer.toString(maxActive), Long.toString(activeTtlSeconds))));
         return (Long) r == 1L;
     }

@@ -1,7 +1,6 @@
 package dev.ttscluster.gateway.webhooks;
 
 import dev.ttscluster.gateway.api.ApiException;
-
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -42,8 +41,9 @@ public final class CallbackUrls {
      */
     public URI check(String url) {
         if (allow.isEmpty()) {
-            throw ApiException.badRequest("webhooks are not enabled on this gateway (TTS_GATEWAY_WEBHOOK_ALLOW_HOSTS is "
-                    + "empty); 'callback_url' is refused");
+            throw ApiException.badRequest(
+                    "webhooks are not enabled on this gateway (TTS_GATEWAY_WEBHOOK_ALLOW_HOSTS is "
+                            + "empty); 'callback_url' is refused");
         }
         String why = refusal(url);
         if (why != null) {
@@ -112,8 +112,11 @@ public final class CallbackUrls {
         if (a instanceof Inet4Address) {
             int b0 = b[0] & 0xff;
             int b1 = b[1] & 0xff;
-            return b0 == 0 || b0 == 169 && b1 == 254 || (b0 == 255 && (b[1] & b[2] & b[3] & 0xff) == 0xff)
-                    || a.getHostAddress().equals("100.100.100.200") || b0 >= 224;
+            return b0 == 0
+                    || b0 == 169 && b1 == 254
+                    || (b0 == 255 && (b[1] & b[2] & b[3] & 0xff) == 0xff)
+                    || a.getHostAddress().equals("100.100.100.200")
+                    || b0 >= 224;
         }
         if (a instanceof Inet6Address) {
             return a.getHostAddress().replaceAll("(^|:)0+([0-9a-f])", "$1$2").startsWith("fd00:ec2:0:0:0:0:0:254")

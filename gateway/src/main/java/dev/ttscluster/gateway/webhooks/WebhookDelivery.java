@@ -34,8 +34,11 @@ final class WebhookDelivery {
         this.urls = urls;
         this.signer = signer;
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(timeout).build();
+        this.http = HttpClient.newBuilder()
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(timeout)
+                .build();
     }
 
     /**
@@ -45,22 +48,28 @@ final class WebhookDelivery {
      * @throws InterruptedException when the thread is interrupted while waiting for the answer
      * @throws dev.ttscluster.common.error.RetriableException when the signer needs Redis and it is unavailable
      */
-    Attempt post(String url, String webhookId, String tenant, long unixSeconds, byte[] body) throws InterruptedException {
+    Attempt post(String url, String webhookId, String tenant, long unixSeconds, byte[] body)
+            throws InterruptedException {
         String refusal = urls.refusal(url);
         if (refusal != null) {
             return new Attempt(null, refusal);
         }
         try {
-            HttpRequest req = HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
+            HttpRequest req = HttpRequest.newBuilder(URI.create(url))
+                    .timeout(timeout)
                     .header("Content-Type", "application/json")
                     .header("User-Agent", "tts-cluster-webhooks/1")
                     .header("Tts-Webhook-Id", webhookId)
                     .header(WebhookSigner.HEADER, signer.get().signature(tenant, unixSeconds, body))
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                    .build();
             int status = http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
             return new Attempt(status, status / 100 == 2 ? null : "the receiver answered " + status);
         } catch (IOException e) {
-            return new Attempt(null, "could not deliver: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            return new Attempt(
+                    null,
+                    "could not deliver: "
+                            + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         }
     }
 }

@@ -5,7 +5,6 @@ import dev.ttscluster.common.state.JobRecord;
 import dev.ttscluster.state.BookStore;
 import dev.ttscluster.state.JobStore;
 import dev.ttscluster.storage.AudioBucket;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -56,7 +55,11 @@ final class WebhookEvents implements WebhookScheduler.Events {
             m.put("error", j.error());
         }
         m.put("created_at", Instant.ofEpochMilli(j.createdMs()).toString());
-        m.put("finished_at", j.finishedMs() == 0 ? null : Instant.ofEpochMilli(j.finishedMs()).toString());
+        m.put(
+                "finished_at",
+                j.finishedMs() == 0
+                        ? null
+                        : Instant.ofEpochMilli(j.finishedMs()).toString());
         return m;
     }
 
@@ -80,7 +83,11 @@ final class WebhookEvents implements WebhookScheduler.Events {
         if (!b.error().isEmpty()) {
             m.put("error", b.error());
         }
-        m.put("finished_at", b.finishedMs() == 0 ? null : Instant.ofEpochMilli(b.finishedMs()).toString());
+        m.put(
+                "finished_at",
+                b.finishedMs() == 0
+                        ? null
+                        : Instant.ofEpochMilli(b.finishedMs()).toString());
         return m;
     }
 }

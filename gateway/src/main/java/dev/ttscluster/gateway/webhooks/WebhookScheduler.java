@@ -2,15 +2,14 @@ package dev.ttscluster.gateway.webhooks;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.ttscluster.common.contract.Json;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Decides when each callback is attempted. A {@link #scan()} claims the due entries (each under its own lock,
@@ -51,8 +50,15 @@ final class WebhookScheduler {
      * @param backoffMs wait after the first failed attempt; doubled after each further one
      * @param attemptTimeoutMs timeout of one attempt (a claim outlives two of them)
      */
-    WebhookScheduler(WebhookStore store, Events events, WebhookDelivery delivery, Clock clock, Executor senders,
-                     int maxAttempts, long backoffMs, long attemptTimeoutMs) {
+    WebhookScheduler(
+            WebhookStore store,
+            Events events,
+            WebhookDelivery delivery,
+            Clock clock,
+            Executor senders,
+            int maxAttempts,
+            long backoffMs,
+            long attemptTimeoutMs) {
         this.store = store;
         this.events = events;
         this.delivery = delivery;

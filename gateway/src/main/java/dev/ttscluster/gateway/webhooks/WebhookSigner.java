@@ -1,10 +1,10 @@
 package dev.ttscluster.gateway.webhooks;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Webhook signing. Each tenant has its own signing secret, {@code whsec_} followed by the hex of
@@ -17,6 +17,7 @@ import java.util.HexFormat;
 public final class WebhookSigner {
     /** The signature header. */
     public static final String HEADER = "Tts-Signature";
+
     private final byte[] master;
 
     /** @param master the gateway secret (the same on every gateway) */
@@ -40,7 +41,8 @@ public final class WebhookSigner {
         byte[] msg = new byte[prefix.length + body.length];
         System.arraycopy(prefix, 0, msg, 0, prefix.length);
         System.arraycopy(body, 0, msg, prefix.length, body.length);
-        return "t=" + unixSeconds + ",v1=" + HexFormat.of().formatHex(hmac(secret.getBytes(StandardCharsets.UTF_8), msg));
+        return "t=" + unixSeconds + ",v1="
+                + HexFormat.of().formatHex(hmac(secret.getBytes(StandardCharsets.UTF_8), msg));
     }
 
     static byte[] hmac(byte[] key, byte[] msg) {

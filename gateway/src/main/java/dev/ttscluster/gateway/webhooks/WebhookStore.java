@@ -3,11 +3,6 @@ package dev.ttscluster.gateway.webhooks;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.ttscluster.common.contract.Json;
 import dev.ttscluster.gateway.redis.RedisCalls;
-import redis.clients.jedis.AbstractPipeline;
-import redis.clients.jedis.Response;
-import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.params.SetParams;
-
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -15,6 +10,10 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.params.SetParams;
 
 /**
  * The webhooks' records in the job-state Redis:
@@ -50,8 +49,7 @@ final class WebhookStore implements AutoCloseable {
     }
 
     /** A callback's record: its hash fields and its attempts (JSON texts), oldest first. */
-    record Entry(Map<String, String> fields, List<String> attempts) {
-    }
+    record Entry(Map<String, String> fields, List<String> attempts) {}
 
     static String key(String kind, String id) {
         return "tts:webhook:" + kind + ":" + id;
@@ -67,8 +65,19 @@ final class WebhookStore implements AutoCloseable {
         String k = key(kind, id);
         RedisCalls.run(() -> {
             try (AbstractPipeline p = redis.pipelined()) {
-                p.hset(k, Map.of("url", url.toString(), "tenant", tenant, "state", "pending", "attempts", "0",
-                        "created_ms", Long.toString(nowMs)));
+                p.hset(
+                        k,
+                        Map.of(
+                                "url",
+                                url.toString(),
+                                "tenant",
+                                tenant,
+                                "state",
+                                "pending",
+                                "attempts",
+                                "0",
+                                "created_ms",
+                                Long.toString(nowMs)));
                 p.expire(k, ttlSeconds);
                 p.zadd(DUE, dueMs, member(kind, id));
                 p.sync();
@@ -118,7 +127,9 @@ final class WebhookStore implements AutoCloseable {
 
     /** Claims the member for {@code owner} for {@code holdMs}; false when another holds it. */
     boolean lock(String member, String owner, long holdMs) {
-        return "OK".equals(RedisCalls.call(() -> redis.set(lockKey(member), owner, SetParams.setParams().nx().px(holdMs))));
+        return "OK"
+                .equals(RedisCalls.call(() -> redis.set(
+                        lockKey(member), owner, SetParams.setParams().nx().px(holdMs))));
     }
 
     /** Gives the member's claim back if {@code owner} still holds it. Never throws: a claim also expires. */

@@ -7,8 +7,6 @@ import dev.ttscluster.gateway.api.ApiException;
 import dev.ttscluster.gateway.events.EventsConfig;
 import dev.ttscluster.state.JobStore;
 import dev.ttscluster.storage.AudioBucket;
-import redis.clients.jedis.UnifiedJedis;
-
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * Webhooks: a job's or a book's {@code callback_url} is POSTed a signed JSON event once it reaches a final
@@ -60,16 +59,28 @@ public final class Webhooks implements AutoCloseable {
      * @param ttlSeconds how long a callback's record is kept
      * @param clock the time of registrations, attempts and backoff
      */
-    public Webhooks(EventsConfig cfg, UnifiedJedis redis, JobStore jobs, AudioBucket bucket, Duration presignTtl,
-                    long ttlSeconds, Clock clock) {
+    public Webhooks(
+            EventsConfig cfg,
+            UnifiedJedis redis,
+            JobStore jobs,
+            AudioBucket bucket,
+            Duration presignTtl,
+            long ttlSeconds,
+            Clock clock) {
         this.cfg = cfg;
         this.store = new WebhookStore(redis, ttlSeconds);
         this.urls = new CallbackUrls(cfg.webhookAllowHosts());
         this.clock = clock;
         this.senders = cfg.webhooksEnabled() ? Executors.newFixedThreadPool(4, daemon("webhook-send")) : null;
         WebhookDelivery delivery = new WebhookDelivery(urls, this::signer, Duration.ofMillis(cfg.webhookTimeoutMs()));
-        this.scheduler = new WebhookScheduler(store, new WebhookEvents(jobs, bucket, presignTtl), delivery, clock,
-                senders == null ? Runnable::run : senders, cfg.webhookMaxAttempts(), cfg.webhookBackoffMs(),
+        this.scheduler = new WebhookScheduler(
+                store,
+                new WebhookEvents(jobs, bucket, presignTtl),
+                delivery,
+                clock,
+                senders == null ? Runnable::run : senders,
+                cfg.webhookMaxAttempts(),
+                cfg.webhookBackoffMs(),
                 cfg.webhookTimeoutMs());
     }
 
@@ -179,7 +190,9 @@ public final class Webhooks implements AutoCloseable {
         m.put("tenant", tenant);
         m.put("secret", signer().secretOf(tenant));
         m.put("header", WebhookSigner.HEADER);
-        m.put("scheme", "t=<unix seconds>,v1=<hex HMAC-SHA256, key: the secret as UTF-8, message: t + \".\" + raw body>");
+        m.put(
+                "scheme",
+                "t=<unix seconds>,v1=<hex HMAC-SHA256, key: the secret as UTF-8, message: t + \".\" + raw body>");
         m.put("enabled", cfg.webhooksEnabled());
         return m;
     }

@@ -1,13 +1,12 @@
 package dev.ttscluster.gateway.admission;
 
-import dev.ttscluster.gateway.api.ApiException;
-import org.junit.jupiter.api.Test;
-
-import java.util.concurrent.atomic.AtomicLong;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ttscluster.gateway.api.ApiException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
 
 class AdmissionTest {
     @Test
@@ -26,7 +25,9 @@ class AdmissionTest {
 
     @Test
     void anUnknownLagOrNoBoundAdmits() {
-        assertThatCode(new Admission(null, () -> -1L, 10, 2)::interactiveQueueHasRoom).doesNotThrowAnyException();
-        assertThatCode(new Admission(null, () -> 1_000_000L, 0, 2)::interactiveQueueHasRoom).doesNotThrowAnyException();
+        assertThatCode(new Admission(null, () -> -1L, 10, 2)::interactiveQueueHasRoom)
+                .doesNotThrowAnyException();
+        assertThatCode(new Admission(null, () -> 1_000_000L, 0, 2)::interactiveQueueHasRoom)
+                .doesNotThrowAnyException();
     }
 }

@@ -1,31 +1,34 @@
 package dev.ttscluster.gateway.api;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
 import dev.ttscluster.common.error.Dependency;
 import dev.ttscluster.common.error.FatalException;
 import dev.ttscluster.common.error.RetriableException;
 import io.javalin.http.MethodNotAllowedResponse;
 import io.javalin.http.NotFoundResponse;
-import org.eclipse.jetty.http.BadMessageException;
-import org.junit.jupiter.api.Test;
-
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import org.eclipse.jetty.http.BadMessageException;
+import org.junit.jupiter.api.Test;
 
 /** Each error type to its status, code, message and Retry-After; decided by type, never by message text. */
 class ErrorMappingTest {
     @Test
     void anApiExceptionKeepsItsStatusCodeRetryAfterAndHeaders() {
-        ErrorMapping.Refusal r = ErrorMapping.of(new ApiException(401, "unauthorized", "no key", null,
-                Map.of("WWW-Authenticate", "Bearer realm=\"tts\"")));
-        assertThat(r).isEqualTo(new ErrorMapping.Refusal(401, "unauthorized", "no key", null,
-                Map.of("WWW-Authenticate", "Bearer realm=\"tts\"")));
+        ErrorMapping.Refusal r = ErrorMapping.of(new ApiException(
+                401, "unauthorized", "no key", null, Map.of("WWW-Authenticate", "Bearer realm=\"tts\"")));
+        assertThat(r)
+                .isEqualTo(new ErrorMapping.Refusal(
+                        401, "unauthorized", "no key", null, Map.of("WWW-Authenticate", "Bearer realm=\"tts\"")));
         assertThat(ErrorMapping.of(ApiException.tooManyRequests("slow down", 3)))
-                .extracting(ErrorMapping.Refusal::status, ErrorMapping.Refusal::code, ErrorMapping.Refusal::retryAfterSeconds)
+                .extracting(
+                        ErrorMapping.Refusal::status,
+                        ErrorMapping.Refusal::code,
+                        ErrorMapping.Refusal::retryAfterSeconds)
                 .containsExactly(429, "rate_limited", 3);
     }
 
@@ -51,7 +54,8 @@ class ErrorMappingTest {
     @Test
     void anotherBadMessageKeepsItsStatusAndTheFirstLineOfItsReason() {
         ErrorMapping.Refusal r = ErrorMapping.of(new BadMessageException(400, "bad chunk\nat offset 7"));
-        assertThat(r).extracting(ErrorMapping.Refusal::status, ErrorMapping.Refusal::code, ErrorMapping.Refusal::message)
+        assertThat(r)
+                .extracting(ErrorMapping.Refusal::status, ErrorMapping.Refusal::code, ErrorMapping.Refusal::message)
                 .containsExactly(400, "invalid_request", "bad chunk");
         assertThat(ErrorMapping.of(new BadMessageException(413)).code()).isEqualTo("payload_too_large");
     }
@@ -59,36 +63,44 @@ class ErrorMappingTest {
     @Test
     void javalinsResponsesKeepTheirStatusWithTheProjectsCodes() {
         assertThat(ErrorMapping.of(new NotFoundResponse("Endpoint GET /nope not found")))
-                .extracting(ErrorMapping.Refusal::status, ErrorMapping.Refusal::code).containsExactly(404, "not_found");
+                .extracting(ErrorMapping.Refusal::status, ErrorMapping.Refusal::code)
+                .containsExactly(404, "not_found");
         assertThat(ErrorMapping.of(new MethodNotAllowedResponse()))
-                .extracting(ErrorMapping.Refusal::status, ErrorMapping.Refusal::code).containsExactly(405, "method_not_allowed");
+                .extracting(ErrorMapping.Refusal::status, ErrorMapping.Refusal::code)
+                .containsExactly(405, "method_not_allowed");
     }
 
     @Test
     void anythingElseIsAnInternalErrorWhateverItsMessageSays() {
-        for (RuntimeException e : new RuntimeException[] {new IllegalStateException("Redis unavailable"),
-                new FatalException("S3 refused: 503 Service Unavailable"), new NullPointerException()}) {
-            assertThat(ErrorMapping.of(e)).isEqualTo(new ErrorMapping.Refusal(500, "internal", "internal error", null,
-                    Map.of()));
+        for (RuntimeException e : new RuntimeException[] {
+            new IllegalStateException("Redis unavailable"),
+            new FatalException("S3 refused: 503 Service Unavailable"),
+            new NullPointerException()
+        }) {
+            assertThat(ErrorMapping.of(e))
+                    .isEqualTo(new ErrorMapping.Refusal(500, "internal", "internal error", null, Map.of()));
         }
     }
 
     @Test
     void aBlankMessageIsReplacedByTheCode() {
-        assertThat(ErrorMapping.of(new ApiException(409, "conflict", " ")).message()).isEqualTo("conflict");
+        assertThat(ErrorMapping.of(new ApiException(409, "conflict", " ")).message())
+                .isEqualTo("conflict");
     }
 
     @Test
     void theServersOwnErrorsUseTheSameCodes() {
         assertThat(JsonErrorHandler.json(431, null)).startsWith("{\"error\":\"headers_too_large\"");
-        assertThat(JsonErrorHandler.json(408, "Request Timeout")).startsWith("{\"error\":\"" + ErrorMapping.codeFor(408) + "\"");
+        assertThat(JsonErrorHandler.json(408, "Request Timeout"))
+                .startsWith("{\"error\":\"" + ErrorMapping.codeFor(408) + "\"");
         assertThat(JsonErrorHandler.json(500, "boom")).startsWith("{\"error\":\"internal\"");
     }
 
     @Test
     void aBodyOverTheLimitIs413AndASlowOneIs408() {
-        ApiException big = catchThrowableOfType(() -> Bodies.read(new ByteArrayInputStream(new byte[2000]), -1, 1000,
-                "the body", () -> 0L), ApiException.class);
+        ApiException big = catchThrowableOfType(
+                () -> Bodies.read(new ByteArrayInputStream(new byte[2000]), -1, 1000, "the body", () -> 0L),
+                ApiException.class);
         assertThat(big.status()).isEqualTo(413);
         assertThat(big.getMessage()).contains("the body").contains("1000");
 
@@ -107,8 +119,8 @@ class ErrorMappingTest {
                 return left-- > 0 ? 1 : -1;
             }
         };
-        ApiException slow = catchThrowableOfType(() -> Bodies.read(trickle, 10, 1000, "the body", now::get),
-                ApiException.class);
+        ApiException slow =
+                catchThrowableOfType(() -> Bodies.read(trickle, 10, 1000, "the body", now::get), ApiException.class);
         assertThat(slow.status()).isEqualTo(408);
         assertThat(slow.code()).isEqualTo("request_timeout");
     }

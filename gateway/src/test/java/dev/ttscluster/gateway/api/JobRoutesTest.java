@@ -1,5 +1,7 @@
 package dev.ttscluster.gateway.api;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ttscluster.common.contract.Json;
 import dev.ttscluster.common.error.Dependency;
@@ -22,6 +24,12 @@ import dev.ttscluster.testing.Env;
 import dev.ttscluster.testing.FakeS3;
 import dev.ttscluster.testing.LoopbackRedis;
 import io.javalin.Javalin;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -30,15 +38,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.UnifiedJedis;
-
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Clock;
-import java.util.concurrent.atomic.AtomicBoolean;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The job routes, their authorization and error answers on a real Javalin on a loopback port, with the real
@@ -62,32 +61,62 @@ class JobRoutesTest {
     static void start() {
         redisServer = LoopbackRedis.start();
         s3 = new FakeS3();
-        GatewayConfig cfg = GatewayConfig.fromEnv(Env.s3Credentials().and("TTS_GATEWAY_PORT", "0",
-                "TTS_GATEWAY_BIND_HOST", "127.0.0.1", "TTS_REDIS_URL", redisServer.url(), "TTS_S3_ENDPOINT", s3.endpoint(),
-                "TTS_GATEWAY_MAX_BODY_BYTES", Integer.toString(MAX_BODY)));
+        GatewayConfig cfg = GatewayConfig.fromEnv(Env.s3Credentials()
+                .and(
+                        "TTS_GATEWAY_PORT",
+                        "0",
+                        "TTS_GATEWAY_BIND_HOST",
+                        "127.0.0.1",
+                        "TTS_REDIS_URL",
+                        redisServer.url(),
+                        "TTS_S3_ENDPOINT",
+                        s3.endpoint(),
+                        "TTS_GATEWAY_MAX_BODY_BYTES",
+                        Integer.toString(MAX_BODY)));
         Clock clock = Clock.systemUTC();
         redis = JobStore.client(redisServer.url(), 2000);
         store = new JobStore(JobStore.client(redisServer.url(), 2000), clock, 3600);
-        SegmentPublisher publisher = new SegmentPublisher(new MockProducer<>(true, null, new StringSerializer(),
-                new ByteArraySerializer()), 1000);
+        SegmentPublisher publisher = new SegmentPublisher(
+                new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer()), 1000);
         AudioBucket bucket = new AudioBucket(cfg.infra());
         JobService jobs = new JobService(store, publisher, new Segmenter(cfg.segmentMaxChars()), clock);
-        BookService books = new BookService(store, publisher, bucket, new Segmenter(cfg.bookSegmentMaxChars()),
-                new EpubBook(EpubBook.Limits.ofDefaults(4L * cfg.maxBookBytes())), cfg.maxBookChars(), clock);
+        BookService books = new BookService(
+                store,
+                publisher,
+                bucket,
+                new Segmenter(cfg.bookSegmentMaxChars()),
+                new EpubBook(EpubBook.Limits.ofDefaults(4L * cfg.maxBookBytes())),
+                cfg.maxBookChars(),
+                clock);
         ApiKeyStore keys = new ApiKeyStore(redis, clock);
         acme = keys.create("acme", "test", cfg.defaultQuota()).secret();
         other = keys.create("other", "test", cfg.defaultQuota()).secret();
         Authenticator auth = new Authenticator(keys, cfg.defaultQuota(), clock, 5000);
-        Admission admission = new Admission(new QuotaStore(redis, 3600), () -> {
-            if (kafkaFails.get()) {
-                throw new RetriableException(Dependency.KAFKA, "lag unknown: broker unreachable", null);
-            }
-            return 0L;
-        }, cfg.admitMaxLag(), 2);
+        Admission admission = new Admission(
+                new QuotaStore(redis, 3600),
+                () -> {
+                    if (kafkaFails.get()) {
+                        throw new RetriableException(Dependency.KAFKA, "lag unknown: broker unreachable", null);
+                    }
+                    return 0L;
+                },
+                cfg.admitMaxLag(),
+                2);
         metrics = new GatewayMetrics();
-        app = new HttpApi(cfg, jobs, books, bucket, () -> true, auth, admission, new IdempotencyStore(redis, 3600), metrics)
-                .create().start();
-        base = "http://127.0.0.1:" + ((ServerConnector) app.jettyServer().server().getConnectors()[0]).getLocalPort();
+        app = new HttpApi(
+                        cfg,
+                        jobs,
+                        books,
+                        bucket,
+                        () -> true,
+                        auth,
+                        admission,
+                        new IdempotencyStore(redis, 3600),
+                        metrics)
+                .create()
+                .start();
+        base = "http://127.0.0.1:"
+                + ((ServerConnector) app.jettyServer().server().getConnectors()[0]).getLocalPort();
         http = HttpClient.newHttpClient();
     }
 
@@ -112,7 +141,8 @@ class JobRoutesTest {
     }
 
     private static HttpResponse<String> submit(String key, String json) throws Exception {
-        return send(request("/v1/jobs", key).header("Content-Type", "application/json")
+        return send(request("/v1/jobs", key)
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
@@ -122,7 +152,8 @@ class JobRoutesTest {
 
     @Test
     void aRequestWithoutAKeyIs401WithABearerChallenge() throws Exception {
-        HttpResponse<String> r = send(request("/v1/jobs/00000000-0000-0000-0000-000000000000", null).GET());
+        HttpResponse<String> r = send(
+                request("/v1/jobs/00000000-0000-0000-0000-000000000000", null).GET());
         assertThat(r.statusCode()).isEqualTo(401);
         assertThat(json(r).get("error").asText()).isEqualTo("unauthorized");
         assertThat(r.headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"tts\"");
@@ -130,7 +161,8 @@ class JobRoutesTest {
 
     @Test
     void anUnknownKeyIs401() throws Exception {
-        HttpResponse<String> r = send(request("/v1/voices", "tts_" + "A".repeat(43)).GET());
+        HttpResponse<String> r =
+                send(request("/v1/voices", "tts_" + "A".repeat(43)).GET());
         assertThat(r.statusCode()).isEqualTo(401);
         assertThat(json(r).get("message").asText()).contains("not valid");
     }
@@ -148,9 +180,12 @@ class JobRoutesTest {
         assertThat(json(mine).get("id").asText()).isEqualTo(id);
         assertThat(json(mine).has("webhook")).isTrue();
 
-        for (HttpRequest.Builder b : new HttpRequest.Builder[] {request("/v1/jobs/" + id, other).GET(),
-                request("/v1/jobs/" + id + "/audio", other).GET(), request("/v1/jobs/" + id, other).DELETE(),
-                request("/v1/jobs/" + id + "/cancel", other).POST(HttpRequest.BodyPublishers.noBody())}) {
+        for (HttpRequest.Builder b : new HttpRequest.Builder[] {
+            request("/v1/jobs/" + id, other).GET(),
+            request("/v1/jobs/" + id + "/audio", other).GET(),
+            request("/v1/jobs/" + id, other).DELETE(),
+            request("/v1/jobs/" + id + "/cancel", other).POST(HttpRequest.BodyPublishers.noBody())
+        }) {
             HttpResponse<String> theirs = send(b);
             assertThat(theirs.statusCode()).isEqualTo(404);
             assertThat(json(theirs).get("error").asText()).isEqualTo("not_found");
@@ -183,7 +218,8 @@ class JobRoutesTest {
 
     @Test
     void aBodyThatIsNotJsonIs415() throws Exception {
-        HttpResponse<String> r = send(request("/v1/jobs", acme).header("Content-Type", "text/plain")
+        HttpResponse<String> r = send(request("/v1/jobs", acme)
+                .header("Content-Type", "text/plain")
                 .POST(HttpRequest.BodyPublishers.ofString("Hello.")));
         assertThat(r.statusCode()).isEqualTo(415);
         assertThat(json(r).get("error").asText()).isEqualTo("unsupported_media_type");
@@ -223,7 +259,8 @@ class JobRoutesTest {
 
     @Test
     void everyResponseCarriesTheCallersTraceId() throws Exception {
-        HttpResponse<String> r = send(request("/healthz", null).header("X-Request-Id", "req-12345678").GET());
+        HttpResponse<String> r = send(
+                request("/healthz", null).header("X-Request-Id", "req-12345678").GET());
         assertThat(r.headers().firstValue("X-Trace-Id")).hasValue("req-12345678");
         assertThat(RequestTracing.traceId("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", null))
                 .isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");

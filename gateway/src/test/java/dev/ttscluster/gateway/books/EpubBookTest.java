@@ -1,6 +1,7 @@
 package dev.ttscluster.gateway.books;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -9,9 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class EpubBookTest {
     private static final String CONTAINER = "<?xml version=\"1.0\"?><container version=\"1.0\" "
@@ -24,19 +23,24 @@ class EpubBookTest {
         StringBuilder items = new StringBuilder();
         StringBuilder spine = new StringBuilder();
         for (int i = 0; i < hrefs.length; i++) {
-            items.append("<item id=\"c").append(i).append("\" href=\"").append(hrefs[i])
+            items.append("<item id=\"c")
+                    .append(i)
+                    .append("\" href=\"")
+                    .append(hrefs[i])
                     .append("\" media-type=\"application/xhtml+xml\"/>");
             spine.append("<itemref idref=\"c").append(i).append("\"/>");
         }
         return "<?xml version=\"1.0\"?><package xmlns=\"http://www.idpf.org/2007/opf\" version=\"3.0\"><metadata "
-                + "xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><dc:title>A Tale</dc:title></metadata><manifest>" + items
+                + "xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><dc:title>A Tale</dc:title></metadata><manifest>"
+                + items
                 + "</manifest><spine>" + spine + "</spine></package>";
     }
 
     private static String xhtml(String heading, String body) {
         return "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.1//EN\" "
                 + "\"http://www.w3.org/TR/xhtml11/DTD/xhtml11.dtd\">\n<html xmlns=\"http://www.w3.org/1999/xhtml\"><head>"
-                + "<title>ignored</title><style>p {}</style></head><body><h2>" + heading + "</h2>" + body + "</body></html>";
+                + "<title>ignored</title><style>p {}</style></head><body><h2>" + heading + "</h2>" + body
+                + "</body></html>";
     }
 
     static byte[] zip(Map<String, String> entries) throws IOException {
@@ -66,15 +70,21 @@ class EpubBookTest {
 
     @Test
     void chaptersFollowTheSpineWithTheirHeadingsAndTheCoverIsSkipped() throws Exception {
-        byte[] archive = zip(book(xhtml("Cover", "<p>A Tale</p>"),
-                xhtml("Book the First", "<p>" + TEXT + "</p><p>Second&nbsp;paragraph &mdash; with entities &amp; more.</p>"),
+        byte[] archive = zip(book(
+                xhtml("Cover", "<p>A Tale</p>"),
+                xhtml(
+                        "Book the First",
+                        "<p>" + TEXT + "</p><p>Second&nbsp;paragraph &mdash; with entities &amp; more.</p>"),
                 xhtml("Book the Second", "<div><p>" + TEXT + "</p><script>alert(1)</script></div>")));
 
         BookText b = epub.parse(archive, "fallback");
 
         assertThat(b.title()).isEqualTo("A Tale");
-        assertThat(b.chapters()).extracting(BookText.Chapter::title).containsExactly("Book the First", "Book the Second");
-        assertThat(b.chapters().get(0).text()).contains("best of times", "Second paragraph \u2014 with entities & more.")
+        assertThat(b.chapters())
+                .extracting(BookText.Chapter::title)
+                .containsExactly("Book the First", "Book the Second");
+        assertThat(b.chapters().get(0).text())
+                .contains("best of times", "Second paragraph \u2014 with entities & more.")
                 .contains("\n\n");
         assertThat(b.chapters().get(1).text()).doesNotContain("alert", "p {}");
     }
@@ -83,14 +93,18 @@ class EpubBookTest {
     void externalEntitiesAndEntityExpansionAreRefused() throws Exception {
         String xxe = "<?xml version=\"1.0\"?><!DOCTYPE html [<!ENTITY secret SYSTEM \"file:///etc/passwd\">]>"
                 + "<html xmlns=\"http://www.w3.org/1999/xhtml\"><body><p>&secret; " + TEXT + "</p></body></html>";
-        String laughs = "<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\"><!ENTITY lol2 \"&lol;&lol;&lol;\">]>"
-                + "<html><body><p>&lol2;</p></body></html>";
+        String laughs =
+                "<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\"><!ENTITY lol2 \"&lol;&lol;&lol;\">]>"
+                        + "<html><body><p>&lol2;</p></body></html>";
 
-        assertThatThrownBy(() -> epub.parse(zip(book(xxe)), "x")).isInstanceOf(BookFormatException.class)
+        assertThatThrownBy(() -> epub.parse(zip(book(xxe)), "x"))
+                .isInstanceOf(BookFormatException.class)
                 .hasMessageContaining("declares XML entities");
         assertThatThrownBy(() -> epub.parse(zip(book(laughs)), "x")).hasMessageContaining("declares XML entities");
         Map<String, String> m = book(xhtml("One", "<p>" + TEXT + "</p>"));
-        m.put("META-INF/container.xml", "<!DOCTYPE c [<!ENTITY x SYSTEM \"file:///etc/hostname\">]>" + CONTAINER.substring(21));
+        m.put(
+                "META-INF/container.xml",
+                "<!DOCTYPE c [<!ENTITY x SYSTEM \"file:///etc/hostname\">]>" + CONTAINER.substring(21));
         assertThatThrownBy(() -> epub.parse(zip(m), "x")).hasMessageContaining("declares XML entities");
     }
 
@@ -102,7 +116,8 @@ class EpubBookTest {
 
         Map<String, String> climbing = book(xhtml("One", "<p>" + TEXT + "</p>"));
         climbing.put("OEBPS/content.opf", opf("../../../etc/passwd"));
-        assertThatThrownBy(() -> epub.parse(zip(climbing), "x")).isInstanceOf(BookFormatException.class)
+        assertThatThrownBy(() -> epub.parse(zip(climbing), "x"))
+                .isInstanceOf(BookFormatException.class)
                 .hasMessageContaining("outside the archive");
     }
 

@@ -1,8 +1,8 @@
 package dev.ttscluster.gateway.books;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
 
 class PlainBookTest {
     @Test
@@ -30,9 +30,12 @@ class PlainBookTest {
         BookText book = PlainBook.markdown(md, "fallback");
 
         assertThat(book.title()).isEqualTo("The Voyage");
-        assertThat(book.chapters()).extracting(BookText.Chapter::title).containsExactly("Chapter 1: Leaving", "Chapter 2");
+        assertThat(book.chapters())
+                .extracting(BookText.Chapter::title)
+                .containsExactly("Chapter 1: Leaving", "Chapter 2");
         String first = book.chapters().get(0).text();
-        assertThat(first).contains("It was a bright morning. See the map.", "A small heading.", "first thing", "second thing")
+        assertThat(first)
+                .contains("It was a bright morning. See the map.", "A small heading.", "first thing", "second thing")
                 .doesNotContain("*", "http", "#", "- ");
         assertThat(book.chapters().get(1).text()).isEqualTo("A quote ends the book.");
     }
@@ -40,11 +43,14 @@ class PlainBookTest {
     @Test
     void setextHeadingsAndALongPrefaceCount() {
         String preface = "Before anything else, a word. ".repeat(10);
-        String md = preface + "\n\nPart One\n========\n\nText of part one.\n\nPart Two\n--------\n\nText of part two.\n";
+        String md =
+                preface + "\n\nPart One\n========\n\nText of part one.\n\nPart Two\n--------\n\nText of part two.\n";
 
         BookText book = PlainBook.markdown(md, "Fallback Title");
 
-        assertThat(book.chapters()).extracting(BookText.Chapter::title).containsExactly("Chapter 1", "Part One", "Part Two");
+        assertThat(book.chapters())
+                .extracting(BookText.Chapter::title)
+                .containsExactly("Chapter 1", "Part One", "Part Two");
         assertThat(book.title()).isEqualTo("Fallback Title");
     }
 
@@ -56,7 +62,8 @@ class PlainBookTest {
         BookText book = PlainBook.plain(txt, "My Book");
 
         assertThat(book.title()).isEqualTo("My Book");
-        assertThat(book.chapters()).extracting(BookText.Chapter::title)
+        assertThat(book.chapters())
+                .extracting(BookText.Chapter::title)
                 .containsExactly("CHAPTER I", "Chapter 2: The Storm", "BOOK THREE");
         assertThat(book.chapters().get(0).text()).isEqualTo("The first chapter's text.\nIt goes on.");
     }

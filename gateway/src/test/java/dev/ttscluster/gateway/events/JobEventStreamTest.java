@@ -1,20 +1,19 @@
 package dev.ttscluster.gateway.events;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.ttscluster.common.contract.JobStatus;
 import dev.ttscluster.common.error.Dependency;
 import dev.ttscluster.common.error.RetriableException;
 import dev.ttscluster.common.state.JobRecord;
 import dev.ttscluster.testing.MutableClock;
-import org.junit.jupiter.api.Test;
-
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** One job's event stream, ticked by hand against a fake job and a clock moved by hand. */
 class JobEventStreamTest {
@@ -38,9 +37,26 @@ class JobEventStreamTest {
             }
             int done = (int) Arrays.stream(samples).filter(s -> s >= 0).count();
             boolean ok = status == JobStatus.SUCCEEDED;
-            return Optional.of(new JobRecord(id, "acme", status, "slt", "wav", 1.0, samples.length, done, 0, 0, 30, 1, 2,
-                    status.isFinal() ? 3 : 0, 0, error, ok ? "tenants/acme/jobs/" + id + "/audio.wav" : "",
-                    ok ? 16000 : 0, ok ? 8000 : 0));
+            return Optional.of(new JobRecord(
+                    id,
+                    "acme",
+                    status,
+                    "slt",
+                    "wav",
+                    1.0,
+                    samples.length,
+                    done,
+                    0,
+                    0,
+                    30,
+                    1,
+                    2,
+                    status.isFinal() ? 3 : 0,
+                    0,
+                    error,
+                    ok ? "tenants/acme/jobs/" + id + "/audio.wav" : "",
+                    ok ? 16000 : 0,
+                    ok ? 8000 : 0));
         }
 
         @Override
@@ -58,8 +74,8 @@ class JobEventStreamTest {
     private final AtomicInteger ends = new AtomicInteger();
 
     private JobEventStream stream(int resumeAt) {
-        return new JobEventStream("j1", resumeAt, out, job, key -> "https://s3.test/" + key, clock, HEARTBEAT,
-                ends::incrementAndGet);
+        return new JobEventStream(
+                "j1", resumeAt, out, job, key -> "https://s3.test/" + key, clock, HEARTBEAT, ends::incrementAndGet);
     }
 
     /** Everything written since the last call. */
@@ -83,14 +99,16 @@ class JobEventStreamTest {
         job.samples = new long[] {-1, 500, -1}; // a later segment first
         s.tick();
         String first = take();
-        assertThat(first).contains("event: state\ndata: {\"status\":\"running\"}")
+        assertThat(first)
+                .contains("event: state\ndata: {\"status\":\"running\"}")
                 .contains("event: progress\ndata: {\"segments_done\":1,\"segments\":3,")
                 .doesNotContain("event: segment");
 
         job.samples = new long[] {400, 500, -1};
         s.tick();
-        assertThat(take()).contains("id: 1\nevent: segment\ndata: {\"index\":0,\"samples\":400}\n\n"
-                + "id: 2\nevent: segment\ndata: {\"index\":1,\"samples\":500}\n\n")
+        assertThat(take())
+                .contains("id: 1\nevent: segment\ndata: {\"index\":0,\"samples\":400}\n\n"
+                        + "id: 2\nevent: segment\ndata: {\"index\":1,\"samples\":500}\n\n")
                 .doesNotContain("event: state");
 
         s.tick(); // nothing changed
@@ -107,8 +125,10 @@ class JobEventStreamTest {
 
         job.samples = new long[] {400, 500, 600};
         s.tick();
-        assertThat(take()).contains("id: 3\nevent: segment\ndata: {\"index\":2,\"samples\":600}")
-                .doesNotContain("\"index\":0").doesNotContain("\"index\":1");
+        assertThat(take())
+                .contains("id: 3\nevent: segment\ndata: {\"index\":2,\"samples\":600}")
+                .doesNotContain("\"index\":0")
+                .doesNotContain("\"index\":1");
     }
 
     @Test
@@ -129,7 +149,9 @@ class JobEventStreamTest {
         job.samples = new long[] {400, 500, 600};
         s.tick();
         String last = take();
-        assertThat(last).contains("\"index\":0").contains("\"index\":2")
+        assertThat(last)
+                .contains("\"index\":0")
+                .contains("\"index\":2")
                 .endsWith("event: state\ndata: {\"status\":\"succeeded\",\"audio_url\":"
                         + "\"https://s3.test/tenants/acme/jobs/j1/audio.wav\",\"audio_seconds\":2.0}\n\n");
         assertThat(last.indexOf("\"index\":2")).isLessThan(last.indexOf("event: progress"));

@@ -1,25 +1,30 @@
 package dev.ttscluster.gateway.jobs;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ttscluster.common.contract.Json;
-import dev.ttscluster.gateway.config.GatewayConfig;
 import dev.ttscluster.gateway.api.ApiException;
+import dev.ttscluster.gateway.config.GatewayConfig;
+import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.util.Map;
-import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
-import static org.junit.jupiter.params.provider.Arguments.arguments;
-
 class JobRequestTest {
     private static final GatewayConfig CFG = GatewayConfig.fromEnv(Map.of(
-            "TTS_S3_ACCESS_KEY", "ak", "TTS_S3_SECRET_KEY", "sk",
-            "TTS_GATEWAY_VOICES", "amy,bob", "TTS_GATEWAY_MAX_TEXT_CHARS", "20"));
+            "TTS_S3_ACCESS_KEY",
+            "ak",
+            "TTS_S3_SECRET_KEY",
+            "sk",
+            "TTS_GATEWAY_VOICES",
+            "amy,bob",
+            "TTS_GATEWAY_MAX_TEXT_CHARS",
+            "20"));
 
     private static JsonNode json(String s) {
         try {
@@ -77,7 +82,8 @@ class JobRequestTest {
 
     @Test
     void explicitNullsGetDefaults() {
-        JobRequest r = JobRequest.from(json("{\"text\":\"Hello.\",\"voice\":null,\"format\":null,\"speed\":null}"), CFG);
+        JobRequest r =
+                JobRequest.from(json("{\"text\":\"Hello.\",\"voice\":null,\"format\":null,\"speed\":null}"), CFG);
         assertThat(r).isEqualTo(new JobRequest("Hello.", "amy", "wav", 1.0));
     }
 
@@ -89,20 +95,25 @@ class JobRequestTest {
 
     @Test
     void speedBoundsAreInclusive() {
-        assertThat(JobRequest.from(json("{\"text\":\"hi\",\"speed\":0.25}"), CFG).speed()).isEqualTo(0.25);
-        assertThat(JobRequest.from(json("{\"text\":\"hi\",\"speed\":4.0}"), CFG).speed()).isEqualTo(4.0);
+        assertThat(JobRequest.from(json("{\"text\":\"hi\",\"speed\":0.25}"), CFG)
+                        .speed())
+                .isEqualTo(0.25);
+        assertThat(JobRequest.from(json("{\"text\":\"hi\",\"speed\":4.0}"), CFG).speed())
+                .isEqualTo(4.0);
     }
 
     @Test
     void textAtTheLimitIsAccepted() {
         String text = "a".repeat(20);
-        assertThat(JobRequest.from(json("{\"text\":\"" + text + "\"}"), CFG).text()).isEqualTo(text);
+        assertThat(JobRequest.from(json("{\"text\":\"" + text + "\"}"), CFG).text())
+                .isEqualTo(text);
     }
 
     @Test
     void echoedValuesAreAbbreviatedAndPrintable() {
         String longVoice = "v".repeat(100) + "\\u0001";
-        ApiException e = catchThrowableOfType(ApiException.class,
+        ApiException e = catchThrowableOfType(
+                ApiException.class,
                 () -> JobRequest.from(json("{\"text\":\"hi\",\"voice\":\"" + longVoice + "\"}"), CFG));
         assertThat(e.getMessage()).contains("v".repeat(40) + "...").doesNotContain("v".repeat(41));
         assertThat(JobRequest.abbreviate("a\u0001b\u00E9")).isEqualTo("a?b?");

@@ -1,10 +1,11 @@
 package dev.ttscluster.gateway.speech;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
 import dev.ttscluster.common.audio.Wav;
 import dev.ttscluster.common.contract.JobStatus;
 import dev.ttscluster.common.state.JobRecord;
-import org.junit.jupiter.api.Test;
-
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,9 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import org.junit.jupiter.api.Test;
 
 class SegmentFollowerTest {
     /** A job whose segments land out of order as the (fake) clock ticks. */
@@ -26,8 +25,26 @@ class SegmentFollowerTest {
 
         @Override
         public Optional<JobRecord> job() {
-            return Optional.of(new JobRecord("j", "t", status, "amy", "wav", 1.0, 3, stored.size(), 0, 0, 10, 0, 0, 0, 0,
-                    status == JobStatus.FAILED ? "boom" : "", "", 0, 0));
+            return Optional.of(new JobRecord(
+                    "j",
+                    "t",
+                    status,
+                    "amy",
+                    "wav",
+                    1.0,
+                    3,
+                    stored.size(),
+                    0,
+                    0,
+                    10,
+                    0,
+                    0,
+                    0,
+                    0,
+                    status == JobStatus.FAILED ? "boom" : "",
+                    "",
+                    0,
+                    0));
         }
 
         @Override
@@ -69,8 +86,9 @@ class SegmentFollowerTest {
     void aFailedJobOrNoProgressStops() {
         FakeJob failed = new FakeJob();
         failed.status = JobStatus.FAILED;
-        SegmentFollower.Stopped e = catchThrowableOfType(SegmentFollower.Stopped.class, () -> new SegmentFollower(failed, 3,
-                Duration.ofMillis(25), Duration.ofSeconds(5), () -> failed.now, failed::tick).follow((i, r, p, o, l) -> { }));
+        SegmentFollower.Stopped e = catchThrowableOfType(SegmentFollower.Stopped.class, () -> new SegmentFollower(
+                        failed, 3, Duration.ofMillis(25), Duration.ofSeconds(5), () -> failed.now, failed::tick)
+                .follow((i, r, p, o, l) -> {}));
         assertThat(e.jobFailed()).isTrue();
         assertThat(e.getMessage()).contains("boom");
 
@@ -80,8 +98,9 @@ class SegmentFollowerTest {
                 now += ms * 1_000_000L;
             }
         };
-        SegmentFollower.Stopped s = catchThrowableOfType(SegmentFollower.Stopped.class, () -> new SegmentFollower(stuck, 3,
-                Duration.ofMillis(25), Duration.ofSeconds(1), () -> stuck.now, stuck::tick).follow((i, r, p, o, l) -> { }));
+        SegmentFollower.Stopped s = catchThrowableOfType(SegmentFollower.Stopped.class, () -> new SegmentFollower(
+                        stuck, 3, Duration.ofMillis(25), Duration.ofSeconds(1), () -> stuck.now, stuck::tick)
+                .follow((i, r, p, o, l) -> {}));
         assertThat(s.jobFailed()).isFalse();
         assertThat(s.getMessage()).contains("no new segment");
     }

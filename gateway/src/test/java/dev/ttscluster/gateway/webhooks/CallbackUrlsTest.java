@@ -1,19 +1,19 @@
 package dev.ttscluster.gateway.webhooks;
 
-import dev.ttscluster.gateway.api.ApiException;
-import org.junit.jupiter.api.Test;
-
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ttscluster.gateway.api.ApiException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class CallbackUrlsTest {
     @Test
     void anEmptyAllowListRefusesEveryUrl() {
         assertThatThrownBy(() -> new CallbackUrls(List.of()).check("https://127.0.0.1/x"))
-                .isInstanceOf(ApiException.class).hasMessageContaining("not enabled");
+                .isInstanceOf(ApiException.class)
+                .hasMessageContaining("not enabled");
     }
 
     @Test

@@ -1,20 +1,13 @@
 package dev.ttscluster.gateway.webhooks;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.ttscluster.common.contract.Json;
 import dev.ttscluster.state.JobStore;
 import dev.ttscluster.testing.LoopbackRedis;
 import dev.ttscluster.testing.MutableClock;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import redis.clients.jedis.UnifiedJedis;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -30,8 +23,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * The webhook scheduler and delivery on a real Redis (loopback) against a receiver on 127.0.0.1, with the
@@ -43,8 +42,7 @@ class WebhookSchedulerTest {
     private static LoopbackRedis redisServer;
 
     /** What the receiver got: headers and body of each request. */
-    record Received(String path, Map<String, String> headers, byte[] body) {
-    }
+    record Received(String path, Map<String, String> headers, byte[] body) {}
 
     private final List<Received> received = Collections.synchronizedList(new ArrayList<>());
     private final Deque<Integer> answers = new ArrayDeque<>();
@@ -96,10 +94,17 @@ class WebhookSchedulerTest {
     }
 
     private WebhookScheduler scheduler(int maxAttempts) {
-        WebhookDelivery delivery = new WebhookDelivery(new CallbackUrls(List.of("127.0.0.1")), () -> signer,
-                Duration.ofSeconds(5));
-        return new WebhookScheduler(store, (kind, id) -> events.get(kind + ":" + id), delivery, clock, Runnable::run,
-                maxAttempts, BACKOFF_MS, 5000);
+        WebhookDelivery delivery =
+                new WebhookDelivery(new CallbackUrls(List.of("127.0.0.1")), () -> signer, Duration.ofSeconds(5));
+        return new WebhookScheduler(
+                store,
+                (kind, id) -> events.get(kind + ":" + id),
+                delivery,
+                clock,
+                Runnable::run,
+                maxAttempts,
+                BACKOFF_MS,
+                5000);
     }
 
     private URI url(String path) {
@@ -271,7 +276,9 @@ class WebhookSchedulerTest {
         clock.advance(WebhookScheduler.GONE_GRACE_MS);
         s.scan();
         assertThat(store.fields(member)).containsEntry("state", "failed");
-        assertThat(attempts(id)).singleElement().satisfies(a -> assertThat(a.get("error").asText()).isEqualTo("job is gone"));
+        assertThat(attempts(id))
+                .singleElement()
+                .satisfies(a -> assertThat(a.get("error").asText()).isEqualTo("job is gone"));
         assertThat(received).isEmpty();
     }
 

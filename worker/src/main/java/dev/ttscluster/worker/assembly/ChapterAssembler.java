@@ -1,21 +1,18 @@
 package dev.ttscluster.worker.assembly;
 
-import dev.ttscluster.common.error.Dependency;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ttscluster.codecs.Flac;
 import dev.ttscluster.common.audio.Wav;
 import dev.ttscluster.common.contract.Json;
 import dev.ttscluster.common.contract.SegmentTask;
+import dev.ttscluster.common.error.Dependency;
 import dev.ttscluster.common.error.FatalException;
 import dev.ttscluster.common.error.RetriableException;
-import dev.ttscluster.state.BookStore;
 import dev.ttscluster.common.state.JobRecord;
+import dev.ttscluster.common.storage.ObjectKeys;
+import dev.ttscluster.state.BookStore;
 import dev.ttscluster.state.JobStore;
 import dev.ttscluster.storage.AudioBucket;
-import dev.ttscluster.common.storage.ObjectKeys;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -23,6 +20,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Assembles a book's chapter once its last segment is stored: the segments in order with pauses
@@ -38,9 +37,11 @@ public final class ChapterAssembler {
     private static final Logger log = LoggerFactory.getLogger(ChapterAssembler.class);
     /** Silence before the first sentence and after the last, seconds. */
     static final double LEAD_IN = 0.5;
+
     static final double TAIL = 1.0;
     /** Silence between sentences of a paragraph and after a paragraph, seconds. */
     static final double SENTENCE_PAUSE = 0.25;
+
     static final double PARAGRAPH_PAUSE = 0.75;
 
     private final AudioBucket bucket;
@@ -69,9 +70,11 @@ public final class ChapterAssembler {
             byte[] b = known.get(i);
             if (b == null) {
                 int index = i;
-                b = bucket.get(ObjectKeys.segmentOf(task, i)).orElseThrow(() -> new RetriableException(Dependency.S3,
-                        "segment " + index + " of chapter " + task.chapter() + " of book " + task.book()
-                                + " is counted but its object is missing"));
+                b = bucket.get(ObjectKeys.segmentOf(task, i))
+                        .orElseThrow(() -> new RetriableException(
+                                Dependency.S3,
+                                "segment " + index + " of chapter " + task.chapter() + " of book " + task.book()
+                                        + " is counted but its object is missing"));
             }
             parts.add(Wav.pcm(b, sampleRate));
         }
@@ -112,9 +115,13 @@ public final class ChapterAssembler {
         bucket.put(audioKey, wav, "audio/wav");
         bucket.put(ObjectKeys.audioOf(task, "flac"), Flac.encode(chapter, sampleRate), "audio/flac");
         bucket.put(file(task, "timestamps.json"), json(timestamps), "application/json");
-        bucket.put(file(task, "subtitles.vtt"), Subtitles.vtt(sentences).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        bucket.put(
+                file(task, "subtitles.vtt"),
+                Subtitles.vtt(sentences).getBytes(java.nio.charset.StandardCharsets.UTF_8),
                 "text/vtt; charset=utf-8");
-        bucket.put(file(task, "subtitles.srt"), Subtitles.srt(sentences).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        bucket.put(
+                file(task, "subtitles.srt"),
+                Subtitles.srt(sentences).getBytes(java.nio.charset.StandardCharsets.UTF_8),
                 "application/x-subrip; charset=utf-8");
         boolean first = jobs.markSucceeded(task.jobId(), audioKey, chapter.length, sampleRate);
         BookStore.ChapterMark mark = books.chapterDone(task.book(), task.chapter());
@@ -122,8 +129,13 @@ public final class ChapterAssembler {
             finishBook(task);
         }
         if (first) {
-            log.info("book {} chapter {} assembled: {} segments, {} s, gain {} dB", task.book(), task.chapter(),
-                    task.count(), String.format("%.1f", seconds), String.format("%.1f", gain.gainDb()));
+            log.info(
+                    "book {} chapter {} assembled: {} segments, {} s, gain {} dB",
+                    task.book(),
+                    task.chapter(),
+                    task.count(),
+                    String.format("%.1f", seconds),
+                    String.format("%.1f", gain.gainDb()));
         }
         return first;
     }
@@ -137,20 +149,33 @@ public final class ChapterAssembler {
         List<Map<String, Object>> chapters = new ArrayList<>();
         double total = 0;
         for (int i = 0; i < book.chapterJobs().size(); i++) {
-            JobRecord job = jobs.get(book.chapterJobs().get(i)).orElseThrow(() -> new RetriableException(Dependency.REDIS,
-                    "a chapter job of book " + book.id() + " is gone"));
+            JobRecord job = jobs.get(book.chapterJobs().get(i))
+                    .orElseThrow(() -> new RetriableException(
+                            Dependency.REDIS, "a chapter job of book " + book.id() + " is gone"));
             double seconds = job.sampleRate() == 0 ? 0 : job.audioSamples() / (double) job.sampleRate();
             total += seconds;
             Map<String, Object> c = new LinkedHashMap<>();
             c.put("index", i);
-            c.put("title", i < book.chapterTitles().size() ? book.chapterTitles().get(i) : "Chapter " + (i + 1));
+            c.put(
+                    "title",
+                    i < book.chapterTitles().size() ? book.chapterTitles().get(i) : "Chapter " + (i + 1));
             c.put("duration", round(seconds));
             c.put("segments", job.segments());
-            c.put("audio", Map.of("wav", ObjectKeys.chapterFile(book.tenant(), book.id(), i, "audio.wav"),
-                    "flac", ObjectKeys.chapterFile(book.tenant(), book.id(), i, "audio.flac")));
+            c.put(
+                    "audio",
+                    Map.of(
+                            "wav",
+                            ObjectKeys.chapterFile(book.tenant(), book.id(), i, "audio.wav"),
+                            "flac",
+                            ObjectKeys.chapterFile(book.tenant(), book.id(), i, "audio.flac")));
             c.put("timestamps", ObjectKeys.chapterFile(book.tenant(), book.id(), i, "timestamps.json"));
-            c.put("subtitles", Map.of("vtt", ObjectKeys.chapterFile(book.tenant(), book.id(), i, "subtitles.vtt"),
-                    "srt", ObjectKeys.chapterFile(book.tenant(), book.id(), i, "subtitles.srt")));
+            c.put(
+                    "subtitles",
+                    Map.of(
+                            "vtt",
+                            ObjectKeys.chapterFile(book.tenant(), book.id(), i, "subtitles.vtt"),
+                            "srt",
+                            ObjectKeys.chapterFile(book.tenant(), book.id(), i, "subtitles.srt")));
             chapters.add(c);
         }
         Map<String, Object> manifest = new LinkedHashMap<>();
@@ -164,16 +189,21 @@ public final class ChapterAssembler {
         String key = ObjectKeys.bookManifest(book.tenant(), book.id());
         bucket.put(key, json(manifest), "application/json");
         if (books.markSucceeded(book.id(), key)) {
-            log.info("book {} succeeded: {} chapters, {} s of audio", book.id(), chapters.size(), String.format("%.0f", total));
+            log.info(
+                    "book {} succeeded: {} chapters, {} s of audio",
+                    book.id(),
+                    chapters.size(),
+                    String.format("%.0f", total));
         }
     }
 
-    private record Script(String title, List<String> segments, Set<Integer> paragraphEnds) {
-    }
+    private record Script(String title, List<String> segments, Set<Integer> paragraphEnds) {}
 
     private Script script(SegmentTask task) {
-        byte[] raw = bucket.get(file(task, "script.json")).orElseThrow(() -> new RetriableException(Dependency.S3,
-                "the script of chapter " + task.chapter() + " of book " + task.book() + " is missing"));
+        byte[] raw = bucket.get(file(task, "script.json"))
+                .orElseThrow(() -> new RetriableException(
+                        Dependency.S3,
+                        "the script of chapter " + task.chapter() + " of book " + task.book() + " is missing"));
         try {
             JsonNode n = Json.MAPPER.readTree(raw);
             List<String> segments = new ArrayList<>();
@@ -182,8 +212,10 @@ public final class ChapterAssembler {
             n.path("paragraph_ends").forEach(e -> ends.add(e.asInt()));
             return new Script(n.path("title").asText(""), segments, ends);
         } catch (IOException e) {
-            throw new FatalException("the script of chapter " + task.chapter() + " of book " + task.book()
-                    + " is not JSON: " + e.getMessage(), e);
+            throw new FatalException(
+                    "the script of chapter " + task.chapter() + " of book " + task.book() + " is not JSON: "
+                            + e.getMessage(),
+                    e);
         }
     }
 

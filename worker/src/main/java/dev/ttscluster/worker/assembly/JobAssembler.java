@@ -1,18 +1,17 @@
 package dev.ttscluster.worker.assembly;
 
-import dev.ttscluster.common.error.Dependency;
 import dev.ttscluster.common.audio.Wav;
 import dev.ttscluster.common.contract.SegmentTask;
+import dev.ttscluster.common.error.Dependency;
 import dev.ttscluster.common.error.RetriableException;
+import dev.ttscluster.common.storage.ObjectKeys;
 import dev.ttscluster.state.JobStore;
 import dev.ttscluster.storage.AudioBucket;
-import dev.ttscluster.common.storage.ObjectKeys;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Joins a job's segments, in order, into its audio object and marks the job succeeded; a book's chapter
@@ -56,8 +55,9 @@ public final class JobAssembler {
         if (task.count() == 1) {
             byte[] only = known.get(0);
             if (only == null) {
-                only = bucket.get(key).orElseThrow(() -> new RetriableException(Dependency.S3,
-                        "job " + task.jobId() + " is counted but its audio object is missing"));
+                only = bucket.get(key)
+                        .orElseThrow(() -> new RetriableException(
+                                Dependency.S3, "job " + task.jobId() + " is counted but its audio object is missing"));
             }
             samples = Wav.parse(only).samples();
         } else {
@@ -66,8 +66,11 @@ public final class JobAssembler {
                 byte[] b = known.get(i);
                 if (b == null) {
                     int index = i;
-                    b = bucket.get(ObjectKeys.segment(task.tenant(), task.jobId(), i)).orElseThrow(() -> new RetriableException(Dependency.S3,
-                            "segment " + index + " of job " + task.jobId() + " is counted but its object is missing"));
+                    b = bucket.get(ObjectKeys.segment(task.tenant(), task.jobId(), i))
+                            .orElseThrow(() -> new RetriableException(
+                                    Dependency.S3,
+                                    "segment " + index + " of job " + task.jobId()
+                                            + " is counted but its object is missing"));
                 }
                 parts.add(b);
             }
@@ -77,7 +80,10 @@ public final class JobAssembler {
         }
         boolean first = jobs.markSucceeded(task.jobId(), key, samples, sampleRate);
         if (first && log.isDebugEnabled()) {
-            log.debug("job {} succeeded: {} segments, {} s of audio", task.jobId(), task.count(),
+            log.debug(
+                    "job {} succeeded: {} segments, {} s of audio",
+                    task.jobId(),
+                    task.count(),
                     String.format("%.2f", samples / (double) sampleRate));
         }
         return first;

@@ -19,11 +19,9 @@ public final class Loudness {
      * @param rmsDbfsBefore speech RMS before, dBFS
      * @param rmsDbfsAfter speech RMS after, dBFS
      */
-    public record Result(double gainDb, double rmsDbfsBefore, double rmsDbfsAfter) {
-    }
+    public record Result(double gainDb, double rmsDbfsBefore, double rmsDbfsAfter) {}
 
-    private Loudness() {
-    }
+    private Loudness() {}
 
     /** Normalizes {@code pcm} in place; silence stays silence. */
     public static Result normalize(short[] pcm) {

@@ -3,7 +3,6 @@ package dev.ttscluster.worker.assembly;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ttscluster.common.contract.Json;
 import dev.ttscluster.worker.frontend.Phonemizer;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,8 +17,7 @@ import java.util.Map;
  * assembled. Stateless.
  */
 public final class WordTimings {
-    private WordTimings() {
-    }
+    private WordTimings() {}
 
     /**
      * @param words the segment's words with their spans among the model's input ids
@@ -42,7 +40,9 @@ public final class WordTimings {
             if (w.from() < 0 || w.to() > durations.length || w.from() >= w.to()) {
                 continue; // the model saw other ids than the frontend reports: leave the word out
             }
-            out.add(new Object[]{w.word(), round(start[w.from()] * secondsPerFrame), round(start[w.to()] * secondsPerFrame)});
+            out.add(new Object[] {
+                w.word(), round(start[w.from()] * secondsPerFrame), round(start[w.to()] * secondsPerFrame)
+            });
         }
         try {
             return Json.MAPPER.writeValueAsString(out);

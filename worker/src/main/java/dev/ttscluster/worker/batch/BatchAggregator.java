@@ -64,16 +64,20 @@ public final class BatchAggregator<T> {
         }
     }
 
-    private record Entry<T>(T item, int tokens, String group, long arrivedMs, int lane, boolean leads) {
-    }
+    private record Entry<T>(T item, int tokens, String group, long arrivedMs, int lane, boolean leads) {}
 
     /**
      * {@code anchor}: index of the oldest buffered item of the lane being served, the window counts from it;
      * {@code policy}: that lane's.
      */
-    private record Plan(List<Integer> picked, Batch.CloseReason full, int longest, long realTokens, int anchor,
-                        BatchPolicy policy, boolean ofLeads) {
-    }
+    private record Plan(
+            List<Integer> picked,
+            Batch.CloseReason full,
+            int longest,
+            long realTokens,
+            int anchor,
+            BatchPolicy policy,
+            boolean ofLeads) {}
 
     private static final Duration IDLE_POLL = Duration.ofMillis(200);
     private static final Duration GATED_POLL = Duration.ofMillis(5);
@@ -102,17 +106,21 @@ public final class BatchAggregator<T> {
 
     /** Items of one token each and no groups: size and window decide. */
     public BatchAggregator(Source<T> source, BatchPolicy policy, Clock clock) {
-        this(source, policy, new Sizer<>() {
-            @Override
-            public int tokens(T item) {
-                return 1;
-            }
+        this(
+                source,
+                policy,
+                new Sizer<>() {
+                    @Override
+                    public int tokens(T item) {
+                        return 1;
+                    }
 
-            @Override
-            public String group(T item) {
-                return null;
-            }
-        }, clock);
+                    @Override
+                    public String group(T item) {
+                        return null;
+                    }
+                },
+                clock);
     }
 
     /**
@@ -120,7 +128,7 @@ public final class BatchAggregator<T> {
      * first item. Never returns an empty batch while running.
      */
     public Batch<T> next(BooleanSupplier running) {
-        return next(running, () -> { });
+        return next(running, () -> {});
     }
 
     /**
@@ -148,7 +156,8 @@ public final class BatchAggregator<T> {
             Plan plan = plan();
             Batch.CloseReason reason = plan.full();
             if (reason == null) {
-                long left = plan.policy().windowMs() - (clock.millis() - buffer.get(plan.anchor()).arrivedMs());
+                long left = plan.policy().windowMs()
+                        - (clock.millis() - buffer.get(plan.anchor()).arrivedMs());
                 if (left <= 0) {
                     reason = Batch.CloseReason.WINDOW;
                 } else if (!running.getAsBoolean()) {
@@ -200,8 +209,10 @@ public final class BatchAggregator<T> {
         }
         // leads first, but never two lead batches in a row while the lane's oldest item has waited its window:
         // a stream of new jobs cannot starve the rest of the jobs already started
-        boolean ofLeads = lead >= 0 && !(lastOfLeads && !buffer.get(anchor).leads()
-                && clock.millis() - buffer.get(anchor).arrivedMs() >= policy.windowMs());
+        boolean ofLeads = lead >= 0
+                && !(lastOfLeads
+                        && !buffer.get(anchor).leads()
+                        && clock.millis() - buffer.get(anchor).arrivedMs() >= policy.windowMs());
         if (ofLeads) {
             anchor = lead;
         }
@@ -209,7 +220,8 @@ public final class BatchAggregator<T> {
         boolean[] taken = new boolean[buffer.size()];
         for (int i = 0; i < buffer.size(); i++) {
             // other lanes wait for a later batch; so do non-leads while leads go first
-            taken[i] = buffer.get(i).lane() != lane || (ofLeads && !buffer.get(i).leads());
+            taken[i] =
+                    buffer.get(i).lane() != lane || (ofLeads && !buffer.get(i).leads());
         }
         Map<String, Integer> nextOfGroup = new HashMap<>(); // index of the group's first item not yet taken
         for (int i = buffer.size() - 1; i >= 0; i--) {
@@ -227,7 +239,8 @@ public final class BatchAggregator<T> {
         if (policy.groupByLength()) {
             int first = anchor;
             int length = buffer.get(anchor).tokens();
-            order.sort(Comparator.<Integer>comparingInt(i -> i == first ? -1 : Math.abs(buffer.get(i).tokens() - length))
+            order.sort(Comparator.<Integer>comparingInt(
+                            i -> i == first ? -1 : Math.abs(buffer.get(i).tokens() - length))
                     .thenComparingInt(i -> i));
         }
         int longest = 0;
@@ -332,7 +345,12 @@ public final class BatchAggregator<T> {
     private void add(Collection<T> items) {
         long now = clock.millis();
         for (T item : items) {
-            buffer.add(new Entry<>(item, Math.max(0, sizer.tokens(item)), sizer.group(item), now, sizer.lane(item),
+            buffer.add(new Entry<>(
+                    item,
+                    Math.max(0, sizer.tokens(item)),
+                    sizer.group(item),
+                    now,
+                    sizer.lane(item),
                     sizer.leads(item)));
         }
     }

@@ -43,8 +43,9 @@ public record BatchPolicy(int maxSize, int maxPaddedTokens, long windowMs, boole
 
     @Override
     public String toString() {
-        return "max " + maxSize + " items, " + (maxPaddedTokens == Integer.MAX_VALUE ? "no token budget"
-                : maxPaddedTokens + " padded tokens") + ", window " + windowMs + " ms"
+        return "max " + maxSize + " items, "
+                + (maxPaddedTokens == Integer.MAX_VALUE ? "no token budget" : maxPaddedTokens + " padded tokens")
+                + ", window " + windowMs + " ms"
                 + (groupByLength ? ", grouped by length" : "");
     }
 }

@@ -16,10 +16,10 @@ import java.util.HexFormat;
 public final class CacheKey {
     /** Bump when the value format or the meaning of a key changes: old entries are then never read. */
     static final String SCHEMA = "v1";
+
     private static final String PREFIX = "tts:cache:" + SCHEMA + ":";
 
-    private CacheKey() {
-    }
+    private CacheKey() {}
 
     /**
      * The Redis key of a segment's audio.

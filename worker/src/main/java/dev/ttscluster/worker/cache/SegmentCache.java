@@ -1,17 +1,16 @@
 package dev.ttscluster.worker.cache;
 
 import dev.ttscluster.state.JobStore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import redis.clients.jedis.AbstractPipeline;
-import redis.clients.jedis.UnifiedJedis;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.DoubleAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * Finished segment audio shared by every worker through a Redis of its own (maxmemory + allkeys-lru,
@@ -62,7 +61,8 @@ public final class SegmentCache implements AutoCloseable {
         }
         long t0 = System.nanoTime();
         try {
-            byte[][] k = keys.stream().map(s -> s.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
+            byte[][] k =
+                    keys.stream().map(s -> s.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
             List<byte[]> values = redis.mget(k);
             breaker.succeeded();
             for (int i = 0; i < keys.size(); i++) {
@@ -113,8 +113,10 @@ public final class SegmentCache implements AutoCloseable {
         boolean wasOpen = breaker.isOpen();
         breaker.failed();
         if (breaker.isOpen() && !wasOpen) {
-            log.warn("segment cache unavailable ({} failed: {}); synthesizing without it, trying again in a few seconds",
-                    what, e.toString());
+            log.warn(
+                    "segment cache unavailable ({} failed: {}); synthesizing without it, trying again in a few seconds",
+                    what,
+                    e.toString());
         } else {
             log.debug("cache {} failed: {}", what, e.toString());
         }
@@ -130,8 +132,15 @@ public final class SegmentCache implements AutoCloseable {
 
     /** Hits, misses, skipped lookups, bytes read and written, lookup time: for metrics. */
     public Stats stats() {
-        return new Stats(hits.get(), misses.get(), skipped.get(), bytesRead.get(), bytesWritten.get(),
-                lookupSeconds.sum(), lookups.get(), breaker.isOpen());
+        return new Stats(
+                hits.get(),
+                misses.get(),
+                skipped.get(),
+                bytesRead.get(),
+                bytesWritten.get(),
+                lookupSeconds.sum(),
+                lookups.get(),
+                breaker.isOpen());
     }
 
     /**
@@ -146,8 +155,15 @@ public final class SegmentCache implements AutoCloseable {
      * @param lookups round trips made
      * @param open the breaker is open
      */
-    public record Stats(long hits, long misses, long skipped, long bytesRead, long bytesWritten, double lookupSeconds,
-                        long lookups, boolean open) {
+    public record Stats(
+            long hits,
+            long misses,
+            long skipped,
+            long bytesRead,
+            long bytesWritten,
+            double lookupSeconds,
+            long lookups,
+            boolean open) {
         /** Hits per segment looked up (skipped ones count as misses), 0..1. */
         public double hitRate() {
             long all = hits + misses + skipped;

@@ -1,7 +1,6 @@
 package dev.ttscluster.worker.frontend;
 
 import com.sun.speech.freetts.en.us.CMULexicon;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -123,14 +122,21 @@ final class CmuLexicon {
                     char pos = line.charAt(tab - 1);
                     if (pos == 'n' || pos == 'v' || pos == 'j') {
                         entries.computeIfAbsent(line.substring(0, tab - 1), k -> new HashMap<>())
-                                .putIfAbsent(String.valueOf(pos), line.substring(tab + 1).replaceAll("\\d", "").trim());
+                                .putIfAbsent(
+                                        String.valueOf(pos),
+                                        line.substring(tab + 1)
+                                                .replaceAll("\\d", "")
+                                                .trim());
                     }
                 }
             }
             Map<String, Set<String>> out = new HashMap<>();
             entries.forEach((w, byPos) -> {
                 String v = byPos.get("v");
-                if (v != null && byPos.entrySet().stream().anyMatch(e -> !e.getKey().equals("v") && !e.getValue().equals(v))) {
+                if (v != null
+                        && byPos.entrySet().stream()
+                                .anyMatch(e ->
+                                        !e.getKey().equals("v") && !e.getValue().equals(v))) {
                     out.put(w, Collections.unmodifiableSet(new HashSet<>(byPos.keySet())));
                 }
             });

@@ -1,7 +1,6 @@
 package dev.ttscluster.worker.frontend;
 
 import dev.ttscluster.common.text.TextNormalizer;
-
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -40,18 +39,61 @@ public final class CmuPhonemizer implements Phonemizer {
     private static final String PAUSE = "pau";
     /** Capitals with a plural s (CDs, FAQs): festival reads the capitals, then the s as it reads 's. */
     private static final Pattern PLURAL_CAPITALS = Pattern.compile("[A-Z]{2,}s");
+
     private static final Set<String> SIBILANTS = Set.of("s", "z", "sh", "zh", "ch", "jh");
     private static final Set<String> VOICELESS = Set.of("p", "t", "k", "f", "th", "s", "sh", "ch", "hh");
-    private static final Set<String> NOUN_BEFORE = Set.of("the", "a", "an", "these", "those", "my",
-            "your", "his", "her", "its", "our", "their", "whose", "each", "every", "no", "some", "any", "another",
-            "of", "for", "in", "on", "with", "from", "by", "about", "into", "such", "own", "more", "most", "good",
-            "new", "first", "last", "next", "same");
-    private static final Set<String> VERB_BEFORE = Set.of("to", "i", "you", "we", "they", "he", "she", "it", "who",
-            "will", "would", "can", "could", "shall", "should", "may", "might", "must", "do", "does", "did", "don't",
-            "doesn't", "didn't", "won't", "wouldn't", "can't", "couldn't", "shouldn't", "not", "never", "always",
-            "often", "also", "just", "please", "let's", "i'll", "you'll", "we'll", "they'll", "i'd", "you'd", "we'd");
-    private static final Set<String> OBJECT_AFTER = Set.of("the", "a", "an", "it", "them", "this", "that", "these",
-            "those", "your", "my", "our", "his", "her", "their", "me", "us", "him", "some", "all", "up", "down");
+    private static final Set<String> NOUN_BEFORE = Set.of(
+            "the", "a", "an", "these", "those", "my", "your", "his", "her", "its", "our", "their", "whose", "each",
+            "every", "no", "some", "any", "another", "of", "for", "in", "on", "with", "from", "by", "about", "into",
+            "such", "own", "more", "most", "good", "new", "first", "last", "next", "same");
+    private static final Set<String> VERB_BEFORE = Set.of(
+            "to",
+            "i",
+            "you",
+            "we",
+            "they",
+            "he",
+            "she",
+            "it",
+            "who",
+            "will",
+            "would",
+            "can",
+            "could",
+            "shall",
+            "should",
+            "may",
+            "might",
+            "must",
+            "do",
+            "does",
+            "did",
+            "don't",
+            "doesn't",
+            "didn't",
+            "won't",
+            "wouldn't",
+            "can't",
+            "couldn't",
+            "shouldn't",
+            "not",
+            "never",
+            "always",
+            "often",
+            "also",
+            "just",
+            "please",
+            "let's",
+            "i'll",
+            "you'll",
+            "we'll",
+            "they'll",
+            "i'd",
+            "you'd",
+            "we'd");
+    private static final Set<String> OBJECT_AFTER = Set.of(
+            "the", "a", "an", "it", "them", "this", "that", "these", "those", "your", "my", "our", "his", "her",
+            "their", "me", "us", "him", "some", "all", "up", "down");
     /** Homographs whose reading does not follow from a guessed part of speech: always this one. */
     private static final Map<String, String> FIXED_POS = Map.of("does", "v");
     /** The reading of a homograph when its neighbours say nothing (else the dictionary's default). */
@@ -59,9 +101,20 @@ public final class CmuPhonemizer implements Phonemizer {
     /** Verb readings FreeTTS's copy of the dictionary shadows with a second verb entry (past tense "led"). */
     private static final Map<String, String> VERB_READINGS = Map.of("lead", "l iy d");
     /** British spellings tried, in American spelling, for words the dictionary lacks: (from, to). */
-    private static final String[][] AMERICAN = {{"our", "or"}, {"ise", "ize"}, {"isi", "izi"}, {"isa", "iza"},
-        {"yse", "yze"}, {"ysi", "yzi"}, {"tre", "ter"}, {"ll", "l"}, {"ence", "ense"}, {"ogue", "og"},
-        {"ae", "e"}, {"oe", "e"}};
+    private static final String[][] AMERICAN = {
+        {"our", "or"},
+        {"ise", "ize"},
+        {"isi", "izi"},
+        {"isa", "iza"},
+        {"yse", "yze"},
+        {"ysi", "yzi"},
+        {"tre", "ter"},
+        {"ll", "l"},
+        {"ence", "ense"},
+        {"ogue", "og"},
+        {"ae", "e"},
+        {"oe", "e"}
+    };
 
     private final TextNormalizer cleaner = new TextNormalizer();
     private final EnglishNormalizer normalizer = new EnglishNormalizer();
@@ -200,9 +253,18 @@ public final class CmuPhonemizer implements Phonemizer {
     /** Accents off, a few letters written out, so that only ASCII letters remain for the lexicon. */
     private static String fold(String s) {
         String t = MARKS.matcher(Normalizer.normalize(s, Normalizer.Form.NFD)).replaceAll("");
-        return t.replace("ß", "ss").replace("æ", "ae").replace("Æ", "Ae").replace("œ", "oe").replace("Œ", "Oe")
-                .replace("ø", "o").replace("Ø", "O").replace("ł", "l").replace("Ł", "L").replace("đ", "d")
-                .replace("þ", "th").replace("ð", "dh");
+        return t.replace("ß", "ss")
+                .replace("æ", "ae")
+                .replace("Æ", "Ae")
+                .replace("œ", "oe")
+                .replace("Œ", "Oe")
+                .replace("ø", "o")
+                .replace("Ø", "O")
+                .replace("ł", "l")
+                .replace("Ł", "L")
+                .replace("đ", "d")
+                .replace("þ", "th")
+                .replace("ð", "dh");
     }
 
     /** The phones of one word token (original case), given its neighbours in the clause (or null). */
@@ -237,7 +299,9 @@ public final class CmuPhonemizer implements Phonemizer {
         if (found != null) {
             return found;
         }
-        if (token.length() >= 2 && token.length() <= 5 && token.equals(token.toUpperCase(Locale.ROOT))
+        if (token.length() >= 2
+                && token.length() <= 5
+                && token.equals(token.toUpperCase(Locale.ROOT))
                 && !readsAsWord(w)) {
             return lex.spell(w);
         }
@@ -270,7 +334,8 @@ public final class CmuPhonemizer implements Phonemizer {
             return false;
         }
         String onset = w.replaceFirst("[aeiouy].*", "");
-        return onset.length() < 2 || onset.matches("bl|br|ch|cl|cr|dr|fl|fr|gl|gr|kn|ph|pl|pr|sc|sh|sk|sl|sm|sn|sp|st|sw|th|tr|tw|wh|wr");
+        return onset.length() < 2
+                || onset.matches("bl|br|ch|cl|cr|dr|fl|fr|gl|gr|kn|ph|pl|pr|sc|sh|sk|sl|sm|sn|sp|st|sw|th|tr|tw|wh|wr");
     }
 
     /** The part of speech for a noun/verb homograph, from its neighbours; null for other words or when unsure. */

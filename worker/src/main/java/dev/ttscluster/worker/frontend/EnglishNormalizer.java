@@ -19,33 +19,94 @@ import java.util.regex.Pattern;
  * deterministic and thread-safe.
  */
 public final class EnglishNormalizer {
-    private static final String[] ONES = {"zero", "one", "two", "three", "four", "five", "six", "seven", "eight",
-        "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
-        "nineteen"};
-    private static final String[] TENS = {"", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty",
-        "ninety"};
-    private static final String[] MONTHS = {"January", "February", "March", "April", "May", "June", "July", "August",
-        "September", "October", "November", "December"};
+    private static final String[] ONES = {
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen"
+    };
+    private static final String[] TENS = {
+        "", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"
+    };
+    private static final String[] MONTHS = {
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December"
+    };
     private static final Map<String, String> ABBREVIATIONS = Map.ofEntries(
-            Map.entry("mr.", "mister"), Map.entry("mrs.", "missus"), Map.entry("ms.", "miz"),
-            Map.entry("dr.", "doctor"), Map.entry("prof.", "professor"), Map.entry("mt.", "mount"),
-            Map.entry("jr.", "junior"), Map.entry("sr.", "senior"), Map.entry("vs.", "versus"),
-            Map.entry("etc.", "et cetera"), Map.entry("e.g.", "for example"), Map.entry("i.e.", "that is"),
-            Map.entry("approx.", "approximately"), Map.entry("dept.", "department"), Map.entry("ave.", "avenue"),
-            Map.entry("blvd.", "boulevard"), Map.entry("rd.", "road"), Map.entry("inc.", "incorporated"),
-            Map.entry("ltd.", "limited"), Map.entry("corp.", "corporation"), Map.entry("co.", "company"),
-            Map.entry("capt.", "captain"), Map.entry("gen.", "general"), Map.entry("gov.", "governor"),
-            Map.entry("sgt.", "sergeant"), Map.entry("lt.", "lieutenant"), Map.entry("col.", "colonel"),
-            Map.entry("rev.", "reverend"), Map.entry("est.", "established"), Map.entry("hrs.", "hours"),
-            Map.entry("jan.", "January"), Map.entry("feb.", "February"), Map.entry("mar.", "March"),
-            Map.entry("apr.", "April"), Map.entry("jun.", "June"), Map.entry("jul.", "July"),
-            Map.entry("aug.", "August"), Map.entry("sep.", "September"), Map.entry("sept.", "September"),
-            Map.entry("oct.", "October"), Map.entry("nov.", "November"), Map.entry("dec.", "December"));
+            Map.entry("mr.", "mister"),
+            Map.entry("mrs.", "missus"),
+            Map.entry("ms.", "miz"),
+            Map.entry("dr.", "doctor"),
+            Map.entry("prof.", "professor"),
+            Map.entry("mt.", "mount"),
+            Map.entry("jr.", "junior"),
+            Map.entry("sr.", "senior"),
+            Map.entry("vs.", "versus"),
+            Map.entry("etc.", "et cetera"),
+            Map.entry("e.g.", "for example"),
+            Map.entry("i.e.", "that is"),
+            Map.entry("approx.", "approximately"),
+            Map.entry("dept.", "department"),
+            Map.entry("ave.", "avenue"),
+            Map.entry("blvd.", "boulevard"),
+            Map.entry("rd.", "road"),
+            Map.entry("inc.", "incorporated"),
+            Map.entry("ltd.", "limited"),
+            Map.entry("corp.", "corporation"),
+            Map.entry("co.", "company"),
+            Map.entry("capt.", "captain"),
+            Map.entry("gen.", "general"),
+            Map.entry("gov.", "governor"),
+            Map.entry("sgt.", "sergeant"),
+            Map.entry("lt.", "lieutenant"),
+            Map.entry("col.", "colonel"),
+            Map.entry("rev.", "reverend"),
+            Map.entry("est.", "established"),
+            Map.entry("hrs.", "hours"),
+            Map.entry("jan.", "January"),
+            Map.entry("feb.", "February"),
+            Map.entry("mar.", "March"),
+            Map.entry("apr.", "April"),
+            Map.entry("jun.", "June"),
+            Map.entry("jul.", "July"),
+            Map.entry("aug.", "August"),
+            Map.entry("sep.", "September"),
+            Map.entry("sept.", "September"),
+            Map.entry("oct.", "October"),
+            Map.entry("nov.", "November"),
+            Map.entry("dec.", "December"));
     private static final Map<String, String[]> CURRENCIES = Map.of(
             "$", new String[] {"dollar", "dollars", "cent", "cents"},
             "£", new String[] {"pound", "pounds", "penny", "pence"},
             "€", new String[] {"euro", "euros", "cent", "cents"});
-    private static final Map<String, String> SYMBOLS = Map.of("&", " and ", "@", " at ", "+", " plus ", "=", " equals ");
+    private static final Map<String, String> SYMBOLS =
+            Map.of("&", " and ", "@", " at ", "+", " plus ", "=", " equals ");
 
     private static final String NUM = "(\\d{1,3}(?:,\\d{3})+|\\d+)";
     private static final String MONTH = "(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
@@ -57,15 +118,21 @@ public final class EnglishNormalizer {
     private static final Pattern SAINT_OR_STREET = Pattern.compile("(?<![\\w.])(St)\\.(\\s+[A-Z])?");
     private static final Pattern NUMBER_SIGN = Pattern.compile("(?:(?<![\\w.])No\\.|#)\\s?(?=\\d)");
     private static final Pattern INITIAL = Pattern.compile("(?<![\\w.])([A-Z])\\.(?=\\s+[A-Z])");
-    private static final Pattern MONEY = Pattern.compile("([$£€])\\s?" + NUM + "(?:\\.(\\d+))?(?:\\s(thousand|million|billion|trillion)\\b)?");
-    private static final Pattern PERCENT_RANGE = Pattern.compile("(?<![\\w.-])(\\d[\\d,]*(?:\\.\\d+)?)\\s?-\\s?(?=\\d[\\d,.]*\\s?%)");
+    private static final Pattern MONEY =
+            Pattern.compile("([$£€])\\s?" + NUM + "(?:\\.(\\d+))?(?:\\s(thousand|million|billion|trillion)\\b)?");
+    private static final Pattern PERCENT_RANGE =
+            Pattern.compile("(?<![\\w.-])(\\d[\\d,]*(?:\\.\\d+)?)\\s?-\\s?(?=\\d[\\d,.]*\\s?%)");
     private static final Pattern PERCENT = Pattern.compile("((?<![\\w.])-)?" + NUM + "(\\.\\d+)?\\s?%");
-    private static final Pattern DEGREES = Pattern.compile("((?<![\\w.])-)?" + NUM + "(\\.\\d+)?\\s?°\\s?([CF](?![a-zA-Z]))?");
-    private static final Pattern TIME = Pattern.compile("\\b([01]?\\d|2[0-3])(?::([0-5]\\d))?\\s?(?:([AaPp])\\.?[Mm]\\.?(?![A-Za-z])|(?<=:\\d\\d))");
-    private static final Pattern NUMERIC_DATE = Pattern.compile("\\b(0?[1-9]|1[0-2])/(0?[1-9]|[12]\\d|3[01])/(\\d{4}|\\d{2})\\b");
-    private static final Pattern MONTH_DAY = Pattern.compile("\\b" + MONTH + "\\.?\\s(0?[1-9]|[12]\\d|3[01])(?:st|nd|rd|th)?\\b(?![:.,]\\d)");
-    private static final Pattern PHONE = Pattern.compile("(?<![\\w.-])(?:(?:1[-.])?(?:\\(\\d{3}\\)\\s?|\\d{3}[-.])\\d{3}[-.]\\d{4}"
-            + "|\\d{3}-\\d{4})(?![\\w-])");
+    private static final Pattern DEGREES =
+            Pattern.compile("((?<![\\w.])-)?" + NUM + "(\\.\\d+)?\\s?°\\s?([CF](?![a-zA-Z]))?");
+    private static final Pattern TIME = Pattern.compile(
+            "\\b([01]?\\d|2[0-3])(?::([0-5]\\d))?\\s?(?:([AaPp])\\.?[Mm]\\.?(?![A-Za-z])|(?<=:\\d\\d))");
+    private static final Pattern NUMERIC_DATE =
+            Pattern.compile("\\b(0?[1-9]|1[0-2])/(0?[1-9]|[12]\\d|3[01])/(\\d{4}|\\d{2})\\b");
+    private static final Pattern MONTH_DAY =
+            Pattern.compile("\\b" + MONTH + "\\.?\\s(0?[1-9]|[12]\\d|3[01])(?:st|nd|rd|th)?\\b(?![:.,]\\d)");
+    private static final Pattern PHONE = Pattern.compile(
+            "(?<![\\w.-])(?:(?:1[-.])?(?:\\(\\d{3}\\)\\s?|\\d{3}[-.])\\d{3}[-.]\\d{4}" + "|\\d{3}-\\d{4})(?![\\w-])");
     private static final Pattern DECADE = Pattern.compile("(?:\\b|')(\\d{2}|[12]\\d{2}0)s\\b");
     private static final Pattern ORDINAL = Pattern.compile("\\b" + NUM + "(st|nd|rd|th)\\b", Pattern.CASE_INSENSITIVE);
     private static final Pattern FRACTION = Pattern.compile("(?<![\\w/])(\\d+)/(\\d+)(?![\\w/])");
@@ -81,7 +148,9 @@ public final class EnglishNormalizer {
             new Rule(LATIN, m -> m.group(1).toLowerCase(Locale.ROOT).startsWith("e") ? "for example" : "that is"),
             new Rule(LETTERS_AND_LETTERS, m -> spaced(m.group(1)) + " and " + spaced(m.group(2))),
             new Rule(TIME, EnglishNormalizer::time),
-            new Rule(DOTTED_ACRONYM, m -> m.group().replace(".", " ").toUpperCase(Locale.ROOT).trim()),
+            new Rule(
+                    DOTTED_ACRONYM,
+                    m -> m.group().replace(".", " ").toUpperCase(Locale.ROOT).trim()),
             new Rule(SAINT_OR_STREET, m -> m.group(2) != null ? "saint" + m.group(2) : "street"),
             new Rule(NUMBER_SIGN, m -> "number "),
             new Rule(WORD_ABBREVIATION, m -> {
@@ -92,28 +161,43 @@ public final class EnglishNormalizer {
             new Rule(MONEY, EnglishNormalizer::money),
             new Rule(PERCENT_RANGE, m -> m.group(1) + " to "),
             new Rule(PERCENT, m -> (m.group(1) == null ? "" : "minus ") + number(m.group(2), m.group(3)) + " percent"),
-            new Rule(DEGREES, m -> (m.group(1) == null ? "" : "minus ") + number(m.group(2), m.group(3))
-                    + (isOne(m.group(2), m.group(3)) ? " degree" : " degrees")
-                    + (m.group(4) == null ? "" : m.group(4).equals("C") ? " Celsius" : " Fahrenheit")),
-            new Rule(NUMERIC_DATE, m -> MONTHS[Integer.parseInt(m.group(1)) - 1] + " "
-                    + ordinal(Integer.parseInt(m.group(2))) + ", " + yearOf(m.group(3))),
+            new Rule(
+                    DEGREES,
+                    m -> (m.group(1) == null ? "" : "minus ")
+                            + number(m.group(2), m.group(3))
+                            + (isOne(m.group(2), m.group(3)) ? " degree" : " degrees")
+                            + (m.group(4) == null ? "" : m.group(4).equals("C") ? " Celsius" : " Fahrenheit")),
+            new Rule(
+                    NUMERIC_DATE,
+                    m -> MONTHS[Integer.parseInt(m.group(1)) - 1] + " " + ordinal(Integer.parseInt(m.group(2))) + ", "
+                            + yearOf(m.group(3))),
             new Rule(MONTH_DAY, m -> monthName(m.group(1)) + " " + ordinal(Integer.parseInt(m.group(2)))),
             new Rule(PHONE, m -> digitGroups(m.group())),
-            new Rule(DECADE, m -> plural(m.group(1).length() == 2 ? cardinal(Integer.parseInt(m.group(1)))
-                    : year(Integer.parseInt(m.group(1))))),
-            new Rule(ORDINAL, m -> tooLong(m.group(1)) ? digits(m.group(1)) + " " + m.group(2) : ordinal(parse(m.group(1)))),
+            new Rule(
+                    DECADE,
+                    m -> plural(
+                            m.group(1).length() == 2
+                                    ? cardinal(Integer.parseInt(m.group(1)))
+                                    : year(Integer.parseInt(m.group(1))))),
+            new Rule(
+                    ORDINAL,
+                    m -> tooLong(m.group(1)) ? digits(m.group(1)) + " " + m.group(2) : ordinal(parse(m.group(1)))),
             new Rule(FRACTION, EnglishNormalizer::fraction),
             new Rule(RANGE, m -> integer(m.group(1)) + " to " + integer(m.group(2))),
             new Rule(NEGATIVE, m -> "minus "),
             new Rule(LETTER_DIGIT, m -> " "),
-            new Rule(VERSION, m -> String.join(" point ", java.util.Arrays.stream(m.group().split("\\.")).map(EnglishNormalizer::integer)
-                    .toArray(String[]::new))),
+            new Rule(
+                    VERSION,
+                    m -> String.join(
+                            " point ",
+                            java.util.Arrays.stream(m.group().split("\\."))
+                                    .map(EnglishNormalizer::integer)
+                                    .toArray(String[]::new))),
             new Rule(DECIMAL, m -> number(m.group(1), "." + m.group(2))),
             new Rule(LEADING_ZERO, m -> digits(m.group())),
             new Rule(NUMBER, m -> integer(m.group())));
 
-    private record Rule(Pattern pattern, Function<Matcher, String> replacement) {
-    }
+    private record Rule(Pattern pattern, Function<Matcher, String> replacement) {}
 
     /** Returns the text with numbers, symbols and abbreviations written as words. */
     public String normalize(String text) {
@@ -284,7 +368,8 @@ public final class EnglishNormalizer {
         long[] sizes = {1_000L, 1_000_000L, 1_000_000_000L};
         for (int i = scales.length - 1; i >= 0; i--) {
             if (n >= sizes[i]) {
-                return cardinal(n / sizes[i]) + " " + scales[i] + (n % sizes[i] == 0 ? "" : " " + cardinal(n % sizes[i]));
+                return cardinal(n / sizes[i]) + " " + scales[i]
+                        + (n % sizes[i] == 0 ? "" : " " + cardinal(n % sizes[i]));
             }
         }
         throw new IllegalArgumentException("number too large: " + n);
@@ -307,8 +392,9 @@ public final class EnglishNormalizer {
 
     static String ordinal(long n) {
         String c = cardinal(n);
-        Map<String, String> irregular = Map.of("one", "first", "two", "second", "three", "third", "five", "fifth",
-                "eight", "eighth", "nine", "ninth", "twelve", "twelfth");
+        Map<String, String> irregular = Map.of(
+                "one", "first", "two", "second", "three", "third", "five", "fifth", "eight", "eighth", "nine", "ninth",
+                "twelve", "twelfth");
         int sp = c.lastIndexOf(' ');
         String last = c.substring(sp + 1);
         String head = c.substring(0, sp + 1);
@@ -323,7 +409,8 @@ public final class EnglishNormalizer {
 
     /** "nineteen ninety" -> "nineteen nineties"; "eighteen hundred" -> "eighteen hundreds". */
     static String plural(String words) {
-        return words.endsWith("y") ? words.substring(0, words.length() - 1) + "ies"
+        return words.endsWith("y")
+                ? words.substring(0, words.length() - 1) + "ies"
                 : words.endsWith("x") ? words + "es" : words + "s";
     }
 }

@@ -16,8 +16,7 @@ public interface Phonemizer {
      * @param from index of its first id
      * @param to index after its last id
      */
-    record WordSpan(String word, int from, int to) {
-    }
+    record WordSpan(String word, int from, int to) {}
 
     /**
      * The spoken words of {@code segment} with their spans in {@code ids(segment)}, in order; pauses belong

@@ -17,9 +17,6 @@ import dev.ttscluster.worker.retry.Retrier;
 import dev.ttscluster.worker.store.JobFailures;
 import dev.ttscluster.worker.store.SegmentAudio;
 import dev.ttscluster.worker.store.SegmentStore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -27,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Computes one micro-batch, on the polling thread: skips segments of finished jobs, fails those whose voice
@@ -57,9 +56,17 @@ public final class BatchRunner implements BatchProcessor {
      * @param recent this worker's memory of audio it made or fetched; null when off (with {@code shared}
      *               null too, nothing is keyed nor reused)
      */
-    public BatchRunner(SynthesisModel model, ModelCall call, SegmentKeys keys, JobStore jobs, Retrier retrier,
-                       JobFailures failures, SegmentStore store, WorkerMetrics metrics, SegmentCache shared,
-                       RecentAudio recent) {
+    public BatchRunner(
+            SynthesisModel model,
+            ModelCall call,
+            SegmentKeys keys,
+            JobStore jobs,
+            Retrier retrier,
+            JobFailures failures,
+            SegmentStore store,
+            WorkerMetrics metrics,
+            SegmentCache shared,
+            RecentAudio recent) {
         this.model = model;
         this.call = call;
         this.keys = keys;
@@ -89,15 +96,22 @@ public final class BatchRunner implements BatchProcessor {
         }
         // audio made since intake looked (an earlier batch of this backlog, or a twin in this batch) is
         // reused; ONE model call for the rest, each distinct segment once
-        List<Dedup.Decision> plan = dedup == null ? null : dedup.plan(rows.stream().map(SegmentWork::key).toList());
+        List<Dedup.Decision> plan = dedup == null
+                ? null
+                : dedup.plan(rows.stream().map(SegmentWork::key).toList());
         List<Integer> misses = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {
             Dedup.Decision d = plan == null ? null : plan.get(i);
             if (d == null || d.miss()) {
                 misses.add(i);
             } else if (d.recent() != null) {
-                rows.set(i, rows.get(i).withAudio(new SynthesisOutput(d.recent().samples(), d.recent().durations()),
-                        Source.REUSED));
+                rows.set(
+                        i,
+                        rows.get(i)
+                                .withAudio(
+                                        new SynthesisOutput(
+                                                d.recent().samples(), d.recent().durations()),
+                                        Source.REUSED));
             }
         }
         Map<String, CachedAudio> fresh = new HashMap<>();
@@ -135,9 +149,14 @@ public final class BatchRunner implements BatchProcessor {
             metrics.inferred(inferSeconds, audio);
         }
         if (log.isDebugEnabled()) {
-            log.debug("batch of {} rows ({} reused) of jobs [{}]: inference {} ms, {} s of audio", rows.size(),
-                    rows.size() - misses.size(), LogContext.list(rows.stream().map(SegmentWork::jobId).distinct().toList()),
-                    Math.round(inferSeconds * 1000), String.format("%.2f", audio));
+            log.debug(
+                    "batch of {} rows ({} reused) of jobs [{}]: inference {} ms, {} s of audio",
+                    rows.size(),
+                    rows.size() - misses.size(),
+                    LogContext.list(
+                            rows.stream().map(SegmentWork::jobId).distinct().toList()),
+                    Math.round(inferSeconds * 1000),
+                    String.format("%.2f", audio));
         }
         SegmentCache c = shared;
         return running2 -> {
@@ -155,8 +174,10 @@ public final class BatchRunner implements BatchProcessor {
      * the model); segments of finished jobs (expired, deleted, cancelled or failed) are skipped.
      */
     private List<SegmentWork> admit(List<Prepared> batch, BooleanSupplier running) {
-        Map<String, JobStatus> status = retrier.call(() -> jobs.statuses(batch.stream().map(Prepared::jobId).distinct()
-                .toList()), running);
+        Map<String, JobStatus> status = retrier.call(
+                () -> jobs.statuses(
+                        batch.stream().map(Prepared::jobId).distinct().toList()),
+                running);
         List<SegmentWork> rows = new ArrayList<>();
         for (Prepared p : batch) {
             JobStatus s = status.get(p.jobId());
@@ -165,11 +186,17 @@ public final class BatchRunner implements BatchProcessor {
             }
             int speaker = keys.speaker(p.task().voice());
             if (speaker < 0) {
-                failures.fail(p.task(), p.traceId(), "voice '" + p.task().voice() + "' is not in model "
-                        + model.manifest().name(), 0, running);
+                failures.fail(
+                        p.task(),
+                        p.traceId(),
+                        "voice '" + p.task().voice() + "' is not in model "
+                                + model.manifest().name(),
+                        0,
+                        running);
                 continue;
             }
-            SynthesisInput in = new SynthesisInput(keys.phones(p), speaker, (float) p.task().speed());
+            SynthesisInput in =
+                    new SynthesisInput(keys.phones(p), speaker, (float) p.task().speed());
             rows.add(SegmentWork.of(p, in, dedup == null ? null : keys.of(speaker, in.speed(), in.phones())));
         }
         return rows;
@@ -181,8 +208,8 @@ public final class BatchRunner implements BatchProcessor {
             return row.withAudio(first.audio(), Source.REUSED);
         }
         RowIsolation.Failure f = first.failure();
-        return row.withFailure(new RowIsolation.Failure(f.reason() + " (an identical segment of the same batch)",
-                f.attempts()));
+        return row.withFailure(
+                new RowIsolation.Failure(f.reason() + " (an identical segment of the same batch)", f.attempts()));
     }
 
     /**
@@ -193,11 +220,14 @@ public final class BatchRunner implements BatchProcessor {
         Set<String> failedJobs = new HashSet<>();
         for (SegmentWork w : rows) {
             if (w.failure() != null) {
-                failures.fail(w.task(), w.traceId(), w.failure().reason(), w.failure().attempts(), running);
+                failures.fail(
+                        w.task(), w.traceId(), w.failure().reason(), w.failure().attempts(), running);
                 failedJobs.add(w.jobId());
             }
         }
-        return rows.stream().filter(w -> w.audio() != null && !failedJobs.contains(w.jobId()))
-                .map(SegmentWork::toStored).toList();
+        return rows.stream()
+                .filter(w -> w.audio() != null && !failedJobs.contains(w.jobId()))
+                .map(SegmentWork::toStored)
+                .toList();
     }
 }

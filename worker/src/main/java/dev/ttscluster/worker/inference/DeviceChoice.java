@@ -2,7 +2,6 @@ package dev.ttscluster.worker.inference;
 
 import ai.djl.Device;
 import dev.ttscluster.common.error.FatalException;
-
 import java.util.Locale;
 
 /**

@@ -3,21 +3,20 @@ package dev.ttscluster.worker.inference;
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import dev.ttscluster.common.error.FatalException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs a TorchScript bundle through DJL's PyTorch engine, offline. Rows are padded to the longest
@@ -81,8 +80,10 @@ public final class DjlSynthesisModel implements SynthesisModel {
         Device device = choice == DeviceChoice.CPU ? Device.cpu() : choice.resolve(gpusVisible());
         if (device.isGpu()) {
             if (manifest.fp16File() == null) {
-                log.info("model {} runs in FP32 on {}: the bundle has no FP16 export (manifest fp16_file)",
-                        manifest.name(), device);
+                log.info(
+                        "model {} runs in FP32 on {}: the bundle has no FP16 export (manifest fp16_file)",
+                        manifest.name(),
+                        device);
             } else {
                 try {
                     DjlSynthesisModel m = open(dir, manifest, manifest.fp16File(), device, true);
@@ -95,7 +96,10 @@ public final class DjlSynthesisModel implements SynthesisModel {
                     log.info("model {} runs in FP16 on {} ({})", manifest.name(), device, manifest.fp16File());
                     return m;
                 } catch (RuntimeException e) {
-                    log.warn("model {} cannot run in FP16 on {} ({}); running it in FP32", manifest.name(), device,
+                    log.warn(
+                            "model {} cannot run in FP16 on {} ({}); running it in FP32",
+                            manifest.name(),
+                            device,
                             e.getMessage());
                 }
             }
@@ -160,7 +164,8 @@ public final class DjlSynthesisModel implements SynthesisModel {
             List<long[]> chunks = chunk(rows.get(r).phones());
             piecesPerRow[r] = chunks.size();
             for (long[] c : chunks) {
-                pieces.add(new SynthesisInput(c, rows.get(r).speaker(), rows.get(r).speed()));
+                pieces.add(
+                        new SynthesisInput(c, rows.get(r).speaker(), rows.get(r).speed()));
             }
         }
         List<SynthesisOutput> pieceOut = runBatch(pieces);
@@ -192,10 +197,14 @@ public final class DjlSynthesisModel implements SynthesisModel {
         }
         try (NDManager m = model.getNDManager().newSubManager()) {
             NDArray speed = m.create(speeds);
-            NDList in = new NDList(m.create(ids, new Shape(b, t)), m.create(lengths), m.create(speakers),
+            NDList in = new NDList(
+                    m.create(ids, new Shape(b, t)),
+                    m.create(lengths),
+                    m.create(speakers),
                     half ? speed.toType(DataType.FLOAT16, false) : speed);
             NDList res = model.getBlock().forward(new ParameterStore(m, false), in, false);
-            NDArray wave = res.get(0).getDataType() == DataType.FLOAT32 ? res.get(0)
+            NDArray wave = res.get(0).getDataType() == DataType.FLOAT32
+                    ? res.get(0)
                     : res.get(0).toType(DataType.FLOAT32, false);
             long n = wave.getShape().get(1);
             float[] w = wave.toFloatArray();

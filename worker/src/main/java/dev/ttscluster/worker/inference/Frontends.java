@@ -7,8 +7,7 @@ import dev.ttscluster.worker.frontend.Phonemizer;
 
 /** The text frontend a bundle's manifest asks for. */
 public final class Frontends {
-    private Frontends() {
-    }
+    private Frontends() {}
 
     /**
      * The frontend, ready to use (the CMU lexicon is loaded now, at worker start, not on the first
@@ -23,8 +22,9 @@ public final class Frontends {
                 CmuPhonemizer.preload();
                 yield new CmuPhonemizer(manifest.phoneSet());
             }
-            default -> throw new FatalException("unsupported frontend '" + manifest.frontend() + "' in model bundle "
-                    + manifest.name());
+            default ->
+                throw new FatalException(
+                        "unsupported frontend '" + manifest.frontend() + "' in model bundle " + manifest.name());
         };
     }
 }

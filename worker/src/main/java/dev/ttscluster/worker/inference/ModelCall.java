@@ -4,7 +4,6 @@ import dev.ttscluster.common.error.FatalException;
 import dev.ttscluster.worker.metrics.WorkerMetrics;
 import dev.ttscluster.worker.retry.Retrier;
 import dev.ttscluster.worker.retry.Sleeper;
-
 import java.util.List;
 import java.util.Locale;
 

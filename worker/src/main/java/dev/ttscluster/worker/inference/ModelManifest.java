@@ -9,7 +9,6 @@ import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import dev.ttscluster.common.contract.Json;
 import dev.ttscluster.common.error.FatalException;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -83,10 +82,12 @@ public record ModelManifest(
      * @param device where it is meant to run ({@code cpu}, {@code gpu} or {@code any})
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Variant(@JsonProperty("file") String file, @JsonProperty("version") String version,
-                          @JsonProperty("vocoder") String vocoder, @JsonProperty("precision") String precision,
-                          @JsonProperty("device") String device) {
-    }
+    public record Variant(
+            @JsonProperty("file") String file,
+            @JsonProperty("version") String version,
+            @JsonProperty("vocoder") String vocoder,
+            @JsonProperty("precision") String precision,
+            @JsonProperty("device") String device) {}
 
     /** As {@link #load(Path, String)} with the bundle's own file. */
     public static ModelManifest load(Path dir) {
@@ -112,7 +113,8 @@ public record ModelManifest(
             throw new FatalException("cannot read model manifest " + path + ": " + e.getMessage(), e);
         }
         if (m.fp16File() != null && !Files.isRegularFile(dir.resolve(m.fp16File()))) {
-            throw new FatalException("model manifest " + path + " names fp16_file " + m.fp16File() + ", which is not there");
+            throw new FatalException(
+                    "model manifest " + path + " names fp16_file " + m.fp16File() + ", which is not there");
         }
         Map<String, Variant> variants = m.variants() == null ? Map.of() : Map.copyOf(m.variants());
         String name = variant == null || variant.isBlank() ? DEFAULT_VARIANT : variant.strip();
@@ -122,12 +124,36 @@ public record ModelManifest(
                 throw new FatalException("model bundle " + dir + " has no variant '" + name + "'; it has "
                         + new TreeSet<>(variants.keySet()) + " besides " + DEFAULT_VARIANT);
             }
-            m = new ModelManifest(m.name(), v.version(), v.file(), m.sampleRate(), m.hopLength(), m.frontend(),
-                    m.phoneSet(), m.speakers(), m.producesSpeech(), m.maxPhones(), null,
-                    v.vocoder() == null ? m.vocoder() : v.vocoder(), variants, name);
+            m = new ModelManifest(
+                    m.name(),
+                    v.version(),
+                    v.file(),
+                    m.sampleRate(),
+                    m.hopLength(),
+                    m.frontend(),
+                    m.phoneSet(),
+                    m.speakers(),
+                    m.producesSpeech(),
+                    m.maxPhones(),
+                    null,
+                    v.vocoder() == null ? m.vocoder() : v.vocoder(),
+                    variants,
+                    name);
         } else {
-            m = new ModelManifest(m.name(), m.version(), m.file(), m.sampleRate(), m.hopLength(), m.frontend(),
-                    m.phoneSet(), m.speakers(), m.producesSpeech(), m.maxPhones(), m.fp16File(), m.vocoder(), variants,
+            m = new ModelManifest(
+                    m.name(),
+                    m.version(),
+                    m.file(),
+                    m.sampleRate(),
+                    m.hopLength(),
+                    m.frontend(),
+                    m.phoneSet(),
+                    m.speakers(),
+                    m.producesSpeech(),
+                    m.maxPhones(),
+                    m.fp16File(),
+                    m.vocoder(),
+                    variants,
                     DEFAULT_VARIANT);
         }
         String hash = sha256(dir.resolve(m.file()));
@@ -147,14 +173,16 @@ public record ModelManifest(
         List<com.networknt.schema.Error> errors = schema().validate(manifest);
         if (!errors.isEmpty()) {
             throw new FatalException("model manifest " + path + " violates the bundle manifest schema"
-                    + " (models/manifest.schema.json): " + errors.stream().map(ModelManifest::describe).distinct()
-                    .collect(Collectors.joining("; ")));
+                    + " (models/manifest.schema.json): "
+                    + errors.stream().map(ModelManifest::describe).distinct().collect(Collectors.joining("; ")));
         }
     }
 
     /** "/field/path: what is wrong" (a missing or unknown field is named in the second part), as the Python tools say. */
     private static String describe(com.networknt.schema.Error error) {
-        String at = error.getInstanceLocation() == null ? "" : error.getInstanceLocation().toString();
+        String at = error.getInstanceLocation() == null
+                ? ""
+                : error.getInstanceLocation().toString();
         return (at.isEmpty() ? "(top level)" : at) + ": " + error.getMessage();
     }
 

@@ -1,12 +1,11 @@
 package dev.ttscluster.worker.inference;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One batched model call that survives poison rows. When the call throws, the batch is halved and
@@ -41,8 +40,7 @@ public final class RowIsolation {
      * @param reason what the last attempt failed with, for the job and the dead-letter record
      * @param attempts calls in which the row ran alone and failed
      */
-    public record Failure(String reason, int attempts) {
-    }
+    public record Failure(String reason, int attempts) {}
 
     /**
      * What became of each row of the batch.
@@ -84,8 +82,11 @@ public final class RowIsolation {
         if (!rows.isEmpty()) {
             s.run(all);
         }
-        return new Result(Collections.unmodifiableList(Arrays.asList(s.outputs)),
-                Collections.unmodifiableList(Arrays.asList(s.failures)), s.calls, s.failedCalls);
+        return new Result(
+                Collections.unmodifiableList(Arrays.asList(s.outputs)),
+                Collections.unmodifiableList(Arrays.asList(s.failures)),
+                s.calls,
+                s.failedCalls);
     }
 
     private final class State<T> {
@@ -128,8 +129,8 @@ public final class RowIsolation {
             try {
                 List<SynthesisOutput> out = call.run(part);
                 if (out == null || out.size() != idx.size()) {
-                    throw new IllegalStateException("the model returned " + (out == null ? "nothing" : out.size()
-                            + " outputs") + " for " + idx.size() + " rows");
+                    throw new IllegalStateException("the model returned "
+                            + (out == null ? "nothing" : out.size() + " outputs") + " for " + idx.size() + " rows");
                 }
                 for (int k = 0; k < idx.size(); k++) {
                     outputs[idx.get(k)] = out.get(k);
@@ -151,8 +152,10 @@ public final class RowIsolation {
                     return;
                 }
             }
-            failures[row] = new Failure("synthesis failed after " + maxAttempts + (maxAttempts == 1 ? " attempt: "
-                    : " attempts: ") + firstLine(last), maxAttempts);
+            failures[row] = new Failure(
+                    "synthesis failed after " + maxAttempts + (maxAttempts == 1 ? " attempt: " : " attempts: ")
+                            + firstLine(last),
+                    maxAttempts);
         }
     }
 

@@ -18,8 +18,14 @@ import dev.ttscluster.worker.store.SegmentAudio;
  * @param source where the audio came from ({@link Source#MODEL} until decided)
  * @param failure why the model gave it up; null unless it failed
  */
-public record SegmentWork(Prepared segment, SynthesisInput input, String key, SynthesisOutput audio, Source source,
-                          RowIsolation.Failure failure) implements Traced {
+public record SegmentWork(
+        Prepared segment,
+        SynthesisInput input,
+        String key,
+        SynthesisOutput audio,
+        Source source,
+        RowIsolation.Failure failure)
+        implements Traced {
     /** A row yet to be computed. */
     public static SegmentWork of(Prepared segment, SynthesisInput input, String key) {
         return new SegmentWork(segment, input, key, null, Source.MODEL, null);
@@ -51,7 +57,7 @@ public record SegmentWork(Prepared segment, SynthesisInput input, String key, Sy
 
     /** What the store stage needs of a row with audio. */
     public SegmentAudio toStored() {
-        return new SegmentAudio(task(), audio.samples(), audio.durations(), source, segment.polledNanos(),
-                segment.traceId());
+        return new SegmentAudio(
+                task(), audio.samples(), audio.durations(), source, segment.polledNanos(), segment.traceId());
     }
 }

@@ -7,5 +7,4 @@ package dev.ttscluster.worker.inference;
  * @param speaker speaker id in the bundle
  * @param speed speaking rate
  */
-public record SynthesisInput(long[] phones, int speaker, float speed) {
-}
+public record SynthesisInput(long[] phones, int speaker, float speed) {}

@@ -6,5 +6,4 @@ package dev.ttscluster.worker.inference;
  * @param samples waveform in [-1, 1], exactly this row's length
  * @param durations frames per input phone
  */
-public record SynthesisOutput(float[] samples, long[] durations) {
-}
+public record SynthesisOutput(float[] samples, long[] durations) {}

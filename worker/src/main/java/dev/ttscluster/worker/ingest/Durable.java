@@ -9,7 +9,7 @@ import java.util.function.BooleanSupplier;
 @FunctionalInterface
 public interface Durable {
     /** Nothing left to make durable. */
-    Durable DONE = running -> { };
+    Durable DONE = running -> {};
 
     /**
      * Uploads, records progress; returns only when all of it is durable.

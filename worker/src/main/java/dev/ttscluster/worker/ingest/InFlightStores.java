@@ -2,9 +2,6 @@ package dev.ttscluster.worker.ingest;
 
 import dev.ttscluster.worker.metrics.WorkerMetrics;
 import dev.ttscluster.worker.retry.Stopped;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -14,6 +11,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The durable steps running on {@link StoreThreads}, oldest first, with the records each will make durable.
@@ -25,8 +24,7 @@ final class InFlightStores {
     private static final Logger log = LoggerFactory.getLogger(InFlightStores.class);
 
     /** Records whose durable step runs on another thread. */
-    private record InFlight(List<PolledRecord> items, Future<?> durable, StoreKind kind) {
-    }
+    private record InFlight(List<PolledRecord> items, Future<?> durable, StoreKind kind) {}
 
     private final Deque<InFlight> inFlight = new ArrayDeque<>();
     private final StoreThreads threads;
@@ -57,8 +55,12 @@ final class InFlightStores {
 
     /** Fewer than {@code storeInFlight} bulk steps are still running (always true without store threads). */
     boolean bulkOpen() {
-        return threads == null || inFlight.stream().filter(f -> f.kind() == StoreKind.BULK && !f.durable().isDone())
-                .count() < threads.storeInFlight();
+        return threads == null
+                || inFlight.stream()
+                                .filter(f -> f.kind() == StoreKind.BULK
+                                        && !f.durable().isDone())
+                                .count()
+                        < threads.storeInFlight();
     }
 
     /**
@@ -68,7 +70,8 @@ final class InFlightStores {
      */
     void bound(StoreKind kind, int max) {
         while (true) {
-            List<InFlight> mine = inFlight.stream().filter(f -> f.kind() == kind).toList();
+            List<InFlight> mine =
+                    inFlight.stream().filter(f -> f.kind() == kind).toList();
             if (mine.size() <= max) {
                 return;
             }

@@ -1,7 +1,6 @@
 package dev.ttscluster.worker.ingest;
 
 import dev.ttscluster.common.contract.SegmentTask;
-
 import java.util.List;
 
 /**

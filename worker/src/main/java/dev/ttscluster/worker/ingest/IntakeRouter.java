@@ -16,8 +16,7 @@ final class IntakeRouter {
      * @param served records the intake answered
      * @param durable what makes the served ones durable ({@link Durable#DONE} when none)
      */
-    record Routed(List<PolledRecord> batched, List<PolledRecord> served, Durable durable) {
-    }
+    record Routed(List<PolledRecord> batched, List<PolledRecord> served, Durable durable) {}
 
     private final Intake intake;
 

@@ -1,9 +1,5 @@
 package dev.ttscluster.worker.ingest;
 
-import org.apache.kafka.clients.consumer.ConsumerPartitionAssignor;
-import org.apache.kafka.common.Cluster;
-import org.apache.kafka.common.TopicPartition;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -12,6 +8,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.apache.kafka.clients.consumer.ConsumerPartitionAssignor;
+import org.apache.kafka.common.Cluster;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * Assigns every topic's partitions evenly over the workers that subscribe to it, each topic on its own,
@@ -63,7 +62,8 @@ public final class LaneBalancedAssignor implements ConsumerPartitionAssignor {
      * The assignment itself: topic -> partition count, member -> subscription (topics and owned partitions),
      * in, member -> partitions out.
      */
-    static Map<String, List<TopicPartition>> assign(Map<String, Integer> partitionCounts, Map<String, Subscription> subs) {
+    static Map<String, List<TopicPartition>> assign(
+            Map<String, Integer> partitionCounts, Map<String, Subscription> subs) {
         Map<String, List<TopicPartition>> out = new TreeMap<>();
         Map<TopicPartition, Set<String>> claimants = new HashMap<>();
         for (Map.Entry<String, Subscription> e : subs.entrySet()) {
@@ -99,7 +99,8 @@ public final class LaneBalancedAssignor implements ConsumerPartitionAssignor {
             int base = n / members.size();
             int extra = n % members.size();
             List<String> byOwned = new ArrayList<>(members);
-            byOwned.sort(Comparator.comparingInt((String m) -> -owned.get(m).size()).thenComparing(m -> m));
+            byOwned.sort(
+                    Comparator.comparingInt((String m) -> -owned.get(m).size()).thenComparing(m -> m));
             Map<String, Integer> quota = new HashMap<>();
             for (int i = 0; i < byOwned.size(); i++) {
                 quota.put(byOwned.get(i), base + (i < extra ? 1 : 0));

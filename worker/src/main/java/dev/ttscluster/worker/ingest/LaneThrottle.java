@@ -1,10 +1,9 @@
 package dev.ttscluster.worker.ingest;
 
-import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.common.TopicPartition;
-
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * Pauses the bulk lane's partitions while enough bulk work is buffered and resumes them when it ran low

@@ -1,12 +1,11 @@
 package dev.ttscluster.worker.ingest;
 
+import java.util.Collection;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.Collection;
-import java.util.function.Consumer;
 
 /**
  * What the poll loop does when partitions move. Revoked (a cooperative rebalance, or this worker leaving):

@@ -7,14 +7,6 @@ import dev.ttscluster.worker.batch.BatchPolicy;
 import dev.ttscluster.worker.commit.OffsetCommitter;
 import dev.ttscluster.worker.metrics.WorkerMetrics;
 import dev.ttscluster.worker.retry.Stopped;
-import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -22,6 +14,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The worker's poll loop. One thread owns the consumer: it decodes and prepares records as they arrive
@@ -69,6 +68,7 @@ public final class SegmentConsumerLoop implements Runnable {
     private final Map<TopicPartition, Long> started = new HashMap<>();
     /** Set once stopping: the batcher gets no more records, only what is buffered. */
     private boolean finishing;
+
     private volatile long batches;
     private volatile long segments;
 
@@ -76,8 +76,14 @@ public final class SegmentConsumerLoop implements Runnable {
      * @param threads where durable steps run while the next batch computes; null: on the polling thread,
      *                each batch committed before the next one starts
      */
-    public SegmentConsumerLoop(Consumer<String, byte[]> consumer, Intake intake, BatchProcessor processor,
-                               BatchPolicy policy, StoreThreads threads, Clock clock, WorkerMetrics metrics) {
+    public SegmentConsumerLoop(
+            Consumer<String, byte[]> consumer,
+            Intake intake,
+            BatchProcessor processor,
+            BatchPolicy policy,
+            StoreThreads threads,
+            Clock clock,
+            WorkerMetrics metrics) {
         this.consumer = consumer;
         this.processor = processor;
         this.decoder = new RecordDecoder(intake);
@@ -88,35 +94,49 @@ public final class SegmentConsumerLoop implements Runnable {
         this.metrics = metrics;
         this.offsets = new OffsetCommitter(consumer);
         this.stores = new InFlightStores(threads, this::done, metrics, clock);
-        this.aggregator = new BatchAggregator<>(timeout -> finishing ? List.of() : intake(consumer.poll(timeout)), policy,
-                new BatchAggregator.Sizer<>() {
-            @Override
-            public int tokens(PolledRecord item) {
-                return item.prepared() == null ? 0 : item.prepared().tokens();
-            }
+        this.aggregator = new BatchAggregator<>(
+                        timeout -> finishing ? List.of() : intake(consumer.poll(timeout)),
+                        policy,
+                        new BatchAggregator.Sizer<>() {
+                            @Override
+                            public int tokens(PolledRecord item) {
+                                return item.prepared() == null
+                                        ? 0
+                                        : item.prepared().tokens();
+                            }
 
-            @Override
-            public String group(PolledRecord item) {
-                return item.prepared() == null ? null : item.prepared().task().jobId();
-            }
+                            @Override
+                            public String group(PolledRecord item) {
+                                return item.prepared() == null
+                                        ? null
+                                        : item.prepared().task().jobId();
+                            }
 
-            @Override
-            public int lane(PolledRecord item) {
-                return item.lane().index();
-            }
+                            @Override
+                            public int lane(PolledRecord item) {
+                                return item.lane().index();
+                            }
 
-            /** An interactive job's first segment, when more follow: its audio is what a stream waits for. */
-            @Override
-            public boolean leads(PolledRecord item) {
-                return item.lane() == Lane.INTERACTIVE && item.prepared() != null
-                        && item.prepared().task().index() == 0 && item.prepared().task().count() > 1;
-            }
-        }, clock).whenLaneOpen(lane -> Lane.ofIndex(lane) == Lane.INTERACTIVE || stores.bulkOpen());
+                            /** An interactive job's first segment, when more follow: its audio is what a stream waits for. */
+                            @Override
+                            public boolean leads(PolledRecord item) {
+                                return item.lane() == Lane.INTERACTIVE
+                                        && item.prepared() != null
+                                        && item.prepared().task().index() == 0
+                                        && item.prepared().task().count() > 1;
+                            }
+                        },
+                        clock)
+                .whenLaneOpen(lane -> Lane.ofIndex(lane) == Lane.INTERACTIVE || stores.bulkOpen());
     }
 
     /** Durable steps on the polling thread, own metrics: for tests. */
-    public SegmentConsumerLoop(Consumer<String, byte[]> consumer, Intake intake, BatchProcessor processor,
-                               BatchPolicy policy, Clock clock) {
+    public SegmentConsumerLoop(
+            Consumer<String, byte[]> consumer,
+            Intake intake,
+            BatchProcessor processor,
+            BatchPolicy policy,
+            Clock clock) {
         this(consumer, intake, processor, policy, null, clock, new WorkerMetrics(clock));
     }
 
@@ -178,10 +198,14 @@ public final class SegmentConsumerLoop implements Runnable {
 
     @Override
     public void run() {
-        consumer.subscribe(topics, new PartitionRebalance(() -> {
-            stores.drain(REVOKE_GRACE_MS);
-            offsets.commitSync();
-        }, this::forget));
+        consumer.subscribe(
+                topics,
+                new PartitionRebalance(
+                        () -> {
+                            stores.drain(REVOKE_GRACE_MS);
+                            offsets.commitSync();
+                        },
+                        this::forget));
         try {
             while (running.get()) {
                 try {
@@ -225,14 +249,17 @@ public final class SegmentConsumerLoop implements Runnable {
         aggregator.drop(i -> i.offset() > started.getOrDefault(i.partition(), -1L));
         int gaps = aggregator.buffered();
         if (buffered > 0) {
-            log.info("stopping: {} buffered segments left to the next owner, {} finished here (below work already done)",
-                    buffered - gaps, gaps);
+            log.info(
+                    "stopping: {} buffered segments left to the next owner, {} finished here (below work already done)",
+                    buffered - gaps,
+                    gaps);
         }
         try {
             while (aggregator.buffered() > 0) {
                 long left = deadline - clock.millis();
                 if (left <= 0) {
-                    log.warn("stopping: {} buffered segments not finished in time; they will be redelivered",
+                    log.warn(
+                            "stopping: {} buffered segments not finished in time; they will be redelivered",
                             aggregator.buffered());
                     return;
                 }
@@ -244,7 +271,9 @@ public final class SegmentConsumerLoop implements Runnable {
                 }
             }
         } catch (RuntimeException e) { // Stopped: a server failed while stopping; or a batch that failed
-            log.warn("stopping: {} buffered segments will be redelivered ({})", aggregator.buffered(),
+            log.warn(
+                    "stopping: {} buffered segments will be redelivered ({})",
+                    aggregator.buffered(),
                     e instanceof Stopped ? "a batch was abandoned" : e.toString());
         }
     }

@@ -12,7 +12,6 @@ import dev.ttscluster.worker.logging.LogContext;
 import dev.ttscluster.worker.metrics.WorkerMetrics;
 import dev.ttscluster.worker.store.SegmentAudio;
 import dev.ttscluster.worker.store.SegmentStore;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -36,8 +35,8 @@ public final class CacheIntake implements Intake {
      * @param shared the cache every worker shares; null when off
      * @param recent this worker's memory of audio it made or fetched; null when off
      */
-    public CacheIntake(Phonemizer phonemizer, SegmentKeys keys, SegmentStore store, SegmentCache shared,
-                       RecentAudio recent) {
+    public CacheIntake(
+            Phonemizer phonemizer, SegmentKeys keys, SegmentStore store, SegmentCache shared, RecentAudio recent) {
         this.phonemizer = phonemizer;
         this.keys = keys;
         this.store = store;
@@ -75,7 +74,8 @@ public final class CacheIntake implements Intake {
             }
         }
         if (shared != null && !ask.isEmpty()) {
-            List<CachedAudio> answers = shared.lookup(ask.stream().map(segmentKeys::get).toList());
+            List<CachedAudio> answers =
+                    shared.lookup(ask.stream().map(segmentKeys::get).toList());
             for (int k = 0; k < ask.size(); k++) {
                 CachedAudio a = answers.get(k);
                 if (a != null) {
@@ -93,8 +93,13 @@ public final class CacheIntake implements Intake {
             if (a != null) {
                 taken[i] = true;
                 Prepared p = polled.get(i);
-                rows.add(new SegmentAudio(p.task(), a.samples(), a.durations(), WorkerMetrics.Source.CACHE,
-                        p.polledNanos(), p.traceId()));
+                rows.add(new SegmentAudio(
+                        p.task(),
+                        a.samples(),
+                        a.durations(),
+                        WorkerMetrics.Source.CACHE,
+                        p.polledNanos(),
+                        p.traceId()));
             }
         }
         if (rows.isEmpty()) {

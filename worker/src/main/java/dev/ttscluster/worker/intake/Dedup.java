@@ -2,7 +2,6 @@ package dev.ttscluster.worker.intake;
 
 import dev.ttscluster.worker.cache.CachedAudio;
 import dev.ttscluster.worker.cache.RecentAudio;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -3,7 +3,6 @@ package dev.ttscluster.worker.intake;
 import dev.ttscluster.worker.cache.CacheKey;
 import dev.ttscluster.worker.frontend.Phonemizer;
 import dev.ttscluster.worker.ingest.Prepared;
-
 import java.util.function.ToIntFunction;
 
 /**

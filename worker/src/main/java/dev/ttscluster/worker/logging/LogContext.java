@@ -1,13 +1,12 @@
 package dev.ttscluster.worker.logging;
 
 import dev.ttscluster.common.contract.Topics;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.Headers;
-import org.slf4j.MDC;
-
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.LinkedHashSet;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.slf4j.MDC;
 
 /**
  * The job a thread is working for, in SLF4J's MDC ({@value #JOB_ID} and {@value #TRACE_ID}), so that every log
@@ -46,7 +45,9 @@ public final class LogContext implements AutoCloseable {
 
     /** Work for a batch: both keys list the batch's distinct ids, in order. */
     public static LogContext batch(Collection<? extends Traced> segments) {
-        return jobs(segments.stream().map(Traced::jobId).toList(), segments.stream().map(Traced::traceId).toList());
+        return jobs(
+                segments.stream().map(Traced::jobId).toList(),
+                segments.stream().map(Traced::traceId).toList());
     }
 
     /** Work for several jobs: both keys list the distinct ids given, in order. */

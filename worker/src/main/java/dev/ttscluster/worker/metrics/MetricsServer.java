@@ -2,7 +2,6 @@ package dev.ttscluster.worker.metrics;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.ttscluster.common.error.FatalException;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;

@@ -18,7 +18,6 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -90,63 +89,138 @@ public final class WorkerMetrics implements AutoCloseable {
     private final Deque<long[]> recent = new ArrayDeque<>(); // {epoch ms, audio micro-seconds}
     /** Held here: the registry keeps only a weak reference to what a function counter reads. */
     private volatile Supplier<SegmentCache.Stats> cache;
+
     private JvmGcMetrics gc;
 
     public WorkerMetrics(Clock clock) {
         this.clock = clock;
         MeterRegistry r = registry;
-        batchSize = DistributionSummary.builder("tts.worker.batch.size").description("Segments per model call")
-                .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128).register(r);
+        batchSize = DistributionSummary.builder("tts.worker.batch.size")
+                .description("Segments per model call")
+                .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128)
+                .register(r);
         // a summary's buckets count ceil(value): whole-number bounds keep them exact, hence percent, not 0..1
         batchPadding = DistributionSummary.builder("tts.worker.batch.padding.percent")
                 .description("Percent of a batch's padded phone slots (rows x longest row) that are padding, per batch")
-                .serviceLevelObjectives(5, 10, 20, 30, 40, 50, 60, 80).register(r);
-        batchWait = timer("tts.worker.batch.wait", "Time from a batch's oldest segment arriving to the batch closing",
-                0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5);
-        inference = timer("tts.worker.inference", "Model time per batch (one batched call, phonemes to waveform)",
-                0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10);
-        store = timer("tts.worker.store", "Time to make a batch durable (uploads, progress, assembly)",
-                0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5);
-        upload = timer("tts.worker.upload", "Time to upload one segment's audio to S3 (retries included)",
-                0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5);
+                .serviceLevelObjectives(5, 10, 20, 30, 40, 50, 60, 80)
+                .register(r);
+        batchWait = timer(
+                "tts.worker.batch.wait",
+                "Time from a batch's oldest segment arriving to the batch closing",
+                0.001,
+                0.005,
+                0.01,
+                0.025,
+                0.05,
+                0.1,
+                0.25,
+                0.5,
+                1,
+                2.5);
+        inference = timer(
+                "tts.worker.inference",
+                "Model time per batch (one batched call, phonemes to waveform)",
+                0.005,
+                0.01,
+                0.025,
+                0.05,
+                0.1,
+                0.25,
+                0.5,
+                1,
+                2.5,
+                5,
+                10);
+        store = timer(
+                "tts.worker.store",
+                "Time to make a batch durable (uploads, progress, assembly)",
+                0.005,
+                0.01,
+                0.025,
+                0.05,
+                0.1,
+                0.25,
+                0.5,
+                1,
+                2.5,
+                5);
+        upload = timer(
+                "tts.worker.upload",
+                "Time to upload one segment's audio to S3 (retries included)",
+                0.002,
+                0.005,
+                0.01,
+                0.02,
+                0.05,
+                0.1,
+                0.25,
+                0.5,
+                1,
+                2.5);
         realtimeFactor = DistributionSummary.builder("tts.worker.realtime.factor")
                 .description("Audio seconds per inference second, per batched model call")
-                .serviceLevelObjectives(1, 2, 5, 10, 20, 50, 100, 200, 500, 1000).register(r);
+                .serviceLevelObjectives(1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
+                .register(r);
         for (Source s : Source.values()) {
-            segmentLatency.put(s, Timer.builder("tts.worker.segment")
-                    .description("Time from a segment being polled to its audio being stored and counted, by where the "
-                            + "audio came from")
-                    .tag("source", s.label())
-                    .serviceLevelObjectives(slo(0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10)).register(r));
-            segmentsBySource.put(s, Counter.builder("tts.worker.segments.stored")
-                    .description("Segments stored and counted, by where their audio came from (cache, reused, model)")
-                    .tag("source", s.label()).register(r));
+            segmentLatency.put(
+                    s,
+                    Timer.builder("tts.worker.segment")
+                            .description(
+                                    "Time from a segment being polled to its audio being stored and counted, by where the "
+                                            + "audio came from")
+                            .tag("source", s.label())
+                            .serviceLevelObjectives(slo(0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10))
+                            .register(r));
+            segmentsBySource.put(
+                    s,
+                    Counter.builder("tts.worker.segments.stored")
+                            .description(
+                                    "Segments stored and counted, by where their audio came from (cache, reused, model)")
+                            .tag("source", s.label())
+                            .register(r));
         }
         for (Batch.CloseReason reason : Batch.CloseReason.values()) {
-            closed.put(reason, Counter.builder("tts.worker.batches").description("Batches by what closed them")
-                    .tag("reason", reason.name().toLowerCase(Locale.ROOT)).register(r));
+            closed.put(
+                    reason,
+                    Counter.builder("tts.worker.batches")
+                            .description("Batches by what closed them")
+                            .tag("reason", reason.name().toLowerCase(Locale.ROOT))
+                            .register(r));
         }
         for (Dependency b : Dependency.values()) {
-            retriable.put(b, Counter.builder("tts.worker.retriable.errors")
-                    .description("Calls to a backing server that failed retriably (and were retried), by server")
-                    .tag("backend", b.label()).register(r));
+            retriable.put(
+                    b,
+                    Counter.builder("tts.worker.retriable.errors")
+                            .description(
+                                    "Calls to a backing server that failed retriably (and were retried), by server")
+                            .tag("backend", b.label())
+                            .register(r));
         }
         segments = counter("tts.worker.segments", "Segments synthesized");
         paddedTokens = counter("tts.worker.padded.tokens", "Phone slots of all batches (rows x longest)");
         realTokens = counter("tts.worker.real.tokens", "Phones of all batches");
         audioSeconds = counter("tts.worker.audio.seconds", "Audio produced, in seconds");
-        failedCalls = counter("tts.worker.inference.failures",
+        failedCalls = counter(
+                "tts.worker.inference.failures",
                 "Model calls that threw (bad rows being isolated, transient faults retried)");
-        deadLetters = counter("tts.worker.dead.letters", "Segments that failed for good and went to the dead-letter topic");
-        gauge("tts.worker.padding.ratio", "Share of padded phone slots that were padding, over all batches",
+        deadLetters =
+                counter("tts.worker.dead.letters", "Segments that failed for good and went to the dead-letter topic");
+        gauge(
+                "tts.worker.padding.ratio",
+                "Share of padded phone slots that were padding, over all batches",
                 WorkerMetrics::paddingRatio);
-        gauge("tts.worker.audio.seconds.per.second", "Audio seconds produced per second, last 10 s",
+        gauge(
+                "tts.worker.audio.seconds.per.second",
+                "Audio seconds produced per second, last 10 s",
                 WorkerMetrics::audioRate);
         gauge("tts.worker.store.in.flight", "Inferred batches not yet durable", m -> m.inFlight.get());
     }
 
     private Timer timer(String name, String help, double... boundsSeconds) {
-        return Timer.builder(name).description(help).serviceLevelObjectives(slo(boundsSeconds)).register(registry);
+        return Timer.builder(name)
+                .description(help)
+                .serviceLevelObjectives(slo(boundsSeconds))
+                .register(registry);
     }
 
     private static Duration[] slo(double... seconds) {
@@ -231,7 +305,7 @@ public final class WorkerMetrics implements AutoCloseable {
             realtimeFactor.record(audio / seconds);
         }
         synchronized (recent) {
-            recent.addLast(new long[]{clock.millis(), Math.round(audio * 1e6)});
+            recent.addLast(new long[] {clock.millis(), Math.round(audio * 1e6)});
         }
     }
 
@@ -309,19 +383,25 @@ public final class WorkerMetrics implements AutoCloseable {
     public void cacheStats(Supplier<SegmentCache.Stats> stats) {
         this.cache = stats;
         cacheCounter("tts.worker.cache.hits", "Segments served from the shared cache", stats, s -> s.hits());
-        cacheCounter("tts.worker.cache.misses", "Segments looked up and not found (or corrupt)", stats, s -> s.misses());
+        cacheCounter(
+                "tts.worker.cache.misses", "Segments looked up and not found (or corrupt)", stats, s -> s.misses());
         cacheCounter("tts.worker.cache.skipped", "Segments not looked up: cache unavailable", stats, s -> s.skipped());
         cacheCounter("tts.worker.cache.read.bytes", "Bytes of cache hits", stats, s -> s.bytesRead());
         cacheCounter("tts.worker.cache.written.bytes", "Bytes stored in the cache", stats, s -> s.bytesWritten());
-        cacheCounter("tts.worker.cache.lookup.seconds", "Time in cache lookups", stats, SegmentCache.Stats::lookupSeconds);
+        cacheCounter(
+                "tts.worker.cache.lookup.seconds", "Time in cache lookups", stats, SegmentCache.Stats::lookupSeconds);
         cacheCounter("tts.worker.cache.lookups", "Cache lookup round trips", stats, s -> s.lookups());
         Gauge.builder("tts.worker.cache.open", stats, s -> s.get().open() ? 1 : 0)
-                .description("1 while the cache's breaker is open").strongReference(true).register(registry);
+                .description("1 while the cache's breaker is open")
+                .strongReference(true)
+                .register(registry);
     }
 
-    private void cacheCounter(String name, String help, Supplier<SegmentCache.Stats> stats,
-                              ToDoubleFunction<SegmentCache.Stats> f) {
-        FunctionCounter.builder(name, stats, s -> f.applyAsDouble(s.get())).description(help).register(registry);
+    private void cacheCounter(
+            String name, String help, Supplier<SegmentCache.Stats> stats, ToDoubleFunction<SegmentCache.Stats> f) {
+        FunctionCounter.builder(name, stats, s -> f.applyAsDouble(s.get()))
+                .description(help)
+                .register(registry);
     }
 
     /** The Prometheus text exposition (format 0.0.4) of every meter. */

@@ -2,12 +2,11 @@ package dev.ttscluster.worker.retry;
 
 import dev.ttscluster.common.error.Dependency;
 import dev.ttscluster.common.error.RetriableException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs a call to a backing server (Redis, S3, the dead-letter topic) again while it fails retriably and the
@@ -69,10 +68,12 @@ public final class Retrier {
 
     /** As {@link #call}, for an operation without a result. */
     public void run(Runnable op, BooleanSupplier running) {
-        call(() -> {
-            op.run();
-            return null;
-        }, running);
+        call(
+                () -> {
+                    op.run();
+                    return null;
+                },
+                running);
     }
 
     /**

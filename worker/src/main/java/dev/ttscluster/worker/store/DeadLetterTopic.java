@@ -1,17 +1,16 @@
 package dev.ttscluster.worker.store;
 
-import dev.ttscluster.common.error.Dependency;
 import dev.ttscluster.common.contract.SegmentTask;
 import dev.ttscluster.common.contract.Topics;
+import dev.ttscluster.common.error.Dependency;
 import dev.ttscluster.common.error.RetriableException;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Publishes segments that failed for good to {@link Topics#SEGMENTS_DEAD_LETTER}: the segment's own
@@ -53,7 +52,8 @@ public final class DeadLetterTopic implements DeadLetters, AutoCloseable {
      */
     @Override
     public void send(SegmentTask task, String reason, int attempts) {
-        ProducerRecord<String, byte[]> r = new ProducerRecord<>(Topics.SEGMENTS_DEAD_LETTER, task.recordKey(), task.encode());
+        ProducerRecord<String, byte[]> r =
+                new ProducerRecord<>(Topics.SEGMENTS_DEAD_LETTER, task.recordKey(), task.encode());
         header(r, REASON, reason);
         header(r, JOB_ID, task.jobId());
         header(r, SEGMENT_INDEX, Integer.toString(task.index()));
@@ -63,7 +63,8 @@ public final class DeadLetterTopic implements DeadLetters, AutoCloseable {
             producer.send(r).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
             Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-            throw new RetriableException(Dependency.KAFKA, "dead-letter topic unavailable: " + cause.getMessage(), cause);
+            throw new RetriableException(
+                    Dependency.KAFKA, "dead-letter topic unavailable: " + cause.getMessage(), cause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RetriableException(Dependency.KAFKA, "interrupted while publishing a dead letter", e);

@@ -5,10 +5,9 @@ import dev.ttscluster.state.JobStore;
 import dev.ttscluster.worker.logging.LogContext;
 import dev.ttscluster.worker.metrics.WorkerMetrics;
 import dev.ttscluster.worker.retry.Retrier;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.function.BooleanSupplier;
 
 /**
  * Gives up on a segment: sends it to the dead-letter sink with the reason, then fails its job (and its
@@ -41,12 +40,14 @@ public final class JobFailures {
             log.warn("job {} segment {} failed: {}", task.jobId(), task.index(), reason);
             retrier.run(() -> deadLetters.send(task, reason, attempts), running);
             metrics.deadLettered();
-            retrier.call(() -> {
-                if (task.inBook()) {
-                    jobs.books().markFailed(task.book(), "chapter " + task.chapter() + " failed: " + reason);
-                }
-                return jobs.markFailed(task.jobId(), reason);
-            }, running);
+            retrier.call(
+                    () -> {
+                        if (task.inBook()) {
+                            jobs.books().markFailed(task.book(), "chapter " + task.chapter() + " failed: " + reason);
+                        }
+                        return jobs.markFailed(task.jobId(), reason);
+                    },
+                    running);
         }
     }
 }

@@ -14,8 +14,9 @@ import dev.ttscluster.worker.metrics.WorkerMetrics.Source;
  * @param polledNanos {@link System#nanoTime()} when the segment was polled (poll-to-durable latency)
  * @param traceId the trace id its log lines carry
  */
-public record SegmentAudio(SegmentTask task, float[] samples, long[] durations, Source source, long polledNanos,
-                           String traceId) implements Traced {
+public record SegmentAudio(
+        SegmentTask task, float[] samples, long[] durations, Source source, long polledNanos, String traceId)
+        implements Traced {
     @Override
     public String jobId() {
         return task.jobId();

@@ -11,7 +11,6 @@ import dev.ttscluster.worker.logging.LogContext;
 import dev.ttscluster.worker.metrics.WorkerMetrics;
 import dev.ttscluster.worker.retry.Retrier;
 import dev.ttscluster.worker.retry.Stopped;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -45,8 +44,15 @@ public final class SegmentStore {
      * @param phonemizer finds the words of a book's segment for its word timings
      * @param sampleRate the model's, for the word timings
      */
-    public SegmentStore(SegmentWriter writer, JobAssembler assembler, JobStore jobs, Phonemizer phonemizer,
-                        int sampleRate, Retrier retrier, WorkerMetrics metrics, UploadPools pools) {
+    public SegmentStore(
+            SegmentWriter writer,
+            JobAssembler assembler,
+            JobStore jobs,
+            Phonemizer phonemizer,
+            int sampleRate,
+            Retrier retrier,
+            WorkerMetrics metrics,
+            UploadPools pools) {
         this.writer = writer;
         this.assembler = assembler;
         this.jobs = jobs;
@@ -105,8 +111,11 @@ public final class SegmentStore {
     }
 
     /** Uploads and counts one segment, then assembles its job when it was the last one; see {@link #store}. */
-    private void durable(SegmentAudio row, BooleanSupplier running, Predicate<String> live,
-                         Map<String, Map<Integer, byte[]>> uploaded) {
+    private void durable(
+            SegmentAudio row,
+            BooleanSupplier running,
+            Predicate<String> live,
+            Map<String, Map<Integer, byte[]>> uploaded) {
         SegmentTask task = row.task();
         float[] samples = row.samples();
         boolean cached = row.source() != WorkerMetrics.Source.MODEL;

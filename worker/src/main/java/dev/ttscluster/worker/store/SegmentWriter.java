@@ -2,10 +2,10 @@ package dev.ttscluster.worker.store;
 
 import dev.ttscluster.common.audio.Wav;
 import dev.ttscluster.common.contract.SegmentTask;
-import dev.ttscluster.state.JobStore;
 import dev.ttscluster.common.state.SegmentMark;
-import dev.ttscluster.storage.AudioBucket;
 import dev.ttscluster.common.storage.ObjectKeys;
+import dev.ttscluster.state.JobStore;
+import dev.ttscluster.storage.AudioBucket;
 
 /**
  * Stores a synthesized segment: uploads its WAV under the segment's deterministic key, then records
@@ -30,7 +30,8 @@ public final class SegmentWriter {
      * segment is the job's audio (a book's chapter is always assembled: pauses, loudness, timestamps).
      */
     public static String key(SegmentTask task, String format) {
-        return task.count() == 1 && !task.inBook() ? ObjectKeys.audioOf(task, format)
+        return task.count() == 1 && !task.inBook()
+                ? ObjectKeys.audioOf(task, format)
                 : ObjectKeys.segmentOf(task, task.index());
     }
 

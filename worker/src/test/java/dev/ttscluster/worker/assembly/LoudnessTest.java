@@ -1,9 +1,9 @@
 package dev.ttscluster.worker.assembly;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+
+import org.junit.jupiter.api.Test;
 
 class LoudnessTest {
     private static short[] tone(double amplitude, int samples, int silence) {

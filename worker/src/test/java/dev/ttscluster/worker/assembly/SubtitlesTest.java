@@ -1,11 +1,10 @@
 package dev.ttscluster.worker.assembly;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class SubtitlesTest {
     private static final List<Map<String, Object>> SENTENCES = List.of(
@@ -14,8 +13,10 @@ class SubtitlesTest {
 
     @Test
     void vttAndSrtHaveOneCuePerSentenceWithTheirTimeFormats() {
-        assertThat(Subtitles.vtt(SENTENCES)).isEqualTo("WEBVTT\n\n1\n00:00:00.500 --> 00:00:02.250\nFirst line.\n\n"
-                + "2\n01:01:01.000 --> 01:01:02.500\nAn arrow -> inside.\n\n");
-        assertThat(Subtitles.srt(SENTENCES)).startsWith("1\n00:00:00,500 --> 00:00:02,250\nFirst line.\n\n2\n01:01:01,000");
+        assertThat(Subtitles.vtt(SENTENCES))
+                .isEqualTo("WEBVTT\n\n1\n00:00:00.500 --> 00:00:02.250\nFirst line.\n\n"
+                        + "2\n01:01:01.000 --> 01:01:02.500\nAn arrow -> inside.\n\n");
+        assertThat(Subtitles.srt(SENTENCES))
+                .startsWith("1\n00:00:00,500 --> 00:00:02,250\nFirst line.\n\n2\n01:01:01,000");
     }
 }

@@ -1,8 +1,8 @@
 package dev.ttscluster.worker.batch;
 
-import dev.ttscluster.testing.MutableClock;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ttscluster.testing.MutableClock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -10,8 +10,7 @@ import java.util.Collection;
 import java.util.Deque;
 import java.util.List;
 import java.util.stream.IntStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class BatchAggregatorTest {
 
@@ -85,7 +84,8 @@ class BatchAggregatorTest {
     @Test
     void itemsBeyondTheSizeStayBufferedInOrderForTheNextBatch() {
         MutableClock clock = new MutableClock(0);
-        ScriptedSource src = new ScriptedSource(clock).then(IntStream.range(0, 10).boxed().toArray(Integer[]::new));
+        ScriptedSource src =
+                new ScriptedSource(clock).then(IntStream.range(0, 10).boxed().toArray(Integer[]::new));
         BatchAggregator<Integer> agg = new BatchAggregator<>(src, new BatchPolicy(4, 50), clock);
 
         List<Integer> seen = new ArrayList<>();
@@ -162,7 +162,9 @@ class BatchAggregatorTest {
         Batch<Integer> second = agg.next(() -> true);
 
         assertThat(first.items()).containsExactly(100, 101); // nothing interactive had arrived yet
-        assertThat(second.items()).as("interactive first, though bulk 102 is older").containsExactly(1, 2);
+        assertThat(second.items())
+                .as("interactive first, though bulk 102 is older")
+                .containsExactly(1, 2);
         assertThat(agg.next(() -> true).items()).containsExactly(102);
     }
 
@@ -179,8 +181,11 @@ class BatchAggregatorTest {
         clock.advance(1000);
         Batch<Integer> next = agg.next(() -> true);
         assertThat(next.items()).containsExactly(3);
-        assertThat(next.waitedMs()).as("counted from the interactive item, not from bulk 102").isLessThanOrEqualTo(50);
+        assertThat(next.waitedMs())
+                .as("counted from the interactive item, not from bulk 102")
+                .isLessThanOrEqualTo(50);
     }
+
     @Test
     void aClosedLaneWaitsInTheBufferWhileOpenLanesAreServed() {
         MutableClock clock = new MutableClock(0);
@@ -192,8 +197,12 @@ class BatchAggregatorTest {
 
         Batch<Integer> first = agg.next(() -> true, () -> idle[0]++);
 
-        assertThat(first.items()).as("bulk is closed: the interactive item goes alone").containsExactly(1);
-        assertThat(idle[0]).as("the caller got its idle calls while only closed-lane items were buffered").isPositive();
+        assertThat(first.items())
+                .as("bulk is closed: the interactive item goes alone")
+                .containsExactly(1);
+        assertThat(idle[0])
+                .as("the caller got its idle calls while only closed-lane items were buffered")
+                .isPositive();
         assertThat(agg.buffered(1)).isEqualTo(2);
         bulkOpen[0] = true;
         assertThat(agg.next(() -> true).items()).containsExactly(100, 101);
@@ -229,7 +238,9 @@ class BatchAggregatorTest {
         Batch<Integer> first = agg.next(() -> true);
         Batch<Integer> second = agg.next(() -> true);
 
-        assertThat(first.items()).as("leads only, though job 1's later segments are older").containsExactly(10, 20);
+        assertThat(first.items())
+                .as("leads only, though job 1's later segments are older")
+                .containsExactly(10, 20);
         assertThat(second.items()).as("then the rest, in arrival order").containsExactly(12, 14, 16, 22);
     }
 

@@ -1,8 +1,9 @@
 package dev.ttscluster.worker.batch;
 
-import dev.ttscluster.testing.MutableClock;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ttscluster.testing.MutableClock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -14,15 +15,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /** The padded-token budget, length grouping and per-job order, with an injected clock. */
 class BatchPolicyTest {
     /** A segment: job, index within the job, length in tokens, and a global arrival number. */
-    record Seg(String job, int index, int tokens, int seq) {
-    }
+    record Seg(String job, int index, int tokens, int seq) {}
 
     static final BatchAggregator.Sizer<Seg> SIZER = new BatchAggregator.Sizer<>() {
         @Override
@@ -190,7 +188,7 @@ class BatchPolicyTest {
 
     @Test
     void randomTrafficLosesNothingAndKeepsEveryJobInOrder() {
-        for (boolean grouped : new boolean[]{true, false}) {
+        for (boolean grouped : new boolean[] {true, false}) {
             Random r = new Random(grouped ? 11 : 12);
             MutableClock clock = new MutableClock(0);
             Source src = new Source(clock);
@@ -217,11 +215,15 @@ class BatchPolicyTest {
                 assertThat(b.items()).isNotEmpty();
                 int longest = b.items().stream().mapToInt(Seg::tokens).max().orElse(0);
                 if (b.items().size() > 1) {
-                    assertThat(policy.fits(b.items().size(), longest)).as("batch within size and budget").isTrue();
+                    assertThat(policy.fits(b.items().size(), longest))
+                            .as("batch within size and budget")
+                            .isTrue();
                 }
                 int lastSeq = -1;
                 for (Seg s : b.items()) {
-                    assertThat(s.seq()).as("a batch lists items in arrival order").isGreaterThan(lastSeq);
+                    assertThat(s.seq())
+                            .as("a batch lists items in arrival order")
+                            .isGreaterThan(lastSeq);
                     lastSeq = s.seq();
                     assertThat(seen.add(s.seq())).as("no item twice").isTrue();
                     int expected = seenIndex.getOrDefault(s.job(), 0);

@@ -1,9 +1,9 @@
 package dev.ttscluster.worker.cache;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.ttscluster.testing.MutableClock;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class BreakerTest {
     @Test

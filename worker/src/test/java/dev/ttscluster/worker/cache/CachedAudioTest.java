@@ -1,10 +1,9 @@
 package dev.ttscluster.worker.cache;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class CachedAudioTest {
     private static CachedAudio sample() {
@@ -13,7 +12,7 @@ class CachedAudioTest {
         for (int i = 0; i < s.length; i++) {
             s[i] = (float) r.nextGaussian() * 0.3f;
         }
-        return new CachedAudio(s, new long[]{4, 7, 2, 9});
+        return new CachedAudio(s, new long[] {4, 7, 2, 9});
     }
 
     @Test

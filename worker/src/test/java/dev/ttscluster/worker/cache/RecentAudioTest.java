@@ -1,16 +1,16 @@
 package dev.ttscluster.worker.cache;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
 
 class RecentAudioTest {
     /** 64 bytes of overhead + 4 per sample + 8 per duration: 1000 samples, 2 durations = 4080 bytes. */
     private static CachedAudio audio(float first) {
         float[] s = new float[1000];
         s[0] = first;
-        return new CachedAudio(s, new long[]{3, 4});
+        return new CachedAudio(s, new long[] {3, 4});
     }
 
     @Test

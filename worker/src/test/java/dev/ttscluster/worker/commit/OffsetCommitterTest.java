@@ -1,17 +1,16 @@
 package dev.ttscluster.worker.commit;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.ttscluster.common.contract.Topics;
+import java.util.List;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import java.util.List;
-import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class OffsetCommitterTest {
     private static final TopicPartition TP = new TopicPartition(Topics.SEGMENTS_INTERACTIVE, 0);

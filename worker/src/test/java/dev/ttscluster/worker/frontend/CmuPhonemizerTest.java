@@ -1,22 +1,23 @@
 package dev.ttscluster.worker.frontend;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class CmuPhonemizerTest {
     /** The slt bundle's phone set (festival's radio phones as its us_slt_arctic_hts voice uses them). */
-    static final List<String> PHONES = List.of("<pad>", "pau", "aa", "ae", "ah", "ao", "aw", "ax", "ay", "b", "ch", "d",
-            "dh", "eh", "er", "ey", "f", "g", "hh", "ih", "iy", "jh", "k", "l", "m", "n", "ng", "ow", "oy", "p", "r", "s",
-            "sh", "t", "th", "uh", "uw", "v", "w", "y", "z", "zh");
+    static final List<String> PHONES = List.of(
+            "<pad>", "pau", "aa", "ae", "ah", "ao", "aw", "ax", "ay", "b", "ch", "d", "dh", "eh", "er", "ey", "f", "g",
+            "hh", "ih", "iy", "jh", "k", "l", "m", "n", "ng", "ow", "oy", "p", "r", "s", "sh", "t", "th", "uh", "uw",
+            "v", "w", "y", "z", "zh");
+
     private final CmuPhonemizer p = new CmuPhonemizer(PHONES);
 
     private String say(String text) {
@@ -41,41 +42,74 @@ class CmuPhonemizerTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        // festival's contractions (its cmulex addenda), not FreeTTS's apostrophe-less entries
-        "don't|d ow n t", "I'm|ay m", "we're|w iy r", "they're|dh er", "it's|ih t s", "I'd|ay d", "won't|w ow n t",
-        "she'll|sh iy l", "o'clock|ax k l aa k",
-        // festival's 's: ax before it after a sibilant, s after a voiceless phone, else z
-        "let's|l eh t s", "what's|w ah t s", "she's|sh iy z", "the dog's|dh ax d ao g z", "the cat's|dh ax k ae t s",
-        "the boss's|dh ax b aa s ax s", "the judge's|dh ax jh ah jh ax z",
-        // capitals: spelled when not a word, letter names as festival says them
-        "FBI|eh f b iy ay", "the FBI's files|dh ax eh f b iy ay z f ay l z", "CDs|s iy d iy z", "NASA|n ae s ae",
-        "USPS|y uw eh s p iy eh s", "the U.S.A.|dh ax y uw eh s ey", "I got an A|ay g aa t ae n ey",
-        // homographs by the word before
-        "to live|t ax l ih v", "a live show|ax l ay v sh ow", "their lives|dh eh r l ay v z", "he lives|hh iy l ih v z",
-        "the use|dh ax y uw s", "to use|t ax y uw z", "does|d ah z", "to lead|t ax l iy d", "the lead|dh ax l eh d",
-        // festival's dictionary where FreeTTS's copy differs; British spellings read as American ones
-        "before|b iy f ao r", "linux|l ih n ah k s", "neighbour|n ey b er", "realised|r iy l ay z d",
-        "centre|s eh n t er",
-        // hyphens split words, accents are dropped
-        "well-known|w eh l n ow n", "café|k ax f ey",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                // festival's contractions (its cmulex addenda), not FreeTTS's apostrophe-less entries
+                "don't|d ow n t",
+                "I'm|ay m",
+                "we're|w iy r",
+                "they're|dh er",
+                "it's|ih t s",
+                "I'd|ay d",
+                "won't|w ow n t",
+                "she'll|sh iy l",
+                "o'clock|ax k l aa k",
+                // festival's 's: ax before it after a sibilant, s after a voiceless phone, else z
+                "let's|l eh t s",
+                "what's|w ah t s",
+                "she's|sh iy z",
+                "the dog's|dh ax d ao g z",
+                "the cat's|dh ax k ae t s",
+                "the boss's|dh ax b aa s ax s",
+                "the judge's|dh ax jh ah jh ax z",
+                // capitals: spelled when not a word, letter names as festival says them
+                "FBI|eh f b iy ay",
+                "the FBI's files|dh ax eh f b iy ay z f ay l z",
+                "CDs|s iy d iy z",
+                "NASA|n ae s ae",
+                "USPS|y uw eh s p iy eh s",
+                "the U.S.A.|dh ax y uw eh s ey",
+                "I got an A|ay g aa t ae n ey",
+                // homographs by the word before
+                "to live|t ax l ih v",
+                "a live show|ax l ay v sh ow",
+                "their lives|dh eh r l ay v z",
+                "he lives|hh iy l ih v z",
+                "the use|dh ax y uw s",
+                "to use|t ax y uw z",
+                "does|d ah z",
+                "to lead|t ax l iy d",
+                "the lead|dh ax l eh d",
+                // festival's dictionary where FreeTTS's copy differs; British spellings read as American ones
+                "before|b iy f ao r",
+                "linux|l ih n ah k s",
+                "neighbour|n ey b er",
+                "realised|r iy l ay z d",
+                "centre|s eh n t er",
+                // hyphens split words, accents are dropped
+                "well-known|w eh l n ow n",
+                "café|k ax f ey",
+            })
     void readsWordsTheWayFestivalDoes(String text, String phones) {
         assertThat(say(text)).isEqualTo("pau " + phones + " pau");
     }
 
     @Test
     void idsNeverContainPaddingAndOnlyKnownPhones() {
-        long[] ids = p.ids("The quick brown fox, 42 times, jumped over Mr. Lazy-Dog's fence at 10:30 a.m. on 3/4/2021!");
+        long[] ids =
+                p.ids("The quick brown fox, 42 times, jumped over Mr. Lazy-Dog's fence at 10:30 a.m. on 3/4/2021!");
         assertThat(ids).isNotEmpty().doesNotContain(0L);
-        assertThat(Arrays.stream(ids).allMatch(id -> id > 0 && id < PHONES.size())).isTrue();
+        assertThat(Arrays.stream(ids).allMatch(id -> id > 0 && id < PHONES.size()))
+                .isTrue();
     }
 
     @Test
     void everyPhoneOfVariedTextIsInTheFestivalSet() {
         String text = "Xylophones, zebras & quixotic jukeboxes: 1,234,567 Œuvres; the 1990s' GDP rose 3.5% - "
                 + "Mrs. O'Neill's naïve schadenfreude, Tchaikovsky's ptarmigan, pwned llamas, MCMXCIV, gr8 h4x0rs.";
-        assertThat(p.phones(text)).isNotEmpty().allSatisfy(ph -> assertThat(PHONES).contains(ph));
+        assertThat(p.phones(text)).isNotEmpty().allSatisfy(ph -> assertThat(PHONES)
+                .contains(ph));
     }
 
     @Test
@@ -101,19 +135,22 @@ class CmuPhonemizerTest {
     void parallelUseGivesTheSameResultAsSequential() {
         String[] words = {"zebra", "FBI's", "colour", "lives", "don't", "Xylophone", "1,250", "$3.50", "NASA", "use"};
         List<String> texts = IntStream.range(0, 400)
-                .mapToObj(i -> "Sentence number " + i + ", with " + words[i % words.length] + " and " + words[(i * 7) % words.length] + ".")
+                .mapToObj(i -> "Sentence number " + i + ", with " + words[i % words.length] + " and "
+                        + words[(i * 7) % words.length] + ".")
                 .collect(Collectors.toList());
         List<String> sequential = texts.stream().map(this::say).collect(Collectors.toList());
         CmuPhonemizer other = new CmuPhonemizer(PHONES);
         List<String> parallel = texts.parallelStream()
-                .map(t -> String.join(" ", (t.hashCode() % 2 == 0 ? p : other).phones(t))).collect(Collectors.toList());
+                .map(t -> String.join(" ", (t.hashCode() % 2 == 0 ? p : other).phones(t)))
+                .collect(Collectors.toList());
         assertThat(parallel).isEqualTo(sequential);
     }
 
     @Test
     void randomTextNeverThrowsAndStaysInThePhoneSet() {
         Random r = new Random(7);
-        String alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ''''   ,.;:!?-0123456789$%&éüßæ\u4e2d\u0416";
+        String alphabet =
+                "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ''''   ,.;:!?-0123456789$%&éüßæ\u4e2d\u0416";
         for (int i = 0; i < 3_000; i++) {
             StringBuilder sb = new StringBuilder();
             for (int k = r.nextInt(40); k > 0; k--) {
@@ -121,10 +158,12 @@ class CmuPhonemizerTest {
             }
             String in = sb.toString();
             List<String> phones = p.phones(in);
-            assertThat(phones).as(in).startsWith("pau").endsWith("pau").allSatisfy(ph -> assertThat(PHONES).contains(ph));
+            assertThat(phones).as(in).startsWith("pau").endsWith("pau").allSatisfy(ph -> assertThat(PHONES)
+                    .contains(ph));
             assertThat(String.join(" ", phones)).as(in).doesNotContain("pau pau");
         }
     }
+
     @Test
     void wordSpansCoverEveryIdButThePausesInOrder() {
         String segment = "Hello there, Mr. Smith paid 42 dollars!";

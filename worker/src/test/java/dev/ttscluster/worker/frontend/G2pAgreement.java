@@ -1,7 +1,6 @@
 package dev.ttscluster.worker.frontend;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,8 +11,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * How many of festival's phones (us_slt_arctic_hts, from the teacher data's lab files) the Java frontend
@@ -54,18 +53,26 @@ class G2pAgreement {
                 }
             }
             List<String> java = cmu.phones(line.substring(tab + 1)).stream()
-                    .filter(p -> !p.equals("pau")).collect(Collectors.toList());
+                    .filter(p -> !p.equals("pau"))
+                    .collect(Collectors.toList());
             ref += festival.size();
             edits += align(festival, java, confusions);
             sentences++;
         }
         assertThat(ref).as("festival phones found under " + data).isPositive();
         double agreement = 100.0 * (ref - edits) / ref;
-        StringBuilder report = new StringBuilder(String.format(Locale.ROOT,
+        StringBuilder report = new StringBuilder(String.format(
+                Locale.ROOT,
                 "G2P agreement with festival (%s, %d sentences): %.2f%% of %d phones (%d edits)%n",
-                set, sentences, agreement, ref, edits));
+                set,
+                sentences,
+                agreement,
+                ref,
+                edits));
         int show = Integer.getInteger("tts.g2p.show", 0);
-        confusions.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(show)
+        confusions.entrySet().stream()
+                .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+                .limit(show)
                 .forEach(e -> report.append(String.format(Locale.ROOT, "  %5d  %s%n", e.getValue(), e.getKey())));
         System.out.print(report);
         Files.createDirectories(Path.of("target"));
@@ -102,7 +109,8 @@ class G2pAgreement {
         }
         for (int i = 1; i <= a.size(); i++) {
             for (int j = 1; j <= b.size(); j++) {
-                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1),
+                d[i][j] = Math.min(
+                        Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1),
                         d[i - 1][j - 1] + (a.get(i - 1).equals(b.get(j - 1)) ? 0 : 1));
             }
         }

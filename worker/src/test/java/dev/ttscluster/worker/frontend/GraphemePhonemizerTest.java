@@ -1,12 +1,11 @@
 package dev.ttscluster.worker.frontend;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class GraphemePhonemizerTest {
     private static final List<String> PHONES = phoneSet();
@@ -35,8 +34,13 @@ class GraphemePhonemizerTest {
     @Test
     void idsMapToPhoneSetIndices() {
         long[] ids = p.ids("ab 1.");
-        assertThat(ids).containsExactly(PHONES.indexOf("a"), PHONES.indexOf("b"), PHONES.indexOf(" "),
-                PHONES.indexOf("1"), PHONES.indexOf("."));
+        assertThat(ids)
+                .containsExactly(
+                        PHONES.indexOf("a"),
+                        PHONES.indexOf("b"),
+                        PHONES.indexOf(" "),
+                        PHONES.indexOf("1"),
+                        PHONES.indexOf("."));
     }
 
     @Test

@@ -1,17 +1,16 @@
 package dev.ttscluster.worker.inference;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.ttscluster.common.contract.SegmentTask;
 import dev.ttscluster.worker.ingest.Prepared;
 import dev.ttscluster.worker.metrics.WorkerMetrics;
 import dev.ttscluster.worker.retry.Stopped;
-import org.junit.jupiter.api.Test;
-
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class ModelCallTest {
     /** A fake model: a row's audio is its phones as samples; any call holding a row of phone 9 throws. */
@@ -30,7 +29,7 @@ class ModelCallTest {
                 for (int i = 0; i < samples.length; i++) {
                     samples[i] = r.phones()[i];
                 }
-                out.add(new SynthesisOutput(samples, new long[]{1}));
+                out.add(new SynthesisOutput(samples, new long[] {1}));
             }
             return out;
         }
@@ -41,8 +40,7 @@ class ModelCallTest {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     private final Model model = new Model();
@@ -50,14 +48,16 @@ class ModelCallTest {
     private final WorkerMetrics metrics = new WorkerMetrics(Clock.systemUTC());
 
     private static SegmentWork row(String text, long phone) {
-        SegmentTask task = new SegmentTask(SegmentTask.SCHEMA_VERSION, "job", "default", 0, 1, text, "default", 1.0, 0L);
+        SegmentTask task =
+                new SegmentTask(SegmentTask.SCHEMA_VERSION, "job", "default", 0, 1, text, "default", 1.0, 0L);
         long[] phones = {phone};
         return SegmentWork.of(new Prepared(task, phones), new SynthesisInput(phones, 0, 1f), null);
     }
 
     @Test
     void aRowThatKeepsFailingAloneIsGivenUpAfterItsAttemptsWithDoublingPausesAndTheOthersGetTheirAudio() {
-        RowIsolation.Result r = new ModelCall(model, pauses::add, 100, metrics).withMaxAttempts(3)
+        RowIsolation.Result r = new ModelCall(model, pauses::add, 100, metrics)
+                .withMaxAttempts(3)
                 .run(List.of(row("good", 1), row("bad", 9), row("fine", 2)));
 
         assertThat(r.outputs().get(0).samples()).containsExactly(1f);
@@ -78,8 +78,10 @@ class ModelCallTest {
 
     @Test
     void anInjectedFaultFailsEveryCallHoldingTheMarkedSegment() {
-        RowIsolation.Result r = new ModelCall(model, pauses::add, 100, metrics).withMaxAttempts(1)
-                .withFaultInjection("POISON").run(List.of(row("a poison row", 1), row("a good row", 2)));
+        RowIsolation.Result r = new ModelCall(model, pauses::add, 100, metrics)
+                .withMaxAttempts(1)
+                .withFaultInjection("POISON")
+                .run(List.of(row("a poison row", 1), row("a good row", 2)));
 
         assertThat(r.failures().get(0).reason()).contains("injected fault");
         assertThat(r.outputs().get(1).samples()).containsExactly(2f);
@@ -87,9 +89,14 @@ class ModelCallTest {
 
     @Test
     void anInterruptedPauseAbandonsTheBatch() {
-        ModelCall call = new ModelCall(model, ms -> {
-            throw new InterruptedException();
-        }, 100, metrics).withMaxAttempts(2);
+        ModelCall call = new ModelCall(
+                        model,
+                        ms -> {
+                            throw new InterruptedException();
+                        },
+                        100,
+                        metrics)
+                .withMaxAttempts(2);
         try {
             assertThatThrownBy(() -> call.run(List.of(row("bad", 9)))).isInstanceOf(Stopped.class);
         } finally {

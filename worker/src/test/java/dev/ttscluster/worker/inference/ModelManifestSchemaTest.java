@@ -1,25 +1,25 @@
 package dev.ttscluster.worker.inference;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ttscluster.common.contract.Json;
 import dev.ttscluster.common.error.FatalException;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Consumer;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The bundle manifest against its one schema (models/manifest.schema.json, in the worker's jar): the shipped bundles
  * pass, and a manifest that violates it is refused naming the field.
  */
 class ModelManifestSchemaTest {
-    static final Path MODELS = Path.of(System.getProperty("tts.repo.root", "..")).resolve("models");
+    static final Path MODELS =
+            Path.of(System.getProperty("tts.repo.root", "..")).resolve("models");
 
     @TempDir
     Path dir;
@@ -69,12 +69,15 @@ class ModelManifestSchemaTest {
     /** The placeholder bundle with its manifest changed by {@code change}: loading it must fail naming {@code field}. */
     private void broken(Consumer<ObjectNode> change, String field) throws Exception {
         Path bundle = MODELS.resolve("placeholder");
-        ObjectNode manifest = (ObjectNode) Json.MAPPER.readTree(bundle.resolve("manifest.json").toFile());
+        ObjectNode manifest = (ObjectNode)
+                Json.MAPPER.readTree(bundle.resolve("manifest.json").toFile());
         change.accept(manifest);
         Files.writeString(dir.resolve("manifest.json"), Json.MAPPER.writeValueAsString(manifest));
         Files.copy(bundle.resolve("model.pt"), dir.resolve("model.pt"));
 
-        assertThatThrownBy(() -> ModelManifest.load(dir)).isInstanceOf(FatalException.class)
-                .hasMessageContaining("violates the bundle manifest schema").hasMessageContaining(field);
+        assertThatThrownBy(() -> ModelManifest.load(dir))
+                .isInstanceOf(FatalException.class)
+                .hasMessageContaining("violates the bundle manifest schema")
+                .hasMessageContaining(field);
     }
 }

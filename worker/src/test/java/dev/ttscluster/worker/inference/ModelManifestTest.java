@@ -1,15 +1,14 @@
 package dev.ttscluster.worker.inference;
 
-import dev.ttscluster.common.error.FatalException;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ttscluster.common.error.FatalException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ModelManifestTest {
     @TempDir
@@ -21,7 +20,8 @@ class ModelManifestTest {
     }
 
     private void manifest(String defaultVersion, String variants) throws Exception {
-        Files.writeString(dir.resolve("manifest.json"), """
+        Files.writeString(
+                dir.resolve("manifest.json"), """
                 {"name": "t", "version": "%s", "file": "model.pt", "sample_rate": 16000, "hop_length": 200,
                  "frontend": "cmu-arpabet", "phone_set": ["<pad>", "pau"], "speakers": ["a", "b"],
                  "produces_speech": true, "max_phones": 10, "vocoder": "neural", "variants": %s}
@@ -45,7 +45,9 @@ class ModelManifestTest {
         assertThat(d.vocoder()).isEqualTo("neural");
         assertThat(v.variant()).isEqualTo("griffin-lim");
         assertThat(v.file()).isEqualTo("model-gl.pt");
-        assertThat(v.version()).as("cached segments are keyed by the variant's own version").isEqualTo(gl);
+        assertThat(v.version())
+                .as("cached segments are keyed by the variant's own version")
+                .isEqualTo(gl);
         assertThat(v.vocoder()).isEqualTo("griffin-lim-8");
         assertThat(v.speakers()).containsExactly("a", "b");
         assertThat(ModelManifest.load(dir, " ").file()).isEqualTo("model.pt");
@@ -59,9 +61,13 @@ class ModelManifestTest {
                 {"int8": {"file": "model-int8.pt", "version": "0000000000000000"}}
                 """);
 
-        assertThatThrownBy(() -> ModelManifest.load(dir, "fp16")).isInstanceOf(FatalException.class)
-                .hasMessageContaining("no variant 'fp16'").hasMessageContaining("[int8]");
-        assertThatThrownBy(() -> ModelManifest.load(dir, "int8")).isInstanceOf(FatalException.class)
-                .hasMessageContaining("model-int8.pt").hasMessageContaining("0000000000000000");
+        assertThatThrownBy(() -> ModelManifest.load(dir, "fp16"))
+                .isInstanceOf(FatalException.class)
+                .hasMessageContaining("no variant 'fp16'")
+                .hasMessageContaining("[int8]");
+        assertThatThrownBy(() -> ModelManifest.load(dir, "int8"))
+                .isInstanceOf(FatalException.class)
+                .hasMessageContaining("model-int8.pt")
+                .hasMessageContaining("0000000000000000");
     }
 }

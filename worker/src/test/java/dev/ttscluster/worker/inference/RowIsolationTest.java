@@ -1,13 +1,12 @@
 package dev.ttscluster.worker.inference;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class RowIsolationTest {
     /** A fake model: row r's audio is {r, r}; a call holding a row {@code bad} accepts throws. */
@@ -21,7 +20,9 @@ class RowIsolationTest {
             if (fails.test(rows)) {
                 throw new IllegalStateException("row rejected by the engine\n\tat some.native.Frame(line 1)");
             }
-            return rows.stream().map(r -> new SynthesisOutput(new float[]{r, r}, new long[]{r})).toList();
+            return rows.stream()
+                    .map(r -> new SynthesisOutput(new float[] {r, r}, new long[] {r}))
+                    .toList();
         }
 
         long aloneCalls(int row) {
@@ -41,7 +42,7 @@ class RowIsolationTest {
     void aHealthyBatchIsOneCall() {
         Model m = new Model();
 
-        RowIsolation.Result r = new RowIsolation(3, n -> { }).run(rows(5), m);
+        RowIsolation.Result r = new RowIsolation(3, n -> {}).run(rows(5), m);
 
         assertThat(m.calls).hasSize(1);
         assertThat(r.failed()).isZero();
@@ -58,8 +59,9 @@ class RowIsolationTest {
 
         assertThat(m.aloneCalls(5)).isEqualTo(3);
         assertThat(pauses).containsExactly(2, 3);
-        assertThat(r.failures().get(5)).isEqualTo(new RowIsolation.Failure(
-                "synthesis failed after 3 attempts: row rejected by the engine", 3));
+        assertThat(r.failures().get(5))
+                .isEqualTo(
+                        new RowIsolation.Failure("synthesis failed after 3 attempts: row rejected by the engine", 3));
         assertThat(r.outputs().get(5)).isNull();
         for (int i = 0; i < 16; i++) {
             if (i != 5) {
@@ -69,7 +71,8 @@ class RowIsolationTest {
         }
         // bisection: the batch, then two halves per level down to the bad row, then its two retries
         assertThat(m.calls).hasSize(1 + 2 * 4 + 2);
-        assertThat(m.calls.stream().filter(c -> !c.contains(5))).allSatisfy(c -> assertThat(c).isNotEmpty());
+        assertThat(m.calls.stream().filter(c -> !c.contains(5)))
+                .allSatisfy(c -> assertThat(c).isNotEmpty());
     }
 
     @Test
@@ -78,7 +81,7 @@ class RowIsolationTest {
         int[] aloneFailures = {0};
         m.fails = part -> part.contains(2) && (part.size() > 1 || aloneFailures[0]++ == 0);
 
-        RowIsolation.Result r = new RowIsolation(3, n -> { }).run(rows(4), m);
+        RowIsolation.Result r = new RowIsolation(3, n -> {}).run(rows(4), m);
 
         assertThat(r.failed()).isZero();
         assertThat(m.aloneCalls(2)).isEqualTo(2);
@@ -90,7 +93,7 @@ class RowIsolationTest {
         Model m = new Model();
         m.fails = part -> m.calls.size() == 1;
 
-        RowIsolation.Result r = new RowIsolation(3, n -> { }).run(rows(6), m);
+        RowIsolation.Result r = new RowIsolation(3, n -> {}).run(rows(6), m);
 
         assertThat(r.failed()).isZero();
         assertThat(r.failedCalls()).isEqualTo(1);
@@ -103,7 +106,7 @@ class RowIsolationTest {
         m.fails = part -> part.contains(0) || part.contains(7);
         RowIsolation.Call<Integer> shortChanged = part -> part.contains(3) ? List.of() : m.run(part);
 
-        RowIsolation.Result r = new RowIsolation(2, n -> { }).run(rows(8), shortChanged);
+        RowIsolation.Result r = new RowIsolation(2, n -> {}).run(rows(8), shortChanged);
 
         assertThat(r.failed()).isEqualTo(3);
         assertThat(r.failures().get(3).reason()).contains("returned 0 outputs for 1 rows");
@@ -116,8 +119,10 @@ class RowIsolationTest {
         m.fails = part -> true;
 
         assertThatThrownBy(() -> new RowIsolation(3, n -> {
-            throw new IllegalStateException("stopping");
-        }).run(rows(1), m)).hasMessage("stopping");
+                            throw new IllegalStateException("stopping");
+                        })
+                        .run(rows(1), m))
+                .hasMessage("stopping");
     }
 
     @Test

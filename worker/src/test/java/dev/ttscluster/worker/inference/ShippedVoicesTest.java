@@ -1,24 +1,24 @@
 package dev.ttscluster.worker.inference;
 
-import dev.ttscluster.worker.frontend.Phonemizer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
+import dev.ttscluster.worker.frontend.Phonemizer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The shipped bundle (models/slt) through DJL: each of its voices speaks, the voices differ, and speed changes the
  * length of the audio by the model's durations while the pitch stays where it was.
  */
 class ShippedVoicesTest {
-    static final Path BUNDLE = Path.of(System.getProperty("tts.repo.root", "..")).resolve("models/slt");
+    static final Path BUNDLE =
+            Path.of(System.getProperty("tts.repo.root", "..")).resolve("models/slt");
     static final String TEXT = "The quick brown fox jumps over the lazy dog, and then it runs back home again.";
     static DjlSynthesisModel model;
     static Phonemizer phonemizer;
@@ -37,7 +37,8 @@ class ShippedVoicesTest {
     private SynthesisOutput say(String voice, float speed) {
         int speaker = model.manifest().speakerId(voice);
         assertThat(speaker).as("voice " + voice).isNotNegative();
-        return model.synthesize(List.of(new SynthesisInput(phonemizer.ids(TEXT), speaker, speed))).get(0);
+        return model.synthesize(List.of(new SynthesisInput(phonemizer.ids(TEXT), speaker, speed)))
+                .get(0);
     }
 
     @Test
@@ -60,12 +61,15 @@ class ShippedVoicesTest {
             for (float speed : new float[] {0.5f, 0.75f, 1.25f, 1.5f, 2f}) {
                 SynthesisOutput o = say(voice, speed);
                 long frames = Arrays.stream(o.durations()).sum();
-                assertThat(o.samples()).as("samples are the durations' frames").hasSize((int) (frames * model.manifest().hopLength()));
+                assertThat(o.samples()).as("samples are the durations' frames").hasSize((int)
+                        (frames * model.manifest().hopLength()));
                 double ratio = (double) normal.samples().length / o.samples().length;
                 // each phone's duration is rounded to whole frames (at least one), so short phones keep a little
                 assertThat(ratio).as(voice + " at " + speed + "x: length ratio").isCloseTo(speed, within(0.12 * speed));
                 double p = medianPitch(o.samples(), rate);
-                assertThat(p / pitch).as(voice + " at " + speed + "x: pitch against 1x").isCloseTo(1.0, within(0.12));
+                assertThat(p / pitch)
+                        .as(voice + " at " + speed + "x: pitch against 1x")
+                        .isCloseTo(1.0, within(0.12));
             }
         }
     }

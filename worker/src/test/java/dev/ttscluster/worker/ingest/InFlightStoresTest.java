@@ -1,26 +1,25 @@
 package dev.ttscluster.worker.ingest;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.ttscluster.common.contract.Topics;
 import dev.ttscluster.worker.metrics.WorkerMetrics;
 import dev.ttscluster.worker.retry.Stopped;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 class InFlightStoresTest {
     private final StoreThreads threads = new StoreThreads(1);
     private final List<PolledRecord> durable = new CopyOnWriteArrayList<>();
-    private final InFlightStores stores = new InFlightStores(threads, durable::addAll,
-            new WorkerMetrics(Clock.systemUTC()), Clock.systemUTC());
+    private final InFlightStores stores =
+            new InFlightStores(threads, durable::addAll, new WorkerMetrics(Clock.systemUTC()), Clock.systemUTC());
 
     @AfterEach
     void close() {

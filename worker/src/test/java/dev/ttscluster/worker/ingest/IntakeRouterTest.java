@@ -1,26 +1,32 @@
 package dev.ttscluster.worker.ingest;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.ttscluster.common.contract.SegmentTask;
 import dev.ttscluster.common.contract.Topics;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 class IntakeRouterTest {
     private static PolledRecord polled(long offset, String job) {
-        ConsumerRecord<String, byte[]> r = new ConsumerRecord<>(Topics.SEGMENTS_INTERACTIVE, 0, offset, "k", new byte[0]);
-        return new PolledRecord(r, job == null ? null : new Prepared(new SegmentTask(SegmentTask.SCHEMA_VERSION, job,
-                "default", 0, 1, "hello", "default", 1.0, 0L), null));
+        ConsumerRecord<String, byte[]> r =
+                new ConsumerRecord<>(Topics.SEGMENTS_INTERACTIVE, 0, offset, "k", new byte[0]);
+        return new PolledRecord(
+                r,
+                job == null
+                        ? null
+                        : new Prepared(
+                                new SegmentTask(
+                                        SegmentTask.SCHEMA_VERSION, job, "default", 0, 1, "hello", "default", 1.0, 0L),
+                                null));
     }
 
     /** Serves the segments of job "hit"; remembers what it was asked. */
     private static final class HitIntake implements Intake {
         final List<List<String>> asked = new ArrayList<>();
-        final Durable durable = running -> { };
+        final Durable durable = running -> {};
 
         @Override
         public Prepared prepare(SegmentTask task) {

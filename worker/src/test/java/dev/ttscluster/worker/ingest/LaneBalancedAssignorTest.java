@@ -1,8 +1,6 @@
 package dev.ttscluster.worker.ingest;
 
-import org.apache.kafka.clients.consumer.ConsumerPartitionAssignor.Subscription;
-import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -11,8 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.kafka.clients.consumer.ConsumerPartitionAssignor.Subscription;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
 
 class LaneBalancedAssignorTest {
     static final String I = "tts.segments.interactive";
@@ -28,7 +27,8 @@ class LaneBalancedAssignorTest {
     }
 
     /** Runs rebalances until nothing moves, as the cooperative protocol would; checks every round is valid. */
-    static Map<String, List<TopicPartition>> settle(Map<String, List<String>> topics, Map<String, List<TopicPartition>> owned) {
+    static Map<String, List<TopicPartition>> settle(
+            Map<String, List<String>> topics, Map<String, List<TopicPartition>> owned) {
         Map<String, List<TopicPartition>> now = new TreeMap<>(owned);
         for (int round = 0; round < 5; round++) {
             Map<String, Subscription> subs = new TreeMap<>();
@@ -76,8 +76,8 @@ class LaneBalancedAssignorTest {
 
     @Test
     void aFreshGroupGetsEveryLaneEvenly() {
-        Map<String, List<TopicPartition>> a = settle(Map.of("w1", List.of(I, B), "w2", List.of(I, B), "w3", List.of(I, B)),
-                Map.of());
+        Map<String, List<TopicPartition>> a =
+                settle(Map.of("w1", List.of(I, B), "w2", List.of(I, B), "w3", List.of(I, B)), Map.of());
         for (List<TopicPartition> parts : a.values()) {
             assertThat(count(parts, I)).isEqualTo(4);
             assertThat(count(parts, B)).isEqualTo(4);
@@ -121,9 +121,10 @@ class LaneBalancedAssignorTest {
 
     @Test
     void aLaneIsSharedOnlyByTheWorkersThatServeIt() {
-        Map<String, List<TopicPartition>> a = settle(Map.of("w1", List.of(I), "w2", List.of(I, B), "w3", List.of(I, B)),
-                Map.of());
-        assertThat(count(a.get("w1"), I) + count(a.get("w2"), I) + count(a.get("w3"), I)).isEqualTo(12);
+        Map<String, List<TopicPartition>> a =
+                settle(Map.of("w1", List.of(I), "w2", List.of(I, B), "w3", List.of(I, B)), Map.of());
+        assertThat(count(a.get("w1"), I) + count(a.get("w2"), I) + count(a.get("w3"), I))
+                .isEqualTo(12);
         assertThat(count(a.get("w1"), I)).isEqualTo(4);
         assertThat(count(a.get("w1"), B)).isZero();
         assertThat(count(a.get("w2"), B)).isEqualTo(6);

@@ -1,14 +1,13 @@
 package dev.ttscluster.worker.ingest;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.ttscluster.common.contract.Topics;
+import java.util.List;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class LaneThrottleTest {
     private static final TopicPartition INTERACTIVE = new TopicPartition(Topics.SEGMENTS_INTERACTIVE, 0);

@@ -1,18 +1,12 @@
 package dev.ttscluster.worker.ingest;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.ttscluster.common.contract.SegmentTask;
 import dev.ttscluster.common.contract.Topics;
 import dev.ttscluster.worker.batch.BatchPolicy;
 import dev.ttscluster.worker.metrics.WorkerMetrics;
 import dev.ttscluster.worker.retry.Stopped;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.MockConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.consumer.OffsetResetStrategy;
-import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -21,8 +15,13 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 class SegmentConsumerLoopTest {
     private static final TopicPartition TP = new TopicPartition(Topics.SEGMENTS_INTERACTIVE, 0);
@@ -40,8 +39,9 @@ class SegmentConsumerLoopTest {
         }
 
         @Override
-        public synchronized void commitAsync(Map<TopicPartition, OffsetAndMetadata> offsets,
-                                             org.apache.kafka.clients.consumer.OffsetCommitCallback callback) {
+        public synchronized void commitAsync(
+                Map<TopicPartition, OffsetAndMetadata> offsets,
+                org.apache.kafka.clients.consumer.OffsetCommitCallback callback) {
             super.commitAsync(offsets, callback);
             if (offsets.containsKey(TP)) {
                 lastCommit = offsets.get(TP);
@@ -64,8 +64,8 @@ class SegmentConsumerLoopTest {
     }
 
     private static SegmentTask task(String job, int index, int count) {
-        return new SegmentTask(SegmentTask.SCHEMA_VERSION, job, "default", index, count, "hello " + index, "default",
-                1.0, 0L);
+        return new SegmentTask(
+                SegmentTask.SCHEMA_VERSION, job, "default", index, count, "hello " + index, "default", 1.0, 0L);
     }
 
     private void deliver(List<byte[]> values) {
@@ -85,18 +85,26 @@ class SegmentConsumerLoopTest {
 
     @Test
     void offsetsAreCommittedOnlyAfterTheBatchIsProcessed() {
-        deliver(List.of(task("j", 0, 3).encode(), task("j", 1, 3).encode(), task("j", 2, 3).encode()));
+        deliver(List.of(
+                task("j", 0, 3).encode(),
+                task("j", 1, 3).encode(),
+                task("j", 2, 3).encode()));
         List<OffsetAndMetadata> committedDuringProcessing = new ArrayList<>();
         List<SegmentTask> processed = new ArrayList<>();
         SegmentConsumerLoop[] loop = new SegmentConsumerLoop[1];
-        loop[0] = new SegmentConsumerLoop(consumer, Intake.PLAIN, (batch, running) -> {
-            committedDuringProcessing.add(committed());
-            batch.forEach(p -> processed.add(p.task()));
-            if (processed.size() == 3) {
-                loop[0].stop();
-            }
-            return Durable.DONE;
-        }, new BatchPolicy(2, 0), Clock.systemUTC());
+        loop[0] = new SegmentConsumerLoop(
+                consumer,
+                Intake.PLAIN,
+                (batch, running) -> {
+                    committedDuringProcessing.add(committed());
+                    batch.forEach(p -> processed.add(p.task()));
+                    if (processed.size() == 3) {
+                        loop[0].stop();
+                    }
+                    return Durable.DONE;
+                },
+                new BatchPolicy(2, 0),
+                Clock.systemUTC());
 
         loop[0].run();
 
@@ -111,16 +119,26 @@ class SegmentConsumerLoopTest {
     @Test
     void aStopFinishesWhatIsBufferedBelowWorkAlreadyDoneAndLeavesTheRestUncommitted() {
         // lengths 3, 9, 3, 9, 3: length grouping takes offsets 0 and 2 first, leaving 1 behind them
-        deliver(List.of(task("a", 0, 1).encode(), task("b", 0, 1).encode(), task("c", 0, 1).encode(),
-                task("d", 0, 1).encode(), task("e", 0, 1).encode()));
+        deliver(List.of(
+                task("a", 0, 1).encode(),
+                task("b", 0, 1).encode(),
+                task("c", 0, 1).encode(),
+                task("d", 0, 1).encode(),
+                task("e", 0, 1).encode()));
         List<List<String>> batches = new ArrayList<>();
         SegmentConsumerLoop[] loop = new SegmentConsumerLoop[1];
-        loop[0] = new SegmentConsumerLoop(consumer, task -> new Prepared(task, new long["bd".contains(task.jobId()) ? 9 : 3]),
+        loop[0] = new SegmentConsumerLoop(
+                consumer,
+                task -> new Prepared(task, new long["bd".contains(task.jobId()) ? 9 : 3]),
                 (batch, running) -> {
                     batches.add(batch.stream().map(p -> p.task().jobId()).toList());
                     loop[0].stop(); // SIGTERM while the first batch computes
                     return Durable.DONE;
-                }, new BatchPolicy(2, 2048, 0, true), storeThreads(2), Clock.systemUTC(), new WorkerMetrics(Clock.systemUTC()));
+                },
+                new BatchPolicy(2, 2048, 0, true),
+                storeThreads(2),
+                Clock.systemUTC(),
+                new WorkerMetrics(Clock.systemUTC()));
 
         loop[0].run();
 
@@ -134,10 +152,15 @@ class SegmentConsumerLoopTest {
     void aBatchInterruptedByStopIsNotCommitted() {
         deliver(List.of(task("j", 0, 1).encode()));
         SegmentConsumerLoop[] loop = new SegmentConsumerLoop[1];
-        loop[0] = new SegmentConsumerLoop(consumer, Intake.PLAIN, (batch, running) -> {
-            loop[0].stop();
-            throw new Stopped();
-        }, new BatchPolicy(4, 0), Clock.systemUTC());
+        loop[0] = new SegmentConsumerLoop(
+                consumer,
+                Intake.PLAIN,
+                (batch, running) -> {
+                    loop[0].stop();
+                    throw new Stopped();
+                },
+                new BatchPolicy(4, 0),
+                Clock.systemUTC());
 
         loop[0].run();
 
@@ -147,14 +170,20 @@ class SegmentConsumerLoopTest {
 
     @Test
     void undecodableRecordIsSkippedButItsOffsetIsCommitted() {
-        deliver(List.of("not json".getBytes(StandardCharsets.UTF_8), task("j", 0, 1).encode()));
+        deliver(List.of(
+                "not json".getBytes(StandardCharsets.UTF_8), task("j", 0, 1).encode()));
         List<SegmentTask> processed = new ArrayList<>();
         SegmentConsumerLoop[] loop = new SegmentConsumerLoop[1];
-        loop[0] = new SegmentConsumerLoop(consumer, Intake.PLAIN, (batch, running) -> {
-            batch.forEach(p -> processed.add(p.task()));
-            loop[0].stop();
-            return Durable.DONE;
-        }, new BatchPolicy(2, 0), Clock.systemUTC());
+        loop[0] = new SegmentConsumerLoop(
+                consumer,
+                Intake.PLAIN,
+                (batch, running) -> {
+                    batch.forEach(p -> processed.add(p.task()));
+                    loop[0].stop();
+                    return Durable.DONE;
+                },
+                new BatchPolicy(2, 0),
+                Clock.systemUTC());
 
         loop[0].run();
 
@@ -167,15 +196,21 @@ class SegmentConsumerLoopTest {
         deliver(List.of(task("a", 0, 1).encode(), task("b", 0, 1).encode()));
         SegmentConsumerLoop[] loop = new SegmentConsumerLoop[1];
         int[] batches = {0};
-        loop[0] = new SegmentConsumerLoop(consumer, Intake.PLAIN, (batch, running) -> {
-            if (++batches[0] == 1) {
-                return Durable.DONE;
-            }
-            loop[0].stop();
-            return r -> {
-                throw new Stopped();
-            };
-        }, new BatchPolicy(1, 0), storeThreads(2), Clock.systemUTC(),
+        loop[0] = new SegmentConsumerLoop(
+                consumer,
+                Intake.PLAIN,
+                (batch, running) -> {
+                    if (++batches[0] == 1) {
+                        return Durable.DONE;
+                    }
+                    loop[0].stop();
+                    return r -> {
+                        throw new Stopped();
+                    };
+                },
+                new BatchPolicy(1, 0),
+                storeThreads(2),
+                Clock.systemUTC(),
                 new WorkerMetrics(Clock.systemUTC()));
 
         loop[0].run();
@@ -195,26 +230,32 @@ class SegmentConsumerLoopTest {
         List<Long> commitsWhileBlocked = new CopyOnWriteArrayList<>();
         SegmentConsumerLoop[] loop = new SegmentConsumerLoop[1];
         int[] batches = {0};
-        loop[0] = new SegmentConsumerLoop(consumer, Intake.PLAIN, (batch, running) -> {
-            int n = ++batches[0];
-            if (n == 1) {
-                return r -> {
-                    try {
-                        release.await(10, TimeUnit.SECONDS); // the first batch's uploads are slow
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
+        loop[0] = new SegmentConsumerLoop(
+                consumer,
+                Intake.PLAIN,
+                (batch, running) -> {
+                    int n = ++batches[0];
+                    if (n == 1) {
+                        return r -> {
+                            try {
+                                release.await(10, TimeUnit.SECONDS); // the first batch's uploads are slow
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        };
                     }
-                };
-            }
-            if (n == 3) {
-                // two later batches computed while the first still uploads: nothing may be committed
-                OffsetAndMetadata c = committed();
-                commitsWhileBlocked.add(c == null ? -1L : c.offset());
-                release.countDown();
-                loop[0].stop();
-            }
-            return r -> laterBatchesDone.countDown();
-        }, new BatchPolicy(2, 0), storeThreads(2), Clock.systemUTC(),
+                    if (n == 3) {
+                        // two later batches computed while the first still uploads: nothing may be committed
+                        OffsetAndMetadata c = committed();
+                        commitsWhileBlocked.add(c == null ? -1L : c.offset());
+                        release.countDown();
+                        loop[0].stop();
+                    }
+                    return r -> laterBatchesDone.countDown();
+                },
+                new BatchPolicy(2, 0),
+                storeThreads(2),
+                Clock.systemUTC(),
                 new WorkerMetrics(Clock.systemUTC()));
 
         Thread t = new Thread(loop[0]);
@@ -230,12 +271,16 @@ class SegmentConsumerLoopTest {
         deliver(List.of(task("a", 0, 1).encode(), task("b", 0, 1).encode()));
         List<Integer> tokens = new ArrayList<>();
         SegmentConsumerLoop[] loop = new SegmentConsumerLoop[1];
-        loop[0] = new SegmentConsumerLoop(consumer, task -> new Prepared(task, new long[task.jobId().equals("a") ? 3 : 5]),
+        loop[0] = new SegmentConsumerLoop(
+                consumer,
+                task -> new Prepared(task, new long[task.jobId().equals("a") ? 3 : 5]),
                 (batch, running) -> {
                     batch.forEach(p -> tokens.add(p.tokens()));
                     loop[0].stop();
                     return Durable.DONE;
-                }, new BatchPolicy(4, 0), Clock.systemUTC());
+                },
+                new BatchPolicy(4, 0),
+                Clock.systemUTC());
 
         loop[0].run();
 
@@ -245,8 +290,13 @@ class SegmentConsumerLoopTest {
     @Test
     void theLastBatchBeforeAQuietSpellIsCommittedWithoutWaitingForMoreTraffic() throws Exception {
         deliver(List.of(task("j", 0, 1).encode()));
-        SegmentConsumerLoop loop = new SegmentConsumerLoop(consumer, Intake.PLAIN, (batch, running) -> r -> { },
-                new BatchPolicy(4, 0), storeThreads(2), Clock.systemUTC(),
+        SegmentConsumerLoop loop = new SegmentConsumerLoop(
+                consumer,
+                Intake.PLAIN,
+                (batch, running) -> r -> {},
+                new BatchPolicy(4, 0),
+                storeThreads(2),
+                Clock.systemUTC(),
                 new WorkerMetrics(Clock.systemUTC()));
         Thread t = new Thread(loop);
         t.start();
@@ -258,41 +308,53 @@ class SegmentConsumerLoopTest {
         loop.stop();
         t.join(10_000);
 
-        assertThat(whileRunning).as("committed while the loop idles, before it stops").isNotNull();
+        assertThat(whileRunning)
+                .as("committed while the loop idles, before it stops")
+                .isNotNull();
         assertThat(whileRunning.offset()).isEqualTo(1);
     }
+
     @Test
     void segmentsTheHandlerServesAtIntakeSkipTheBatcherAndAreCommittedOnceDurable() throws Exception {
-        deliver(List.of(task("hit", 0, 2).encode(), task("miss", 0, 1).encode(), task("hit", 1, 2).encode()));
+        deliver(List.of(
+                task("hit", 0, 2).encode(),
+                task("miss", 0, 1).encode(),
+                task("hit", 1, 2).encode()));
         List<String> batched = new CopyOnWriteArrayList<>();
         List<String> served = new CopyOnWriteArrayList<>();
         CountDownLatch servedDurable = new CountDownLatch(1);
         SegmentConsumerLoop[] loop = new SegmentConsumerLoop[1];
-        loop[0] = new SegmentConsumerLoop(consumer, new Intake() {
-            @Override
-            public Prepared prepare(SegmentTask task) {
-                return new Prepared(task, null);
-            }
-
-            @Override
-            public Served serve(List<Prepared> polled) {
-                boolean[] taken = new boolean[polled.size()];
-                List<String> mine = new ArrayList<>();
-                for (int i = 0; i < polled.size(); i++) {
-                    taken[i] = polled.get(i).task().jobId().equals("hit");
-                    if (taken[i]) {
-                        mine.add(polled.get(i).task().recordKey());
+        loop[0] = new SegmentConsumerLoop(
+                consumer,
+                new Intake() {
+                    @Override
+                    public Prepared prepare(SegmentTask task) {
+                        return new Prepared(task, null);
                     }
-                }
-                return new Served(taken, running -> {
-                    served.addAll(mine);
-                    servedDurable.countDown();
-                });
-            }
-        }, (batch, running) -> {
-            batch.forEach(p -> batched.add(p.task().recordKey()));
-            return Durable.DONE;
-        }, new BatchPolicy(4, 0), storeThreads(2), Clock.systemUTC(),
+
+                    @Override
+                    public Served serve(List<Prepared> polled) {
+                        boolean[] taken = new boolean[polled.size()];
+                        List<String> mine = new ArrayList<>();
+                        for (int i = 0; i < polled.size(); i++) {
+                            taken[i] = polled.get(i).task().jobId().equals("hit");
+                            if (taken[i]) {
+                                mine.add(polled.get(i).task().recordKey());
+                            }
+                        }
+                        return new Served(taken, running -> {
+                            served.addAll(mine);
+                            servedDurable.countDown();
+                        });
+                    }
+                },
+                (batch, running) -> {
+                    batch.forEach(p -> batched.add(p.task().recordKey()));
+                    return Durable.DONE;
+                },
+                new BatchPolicy(4, 0),
+                storeThreads(2),
+                Clock.systemUTC(),
                 new WorkerMetrics(Clock.systemUTC()));
         Thread t = new Thread(loop[0]);
         t.start();
@@ -315,28 +377,34 @@ class SegmentConsumerLoopTest {
         CountDownLatch release = new CountDownLatch(1);
         List<Long> commitsBeforeRelease = new CopyOnWriteArrayList<>();
         SegmentConsumerLoop[] loop = new SegmentConsumerLoop[1];
-        loop[0] = new SegmentConsumerLoop(consumer, new Intake() {
-            @Override
-            public Prepared prepare(SegmentTask task) {
-                return new Prepared(task, null);
-            }
-
-            @Override
-            public Served serve(List<Prepared> polled) {
-                boolean[] taken = new boolean[polled.size()];
-                taken[0] = true; // the first record, "hit", is served; its upload hangs until released
-                return new Served(taken, running -> {
-                    try {
-                        release.await(10, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
+        loop[0] = new SegmentConsumerLoop(
+                consumer,
+                new Intake() {
+                    @Override
+                    public Prepared prepare(SegmentTask task) {
+                        return new Prepared(task, null);
                     }
-                });
-            }
-        }, (batch, running) -> r -> {
-            OffsetAndMetadata c = committed();
-            commitsBeforeRelease.add(c == null ? -1L : c.offset());
-        }, new BatchPolicy(4, 0), storeThreads(2), Clock.systemUTC(),
+
+                    @Override
+                    public Served serve(List<Prepared> polled) {
+                        boolean[] taken = new boolean[polled.size()];
+                        taken[0] = true; // the first record, "hit", is served; its upload hangs until released
+                        return new Served(taken, running -> {
+                            try {
+                                release.await(10, TimeUnit.SECONDS);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        });
+                    }
+                },
+                (batch, running) -> r -> {
+                    OffsetAndMetadata c = committed();
+                    commitsBeforeRelease.add(c == null ? -1L : c.offset());
+                },
+                new BatchPolicy(4, 0),
+                storeThreads(2),
+                Clock.systemUTC(),
                 new WorkerMetrics(Clock.systemUTC()));
         Thread t = new Thread(loop[0]);
         t.start();
@@ -350,7 +418,9 @@ class SegmentConsumerLoopTest {
         loop[0].stop();
         t.join(10_000);
 
-        assertThat(whileHanging).as("offset 0 is not durable yet, so nothing may be committed").isNull();
+        assertThat(whileHanging)
+                .as("offset 0 is not durable yet, so nothing may be committed")
+                .isNull();
         assertThat(committed().offset()).isEqualTo(2);
     }
 }

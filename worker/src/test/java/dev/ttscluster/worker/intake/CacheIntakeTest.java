@@ -1,16 +1,15 @@
 package dev.ttscluster.worker.intake;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.ttscluster.common.contract.SegmentTask;
 import dev.ttscluster.worker.cache.CachedAudio;
 import dev.ttscluster.worker.cache.RecentAudio;
 import dev.ttscluster.worker.frontend.Phonemizer;
 import dev.ttscluster.worker.ingest.Prepared;
 import dev.ttscluster.worker.ingest.Served;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class CacheIntakeTest {
     /** One phone per character. */
@@ -41,7 +40,7 @@ class CacheIntakeTest {
         Prepared known = intake.prepare(task("known", "default"));
         Prepared fresh = intake.prepare(task("fresh", "default"));
         Prepared otherVoice = intake.prepare(task("known", "nobody"));
-        recent.put(KEYS.of(known), new CachedAudio(new float[]{0.5f}, new long[]{1}));
+        recent.put(KEYS.of(known), new CachedAudio(new float[] {0.5f}, new long[] {1}));
 
         Served served = intake.serve(List.of(known, fresh, otherVoice));
 

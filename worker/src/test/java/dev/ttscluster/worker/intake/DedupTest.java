@@ -1,16 +1,15 @@
 package dev.ttscluster.worker.intake;
 
-import dev.ttscluster.worker.cache.CachedAudio;
-import dev.ttscluster.worker.cache.RecentAudio;
-import org.junit.jupiter.api.Test;
-
-import java.util.Arrays;
-import java.util.List;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ttscluster.worker.cache.CachedAudio;
+import dev.ttscluster.worker.cache.RecentAudio;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
 class DedupTest {
-    private static final CachedAudio AUDIO = new CachedAudio(new float[]{0.1f, 0.2f}, new long[]{2});
+    private static final CachedAudio AUDIO = new CachedAudio(new float[] {0.1f, 0.2f}, new long[] {2});
 
     @Test
     void aRowThisWorkerMadeRecentlyIsReusedFromMemory() {
