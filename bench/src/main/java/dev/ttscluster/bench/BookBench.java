@@ -1,9 +1,9 @@
 package dev.ttscluster.bench;
 
-import dev.ttscluster.client.BookUpload;
-import dev.ttscluster.client.BookView;
-import dev.ttscluster.client.TtsApiException;
-import dev.ttscluster.client.TtsClient;
+import dev.ttscluster.client.api.BookUpload;
+import dev.ttscluster.client.api.BookView;
+import dev.ttscluster.client.api.TtsApiException;
+import dev.ttscluster.client.api.TtsClient;
 import dev.ttscluster.deploy.local.ChildJvm;
 import dev.ttscluster.deploy.local.LocalCluster;
 import java.nio.charset.StandardCharsets;

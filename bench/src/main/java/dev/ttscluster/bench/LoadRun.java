@@ -1,10 +1,10 @@
 package dev.ttscluster.bench;
 
-import dev.ttscluster.client.Accepted;
-import dev.ttscluster.client.JobRequest;
-import dev.ttscluster.client.JobView;
-import dev.ttscluster.client.TtsApiException;
-import dev.ttscluster.client.TtsClient;
+import dev.ttscluster.client.api.Accepted;
+import dev.ttscluster.client.api.JobRequest;
+import dev.ttscluster.client.api.JobView;
+import dev.ttscluster.client.api.TtsApiException;
+import dev.ttscluster.client.api.TtsClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;

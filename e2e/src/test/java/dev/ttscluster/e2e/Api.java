@@ -13,7 +13,7 @@ import java.util.Map;
 
 /**
  * Plain HTTP to the gateway, status and body as they come: for the tests that check the answers to requests the
- * typed {@link dev.ttscluster.client.TtsClient} would never send (unknown fields, wrong content types and methods,
+ * typed {@link dev.ttscluster.client.api.TtsClient} would never send (unknown fields, wrong content types and methods,
  * raw Authorization and Idempotency-Key headers, a quota's 429s). Tests that talk the normal API use the typed
  * client; {@link RawHttp} sends what no HTTP client would. Thread-safe.
  */

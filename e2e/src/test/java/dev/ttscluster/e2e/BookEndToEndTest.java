@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ttscluster.client.BookUpload;
-import dev.ttscluster.client.BookView;
-import dev.ttscluster.client.ChapterView;
-import dev.ttscluster.client.TtsApiException;
-import dev.ttscluster.client.TtsClient;
+import dev.ttscluster.client.api.BookUpload;
+import dev.ttscluster.client.api.BookView;
+import dev.ttscluster.client.api.ChapterView;
+import dev.ttscluster.client.api.TtsApiException;
+import dev.ttscluster.client.api.TtsClient;
 import dev.ttscluster.common.audio.Wav;
 import dev.ttscluster.deploy.local.LocalCluster;
 import java.io.ByteArrayOutputStream;

@@ -45,7 +45,7 @@ import redis.clients.jedis.UnifiedJedis;
  *
  * <p>Its own test group, JUnit tag {@code chaos}: it runs in the default {@code mvn verify}
  * ({@code deploy/ci/test-all}), and alone with
- * {@code DJL_OFFLINE=true mvn -B -pl deploy verify -Dgroups=chaos} (common, gateway and worker installed
+ * {@code DJL_OFFLINE=true mvn -B -pl e2e verify -Dgroups=chaos} (the other modules installed
  * first); {@code -DexcludedGroups=chaos} leaves it out. About 2 to 3 minutes on 2 cores.
  */
 @Tag("chaos")

@@ -3,8 +3,8 @@ package dev.ttscluster.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ttscluster.client.JobRequest;
-import dev.ttscluster.client.TtsClient;
+import dev.ttscluster.client.api.JobRequest;
+import dev.ttscluster.client.api.TtsClient;
 import dev.ttscluster.deploy.local.LocalCluster;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -3,12 +3,12 @@ package dev.ttscluster.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.ttscluster.client.JobEvent;
-import dev.ttscluster.client.JobEventStream;
-import dev.ttscluster.client.JobRequest;
-import dev.ttscluster.client.JobView;
-import dev.ttscluster.client.TtsApiException;
-import dev.ttscluster.client.TtsClient;
+import dev.ttscluster.client.api.JobEvent;
+import dev.ttscluster.client.api.JobEventStream;
+import dev.ttscluster.client.api.JobRequest;
+import dev.ttscluster.client.api.JobView;
+import dev.ttscluster.client.api.TtsApiException;
+import dev.ttscluster.client.api.TtsClient;
 import dev.ttscluster.deploy.local.LocalCluster;
 import java.util.ArrayList;
 import java.util.List;

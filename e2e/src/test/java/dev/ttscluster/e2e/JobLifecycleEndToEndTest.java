@@ -3,11 +3,11 @@ package dev.ttscluster.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.ttscluster.client.Accepted;
-import dev.ttscluster.client.JobRequest;
-import dev.ttscluster.client.JobView;
-import dev.ttscluster.client.TtsApiException;
-import dev.ttscluster.client.TtsClient;
+import dev.ttscluster.client.api.Accepted;
+import dev.ttscluster.client.api.JobRequest;
+import dev.ttscluster.client.api.JobView;
+import dev.ttscluster.client.api.TtsApiException;
+import dev.ttscluster.client.api.TtsClient;
 import dev.ttscluster.common.config.InfraConfig;
 import dev.ttscluster.common.contract.SegmentTask;
 import dev.ttscluster.common.contract.Topics;

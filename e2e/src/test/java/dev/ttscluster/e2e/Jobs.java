@@ -1,7 +1,7 @@
 package dev.ttscluster.e2e;
 
-import dev.ttscluster.client.JobRequest;
-import dev.ttscluster.client.TtsClient;
+import dev.ttscluster.client.api.JobRequest;
+import dev.ttscluster.client.api.TtsClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,9 +2,9 @@ package dev.ttscluster.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ttscluster.client.JobRequest;
-import dev.ttscluster.client.JobView;
-import dev.ttscluster.client.TtsClient;
+import dev.ttscluster.client.api.JobRequest;
+import dev.ttscluster.client.api.JobView;
+import dev.ttscluster.client.api.TtsClient;
 import dev.ttscluster.common.config.InfraConfig;
 import dev.ttscluster.common.contract.Topics;
 import dev.ttscluster.deploy.netns.HostNetwork;

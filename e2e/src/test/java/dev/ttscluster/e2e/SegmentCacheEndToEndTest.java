@@ -2,9 +2,9 @@ package dev.ttscluster.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ttscluster.client.JobRequest;
-import dev.ttscluster.client.JobView;
-import dev.ttscluster.client.TtsClient;
+import dev.ttscluster.client.api.JobRequest;
+import dev.ttscluster.client.api.JobView;
+import dev.ttscluster.client.api.TtsClient;
 import dev.ttscluster.deploy.local.ChildJvm;
 import dev.ttscluster.deploy.local.LocalCluster;
 import dev.ttscluster.deploy.local.LocalServers;

@@ -1,6 +1,6 @@
 package dev.ttscluster.e2e;
 
-import dev.ttscluster.client.TtsClient;
+import dev.ttscluster.client.api.TtsClient;
 import dev.ttscluster.deploy.local.BackingServers;
 import dev.ttscluster.deploy.local.LocalCluster;
 import dev.ttscluster.deploy.local.LocalServers;

@@ -2,9 +2,9 @@ package dev.ttscluster.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ttscluster.client.JobRequest;
-import dev.ttscluster.client.JobView;
-import dev.ttscluster.client.TtsClient;
+import dev.ttscluster.client.api.JobRequest;
+import dev.ttscluster.client.api.JobView;
+import dev.ttscluster.client.api.TtsClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -2,8 +2,8 @@ package dev.ttscluster.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ttscluster.client.JobView;
-import dev.ttscluster.client.TtsClient;
+import dev.ttscluster.client.api.JobView;
+import dev.ttscluster.client.api.TtsClient;
 import dev.ttscluster.common.config.InfraConfig;
 import dev.ttscluster.common.state.JobRecord;
 import dev.ttscluster.deploy.local.ChildJvm;

@@ -11,6 +11,7 @@ import dev.ttscluster.common.state.JobRecord;
 import dev.ttscluster.common.storage.ObjectKeys;
 import dev.ttscluster.state.JobStore;
 import dev.ttscluster.storage.AudioBucket;
+import dev.ttscluster.testing.Eventually;
 import dev.ttscluster.testing.FakeS3;
 import dev.ttscluster.worker.assembly.JobAssembler;
 import dev.ttscluster.worker.batch.BatchPolicy;
@@ -35,6 +36,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -258,16 +260,16 @@ class PoisonSegmentTest {
                 metrics);
         Thread t = new Thread(loop, "poll");
         t.start();
-        long deadline = System.currentTimeMillis() + 30_000;
         List<String> ids = segments.stream().map(SegmentTask::jobId).distinct().toList();
-        while (System.currentTimeMillis() < deadline
-                && !(ids.stream()
-                                .allMatch(id ->
-                                        jobs.get(id).orElseThrow().status().isFinal())
-                        && lastCommit != null
-                        && lastCommit.offset() == segments.size())) {
-            Thread.sleep(20);
-        }
+        Eventually.onRealTime()
+                .within(
+                        Duration.ofSeconds(30),
+                        () -> ids.stream().allMatch(id -> jobs.get(id)
+                                        .orElseThrow()
+                                        .status()
+                                        .isFinal())
+                                && lastCommit != null
+                                && lastCommit.offset() == segments.size());
         loop.stop();
         t.join(30_000);
         assertThat(t.isAlive()).isFalse();

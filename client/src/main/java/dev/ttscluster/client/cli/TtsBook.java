@@ -1,10 +1,10 @@
 package dev.ttscluster.client.cli;
 
-import dev.ttscluster.client.BookUpload;
-import dev.ttscluster.client.BookView;
-import dev.ttscluster.client.ChapterView;
-import dev.ttscluster.client.TtsApiException;
-import dev.ttscluster.client.TtsClient;
+import dev.ttscluster.client.api.BookUpload;
+import dev.ttscluster.client.api.BookView;
+import dev.ttscluster.client.api.ChapterView;
+import dev.ttscluster.client.api.TtsApiException;
+import dev.ttscluster.client.api.TtsClient;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;

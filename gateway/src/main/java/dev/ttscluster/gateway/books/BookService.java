@@ -33,6 +33,9 @@ import org.slf4j.LoggerFactory;
  * Accepts books: parses the upload (plain text, Markdown or EPUB), makes each chapter a job of its own
  * whose segments travel on the bulk lane ({@link Topics#SEGMENTS_BULK}), writes each chapter's script
  * (its segments' texts, for timestamps) next to where its audio will go, and records the book. Thread-safe.
+ *
+ * <p>Why it is a little longer than most classes: submission, view and cancel/delete of a book share the
+ * book's record layout and its chapter jobs; the parsing of each format is a class of its own.
  */
 public final class BookService {
     private static final Logger log = LoggerFactory.getLogger(BookService.class);

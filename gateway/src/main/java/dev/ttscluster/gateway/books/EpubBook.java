@@ -31,6 +31,9 @@ import javax.xml.stream.XMLStreamReader;
  * (cover, title page, table of contents) are skipped. Thread-safe (no state).
  *
  * <p>Every refusal is a {@link BookFormatException} naming the problem.
+ *
+ * <p>Why it is longer than most classes: every limit and refusal of a hostile archive is in this one reader,
+ * next to the parsing it guards, so a reviewer sees at once that no path around a check exists.
  */
 public final class EpubBook {
     /**

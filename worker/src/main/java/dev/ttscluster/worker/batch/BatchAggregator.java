@@ -28,6 +28,10 @@ import java.util.function.Predicate;
  * the oldest of them, so interactive work never waits for bulk work that is merely buffered. Not
  * thread-safe: the polling thread owns it.
  *
+ * <p>Why it is longer than most classes: the batch-closing rules (size, padded tokens, window, lanes, leads,
+ * length grouping, per-job order) decide together which items a batch takes, and its tests check them
+ * together; it holds no I/O and nothing else.
+ *
  * @param <T> item type
  */
 public final class BatchAggregator<T> {

@@ -32,6 +32,10 @@ import java.util.regex.Pattern;
  * holds the reading rules around them.
  *
  * <p>Immutable and thread-safe; the lexicon loads once per JVM, on first use.
+ *
+ * <p>Why it is longer than most classes: each reading rule above is a short method beside the others it
+ * interacts with (contractions, spellings, acronyms, punctuation pauses); split apart they would each need
+ * the whole token stream, so they stay together here, with the data outside.
  */
 public final class CmuPhonemizer implements Phonemizer {
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z]+(?:'[A-Za-z]+)*|[,;:.!?]");

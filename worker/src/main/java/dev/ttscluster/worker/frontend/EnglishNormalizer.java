@@ -17,6 +17,9 @@ import java.util.regex.Pattern;
  * the phonemizer spells; a letter stuck to digits is separated from them. No digit survives: what no rule
  * covers is read digit by digit. Input is text already cleaned by {@link TextNormalizer}. Stateless,
  * deterministic and thread-safe.
+ *
+ * <p>Why it is longer than most classes: it is mostly the rule table (one pattern and one small reading
+ * function per kind of token, applied in a fixed order that matters), kept in one place so the order is visible.
  */
 public final class EnglishNormalizer {
     private static final String[] ONES = {

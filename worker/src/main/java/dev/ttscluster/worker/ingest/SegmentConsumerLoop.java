@@ -43,6 +43,10 @@ import org.slf4j.LoggerFactory;
  * waiting for the session timeout). What is buffered above that is dropped uncommitted: the next owner gets
  * it. All of it within {@value #STOP_GRACE_MS} ms; what is not durable by then stays uncommitted and is
  * redelivered. The store threads belong to the caller, who closes them after {@link #run()} returned.
+ *
+ * <p>Why it is a little longer than most classes: its size is the documentation of the one thread that owns
+ * the consumer; rebalancing, decoding, intake routing, lane throttling and the store bookkeeping are classes of
+ * their own beside it.
  */
 public final class SegmentConsumerLoop implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(SegmentConsumerLoop.class);

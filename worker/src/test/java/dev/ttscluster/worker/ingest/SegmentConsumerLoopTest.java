@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ttscluster.common.contract.SegmentTask;
 import dev.ttscluster.common.contract.Topics;
+import dev.ttscluster.testing.Eventually;
 import dev.ttscluster.worker.batch.BatchPolicy;
 import dev.ttscluster.worker.metrics.WorkerMetrics;
 import dev.ttscluster.worker.retry.Stopped;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -300,10 +302,7 @@ class SegmentConsumerLoopTest {
                 new WorkerMetrics(Clock.systemUTC()));
         Thread t = new Thread(loop);
         t.start();
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (committed() == null && System.currentTimeMillis() < deadline) {
-            Thread.sleep(20);
-        }
+        Eventually.onRealTime().within(Duration.ofSeconds(10), () -> committed() != null);
         OffsetAndMetadata whileRunning = committed();
         loop.stop();
         t.join(10_000);
@@ -359,10 +358,10 @@ class SegmentConsumerLoopTest {
         Thread t = new Thread(loop[0]);
         t.start();
         assertThat(servedDurable.await(10, TimeUnit.SECONDS)).isTrue();
-        long deadline = System.currentTimeMillis() + 10_000;
-        while ((committed() == null || committed().offset() < 3) && System.currentTimeMillis() < deadline) {
-            Thread.sleep(20);
-        }
+        Eventually.onRealTime()
+                .within(
+                        Duration.ofSeconds(10),
+                        () -> committed() != null && committed().offset() >= 3);
         loop[0].stop();
         t.join(10_000);
 
@@ -411,10 +410,10 @@ class SegmentConsumerLoopTest {
         Thread.sleep(300); // the batched record is durable; the served one before it is not
         OffsetAndMetadata whileHanging = committed();
         release.countDown();
-        long deadline = System.currentTimeMillis() + 10_000;
-        while ((committed() == null || committed().offset() < 2) && System.currentTimeMillis() < deadline) {
-            Thread.sleep(20);
-        }
+        Eventually.onRealTime()
+                .within(
+                        Duration.ofSeconds(10),
+                        () -> committed() != null && committed().offset() >= 2);
         loop[0].stop();
         t.join(10_000);
 

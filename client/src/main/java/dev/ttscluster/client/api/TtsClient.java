@@ -1,4 +1,4 @@
-package dev.ttscluster.client;
+package dev.ttscluster.client.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ttscluster.client.internal.JsonFields;

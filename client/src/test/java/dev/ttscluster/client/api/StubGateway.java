@@ -1,4 +1,4 @@
-package dev.ttscluster.client;
+package dev.ttscluster.client.api;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;

@@ -1,4 +1,4 @@
-package dev.ttscluster.client;
+package dev.ttscluster.client.api;
 
 /**
  * {@code GET /v1/webhooks/secret}: the caller's tenant, its signing secret, the header deliveries carry the

@@ -1,9 +1,9 @@
-package dev.ttscluster.client;
+package dev.ttscluster.client.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.ttscluster.client.StubGateway.Reply;
+import dev.ttscluster.client.api.StubGateway.Reply;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

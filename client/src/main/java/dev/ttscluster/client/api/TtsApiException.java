@@ -1,4 +1,4 @@
-package dev.ttscluster.client;
+package dev.ttscluster.client.api;
 
 import dev.ttscluster.common.error.TtsException;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.ttscluster.client;
+package dev.ttscluster.client.api;
 
 import java.io.IOException;
 import java.io.InputStream;

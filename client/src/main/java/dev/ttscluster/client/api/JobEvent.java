@@ -1,4 +1,4 @@
-package dev.ttscluster.client;
+package dev.ttscluster.client.api;
 
 /**
  * One event of a job's stream ({@code GET /v1/jobs/{id}/events}). {@link #id()} is the SSE event id (set on

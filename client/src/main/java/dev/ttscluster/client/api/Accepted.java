@@ -1,4 +1,4 @@
-package dev.ttscluster.client;
+package dev.ttscluster.client.api;
 
 /**
  * A {@code 202 Accepted} answer: the resource's view, its {@code Location} and whether an Idempotency-Key replay
